@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/**
+ * The event catalog: every event Pressbridge puts on its bus, each a versioned detail-type and a zod
+ * schema for its detail. Producers build details with these schemas and consumers parse the
+ * EventBridge `detail` with the same schema, so both ends agree by construction.
+ */
+export const EVENT_SOURCE = "pressbridge";
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const ReleaseDetectedDetail = z.object({
+  version: z.literal(1),
+  releaseId: z.string().min(1),
+  title: z.string(),
+  url: z.string().nullable(),
+  wire: z.string(),
+  issuer: z.string().nullable(),
+  tickers: z.array(z.string()),
+  language: z.string().nullable(),
+  publishedAt: isoTime.nullable(),
+  detectedAt: isoTime,
+  feedId: z.string(),
+  clientId: z.string().nullable(),
+});
+export type ReleaseDetectedDetail = z.infer<typeof ReleaseDetectedDetail>;
+
+export const EVENTS = {
+  ReleaseDetected: { detailType: "Release Detected", schema: ReleaseDetectedDetail },
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type DetailType = (typeof EVENTS)[EventName]["detailType"];
+export type EventDetail<N extends EventName> = z.infer<(typeof EVENTS)[N]["schema"]>;
+
+/** One event as it travels on a bus: `id` is deterministic so redelivery can be recognised. */
+export interface BusEvent<N extends EventName = EventName> {
+  id: string;
+  detailType: (typeof EVENTS)[N]["detailType"];
+  detail: EventDetail<N>;
+  time: string;
+}
+
+/** Builds a validated event: an invalid detail is a programming error and throws here. */
+export function makeEvent<N extends EventName>(
+  name: N,
+  id: string,
+  detail: EventDetail<N>,
+  time: string,
+): BusEvent<N> {
+  const spec = EVENTS[name];
+  const parsed = spec.schema.parse(detail) as EventDetail<N>;
+  return { id, detailType: spec.detailType, detail: parsed, time };
+}
+
+/** Parses an incoming detail by detail-type; unknown detail-types are rejected. */
+export function parseEventDetail<N extends EventName>(name: N, detail: unknown): EventDetail<N> {
+  return EVENTS[name].schema.parse(detail) as EventDetail<N>;
+}
+
+export function eventNameForDetailType(detailType: string): EventName | undefined {
+  return (Object.keys(EVENTS) as EventName[]).find((n) => EVENTS[n].detailType === detailType);
+}

@@ -1,0 +1,18 @@
+import type { DetailType } from "./catalog.ts";
+
+/**
+ * The one routes table: which consumers receive which detail-types. The local in-process bus reads it
+ * to dispatch, and the CDK infra reads it to create one EventBridge rule per consumer, so local and
+ * cloud routing cannot drift. Consumer ids are the function names under functions/.
+ */
+export interface Route {
+  consumer: string;
+  detailTypes: readonly DetailType[];
+  description: string;
+}
+
+export const ROUTES: readonly Route[] = [];
+
+export function consumersFor(detailType: string, routes: readonly Route[] = ROUTES): string[] {
+  return routes.filter((r) => (r.detailTypes as readonly string[]).includes(detailType)).map((r) => r.consumer);
+}

@@ -1,0 +1,74 @@
+import type { BusEvent } from "./events/catalog.ts";
+import type { FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup } from "./releases/release.ts";
+
+/** Current time; injected so windows, backoff and expiry are testable with a fake clock. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Puts events on the bus. Resolves once every event is accepted; throws EventPublishError otherwise. */
+export interface EventBus {
+  publish(events: readonly BusEvent[]): Promise<void>;
+}
+
+/** What a conditional GET sends: the validators remembered from the last successful fetch. */
+export interface FetchRequest {
+  url: string;
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+}
+
+export type FetchResult =
+  | { status: "not-modified"; httpStatus: 304; finalUrl: string }
+  | {
+      status: "ok";
+      httpStatus: number;
+      finalUrl: string;
+      body: Uint8Array;
+      contentType: string | undefined;
+      etag: string | undefined;
+      lastModified: string | undefined;
+    };
+
+/** Fetches a feed over HTTP. Failures throw FeedFetchError with a kind. */
+export interface FeedFetcher {
+  fetch(request: FetchRequest): Promise<FetchResult>;
+}
+
+/** Persistence of per-feed polling state. */
+export interface FeedStateStore {
+  /** States of the given feeds (missing ones are absent from the map). Batched reads. */
+  getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>>;
+  /** Writes a feed's state; `expectedVersion` guards against an older poller overwriting a newer one. */
+  putFeedState(state: FeedState, expectedVersion: number | undefined): Promise<"written" | "stale">;
+}
+
+/** Persistence of releases and their identity keys. All writes are conditional. */
+export interface ReleaseStore {
+  /** Looks up identity keys (release ids and fingerprints) in batches. */
+  lookup(releaseIds: readonly string[], fingerprintKeys: readonly string[]): Promise<ReleaseLookup>;
+  /** Creates a release if its id is free. "exists" when another writer got there first. */
+  createRelease(release: NewRelease): Promise<"created" | "exists">;
+  /** Points an identity (a second URL of the same release) at an existing release. */
+  createAlias(aliasId: string, targetReleaseId: string, createdAt: string): Promise<"created" | "exists">;
+  /** Adds a source (feed + URL) to a release unless that feed is already one of its sources. */
+  addSource(releaseId: string, source: ReleaseSource): Promise<"added" | "present">;
+  /** Records fingerprints and wire-id links after releases are created (unconditional, batched). */
+  recordIndexes(entries: readonly ReleaseIndexEntry[]): Promise<void>;
+  /** Marks announcements as delivered to the bus (batched). */
+  markAnnounced(releaseIds: readonly string[], at: string): Promise<void>;
+  /**
+   * Takes the right to re-announce a release whose announcement was never confirmed, if its lease
+   * expired. Only one caller wins.
+   */
+  takeAnnounceLease(releaseId: string, now: string, leaseUntil: string): Promise<boolean>;
+  getRelease(releaseId: string): Promise<StoredRelease | undefined>;
+  /** Releases detected in [from, to), newest first, through the time-ordered index (never a Scan). */
+  listReleases(options: { from: string; to: string; limit: number }): Promise<StoredRelease[]>;
+}
+
+export type ReleaseIndexEntry =
+  | { kind: "fingerprint"; key: string; releaseId: string; at: string }
+  | { kind: "wire-id"; wire: string; wireReleaseId: string; releaseId: string; language: string | null };

@@ -1,0 +1,77 @@
+import type { FeedItem } from "../feeds/feed-item.ts";
+
+/** Where a release was seen: the feed and the link that feed gave. */
+export interface ReleaseSource {
+  feedId: string;
+  url: string | null;
+  seenAt: string;
+}
+
+/**
+ * Whether a release was put on the bus as "Release Detected":
+ * - pending: it must be; `announceLeaseUntil` says until when its creator owns the announcement;
+ * - announced: the bus accepted it;
+ * - baseline: seen on a feed's first poll (or older than the feed's registration); never announced.
+ */
+export type AnnounceState = "pending" | "announced" | "baseline";
+
+export interface NewRelease {
+  id: string;
+  /** The identity the id was derived from: "url:<canonical>", "guid:<feed>:<guid>" or "hash:<...>". */
+  identity: string;
+  title: string;
+  summary: string;
+  url: string | null;
+  publishedAt: string | null;
+  publishedAtPrecision: FeedItem["publishedAtPrecision"];
+  detectedAt: string;
+  wire: string;
+  issuer: string | null;
+  tickers: string[];
+  language: string | null;
+  wireReleaseId: string | null;
+  industries: string[];
+  subjects: string[];
+  keywords: string[];
+  fingerprint: string | null;
+  /** The client the detecting feed is bound to, if any (shared wires are matched later). */
+  clientId: string | null;
+  announce: AnnounceState;
+  announceLeaseUntil: string | null;
+  sources: ReleaseSource[];
+}
+
+export interface StoredRelease extends NewRelease {
+  announcedAt: string | null;
+}
+
+/** What a batched identity lookup found. */
+export interface ReleaseLookup {
+  /** Known ids: a release, or an alias pointing at one. */
+  releases: Map<string, { releaseId: string; aliasOf: string | null; sourceFeeds: string[]; announce: AnnounceState | null; announceLeaseUntil: string | null }>;
+  /** Fingerprint key -> the release it belongs to and when that release was published/detected. */
+  fingerprints: Map<string, { releaseId: string; at: string }>;
+}
+
+/** Per-feed polling state, one item per feed. */
+export interface FeedState {
+  feedId: string;
+  /** Optimistic-lock counter; incremented on every write. */
+  version: number;
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
+  /** When the first successful poll recorded the baseline; null until then. */
+  baselineAt: string | null;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  /** Last time the body changed (new hash). */
+  lastChangeAt: string | null;
+  /** Last time the feed carried an item we had never seen. */
+  lastNewItemAt: string | null;
+  consecutiveFailures: number;
+  nextPollAt: string | null;
+  lastError: string | null;
+  lastHttpStatus: number | null;
+  itemsSeen: number;
+}
