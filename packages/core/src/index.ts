@@ -1,1 +1,13 @@
-export const x: number = 1;
+export * from "./errors.ts";
+export * from "./logger.ts";
+export * from "./concurrency.ts";
+export * from "./ports.ts";
+export * from "./events/catalog.ts";
+export * from "./events/routes.ts";
+export * from "./config/config-schema.ts";
+export * from "./releases/release.ts";
+export * from "./releases/release-identity.ts";
+export * from "./feeds/feed-item.ts";
+export * from "./feeds/index.ts";
+export * from "./polling/poll-schedule.ts";
+export * from "./polling/poll-feeds.ts";

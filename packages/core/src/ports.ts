@@ -52,13 +52,13 @@ export interface ReleaseStore {
   /** Creates a release if its id is free. "exists" when another writer got there first. */
   createRelease(release: NewRelease): Promise<"created" | "exists">;
   /** Points an identity (a second URL of the same release) at an existing release. */
-  createAlias(aliasId: string, targetReleaseId: string, createdAt: string): Promise<"created" | "exists">;
+  createAlias(aliasId: string, targetReleaseId: string, source: ReleaseSource): Promise<"created" | "exists">;
   /** Adds a source (feed + URL) to a release unless that feed is already one of its sources. */
   addSource(releaseId: string, source: ReleaseSource): Promise<"added" | "present">;
   /** Records fingerprints and wire-id links after releases are created (unconditional, batched). */
   recordIndexes(entries: readonly ReleaseIndexEntry[]): Promise<void>;
   /** Marks announcements as delivered to the bus (batched). */
-  markAnnounced(releaseIds: readonly string[], at: string): Promise<void>;
+  markAnnounced(releases: ReadonlyArray<{ releaseId: string; detectedAt: string }>, at: string): Promise<void>;
   /**
    * Takes the right to re-announce a release whose announcement was never confirmed, if its lease
    * expired. Only one caller wins.

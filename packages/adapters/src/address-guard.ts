@@ -1,0 +1,206 @@
+/**
+ * SSRF guard for feed fetching. Decides, before any socket is opened, whether a URL may be fetched:
+ * only http: and https:, and only hosts whose every resolved address is public unicast (unless the
+ * operator allows private hosts). The caller then connects to the validated addresses only.
+ *
+ * Pure apart from the injected resolver: no sockets, no global state.
+ */
+import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
+import { FeedFetchError } from "@pressbridge/core";
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a hostname to every address it has (like dns.promises.lookup with all: true). */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const ALLOWED_SCHEMES: readonly string[] = ["http:", "https:"];
+
+/** A URL that passed the guard, with the addresses a connection may be made to. */
+export interface GuardedTarget {
+  url: URL;
+  /** Host name as sent in Host / SNI: no brackets around IPv6 literals. */
+  hostname: string;
+  /** True when the URL names an IP address directly (no resolution, no pinning needed). */
+  isIpLiteral: boolean;
+  /** Every address the hostname resolved to, all of them checked. Connect to these only. */
+  addresses: ResolvedAddress[];
+}
+
+export interface GuardOptions {
+  allowPrivateHosts: boolean;
+  resolve: Resolver;
+}
+
+type IPv4 = ipaddr.IPv4;
+type IPv6 = ipaddr.IPv6;
+
+const IPV4_COMPATIBLE: [IPv6, number] = [ipaddr.IPv6.parse("::"), 96];
+const GLOBAL_UNICAST: [IPv6, number] = [ipaddr.IPv6.parse("2000::"), 3];
+const NAT64_WELL_KNOWN: [IPv6, number] = [ipaddr.IPv6.parse("64:ff9b::"), 96];
+
+/**
+ * Why an IP address must not be fetched from when private hosts are not allowed: a range name
+ * ("loopback", "private", "linkLocal", "ipv4Mapped:loopback", ...), or undefined when the address is
+ * public unicast. Unparseable input is refused as "invalid".
+ */
+export function addressRefusalReason(address: string): string | undefined {
+  const ip = parseStrict(stripBrackets(address));
+  if (ip === undefined) return "invalid";
+  return ip.kind() === "ipv4" ? ipv4Reason(ip as IPv4) : ipv6Reason(ip as IPv6);
+}
+
+/**
+ * Parses exactly what the socket layer would connect to. Only dotted-quad IPv4 (no "127.1" or hex
+ * forms) and IPv6 as Node accepts it; IPv6 is canonicalised through the WHATWG URL parser first
+ * because ipaddr.js reads "::a.b.c.d" (IPv4-compatible) as if it were "::ffff:a.b.c.d". A zone id
+ * is ignored for classification.
+ */
+function parseStrict(literal: string): IPv4 | IPv6 | undefined {
+  const family = isIP(literal);
+  try {
+    if (family === 4) return ipaddr.IPv4.parse(literal);
+    if (family === 6) {
+      const withoutZone = literal.split("%")[0] ?? "";
+      const canonical = new URL(`http://[${withoutZone}]/`).hostname.slice(1, -1);
+      return ipaddr.IPv6.parse(canonical);
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** True when the address is public unicast (see addressRefusalReason). */
+export function isPublicAddress(address: string): boolean {
+  return addressRefusalReason(address) === undefined;
+}
+
+function ipv4Reason(ip: IPv4): string | undefined {
+  // Default-deny: everything ipaddr.js does not call plain unicast (private, loopback, linkLocal,
+  // carrierGradeNat, unspecified, broadcast, multicast, reserved, benchmarking, as112, amt) is refused.
+  const range = ip.range();
+  return range === "unicast" ? undefined : range;
+}
+
+function ipv6Reason(ip: IPv6): string | undefined {
+  const range = ip.range();
+  switch (range) {
+    case "ipv4Mapped": // ::ffff:a.b.c.d
+      return embedded("ipv4Mapped", v4FromLow32(ip));
+    case "rfc6145": // ::ffff:0:a.b.c.d (SIIT)
+      return embedded("rfc6145", v4FromLow32(ip));
+    case "rfc6052": // NAT64: 64:ff9b::a.b.c.d is routable to a.b.c.d; 64:ff9b:1::/48 is local-use
+      return ip.match(NAT64_WELL_KNOWN) ? embedded("nat64", v4FromLow32(ip)) : "nat64LocalUse";
+    case "6to4": {
+      // 2002:AABB:CCDD::/48 tunnels to AA.BB.CC.DD
+      const [, hi = 0, lo = 0] = ip.parts;
+      return embedded("6to4", new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]));
+    }
+    case "unicast":
+      if (ip.match(IPV4_COMPATIBLE)) return "ipv4Compatible"; // deprecated ::a.b.c.d
+      if (!ip.match(GLOBAL_UNICAST)) return "unallocated";
+      return undefined;
+    default:
+      // unspecified, loopback, linkLocal, uniqueLocal, multicast, teredo, reserved, discard, ...
+      return range;
+  }
+}
+
+function v4FromLow32(ip: IPv6): IPv4 {
+  const hi = ip.parts[6] ?? 0;
+  const lo = ip.parts[7] ?? 0;
+  return new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+}
+
+function embedded(kind: string, v4: IPv4): string | undefined {
+  const reason = ipv4Reason(v4);
+  return reason === undefined ? undefined : `${kind}:${reason}`;
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+/**
+ * Parses a feed URL and checks its scheme. Throws FeedFetchError "blocked" for anything that is not
+ * an absolute http(s) URL with a host. Messages never include credentials or paths.
+ */
+export function parseFeedUrl(input: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(String(input));
+  } catch {
+    throw new FeedFetchError("blocked", "feed URL is not a valid absolute URL");
+  }
+  if (!ALLOWED_SCHEMES.includes(url.protocol)) {
+    throw new FeedFetchError(
+      "blocked",
+      `feed URL scheme ${JSON.stringify(url.protocol)} is not allowed (only http: and https:)`,
+    );
+  }
+  if (url.hostname === "") {
+    throw new FeedFetchError("blocked", "feed URL has no host");
+  }
+  return url;
+}
+
+/**
+ * Checks the URL's scheme, resolves its host (IP literals are taken as they are) and refuses it when
+ * ANY address is not public, unless allowPrivateHosts. Resolution failures are "dns"; refusals are
+ * "blocked". Never opens a socket itself.
+ */
+export async function guardUrl(input: string | URL, options: GuardOptions): Promise<GuardedTarget> {
+  const url = parseFeedUrl(input);
+  const hostname = stripBrackets(url.hostname);
+  const host = url.host;
+
+  const literalFamily = isIP(hostname);
+  let addresses: ResolvedAddress[];
+  if (literalFamily === 4 || literalFamily === 6) {
+    addresses = [{ address: hostname, family: literalFamily }];
+  } else {
+    let resolved: ResolvedAddress[];
+    try {
+      resolved = await options.resolve(hostname);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      throw new FeedFetchError(
+        "dns",
+        `could not resolve feed host ${host}${typeof code === "string" ? ` (${code})` : ""}`,
+        { cause: error },
+      );
+    }
+    if (!Array.isArray(resolved) || resolved.length === 0) {
+      throw new FeedFetchError("dns", `feed host ${host} resolved to no addresses`);
+    }
+    addresses = [];
+    for (const entry of resolved) {
+      const address = stripBrackets(String(entry?.address ?? ""));
+      const family = isIP(address);
+      if (family !== 4 && family !== 6) {
+        throw new FeedFetchError("dns", `feed host ${host} resolved to an invalid address`);
+      }
+      addresses.push({ address, family });
+    }
+  }
+
+  if (!options.allowPrivateHosts) {
+    for (const { address } of addresses) {
+      const reason = addressRefusalReason(address);
+      if (reason !== undefined) {
+        throw new FeedFetchError(
+          "blocked",
+          literalFamily
+            ? `feed host ${host} is a non-public address (${reason}); refusing to connect`
+            : `feed host ${host} resolves to non-public address ${address} (${reason}); refusing to connect`,
+        );
+      }
+    }
+  }
+
+  return { url, hostname, isIpLiteral: literalFamily !== 0, addresses };
+}

@@ -1,0 +1,475 @@
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClientConfig,
+} from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type NativeAttributeValue,
+} from "@aws-sdk/lib-dynamodb";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { Agent } from "node:https";
+import { Agent as HttpAgent } from "node:http";
+import {
+  TransientError,
+  type FeedState,
+  type FeedStateStore,
+  type NewRelease,
+  type ReleaseIndexEntry,
+  type ReleaseLookup,
+  type ReleaseSource,
+  type ReleaseStore,
+  type StoredRelease,
+} from "@pressbridge/core";
+import { TABLE_KEYS, keys, monthsBetween } from "./table-design.ts";
+
+type Item = Record<string, NativeAttributeValue>;
+
+export interface DynamoClientOptions {
+  /** DYNAMODB_ENDPOINT: DynamoDB Local or any compatible endpoint; AWS's own when absent. */
+  endpoint?: string | undefined;
+  region?: string | undefined;
+  maxSockets?: number;
+}
+
+/**
+ * Creates a DynamoDB document client with keep-alive connections. Callers keep one per process (a
+ * module singleton in Lambda) so connections are reused across invocations.
+ */
+export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
+  const maxSockets = options.maxSockets ?? 64;
+  const config: DynamoDBClientConfig = {
+    region: options.region ?? process.env.AWS_REGION ?? "us-east-1",
+    maxAttempts: 5,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new Agent({ keepAlive: true, maxSockets }),
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+    }),
+  };
+  if (options.endpoint !== undefined) {
+    config.endpoint = options.endpoint;
+    // DynamoDB Local accepts any credentials; real AWS uses the default provider chain.
+    if (process.env.AWS_ACCESS_KEY_ID === undefined) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
+  }
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}
+
+/** Counts requests per operation, for the benchmark's "DynamoDB requests per release" figure. */
+export class RequestCounter {
+  readonly counts = new Map<string, number>();
+  add(op: string, n = 1): void {
+    this.counts.set(op, (this.counts.get(op) ?? 0) + n);
+  }
+  total(filter?: (op: string) => boolean): number {
+    let t = 0;
+    for (const [op, n] of this.counts) if (filter === undefined || filter(op)) t += n;
+    return t;
+  }
+  writes(): number {
+    return this.total((op) => /Put|Update|Delete|BatchWrite|TransactWrite/.test(op));
+  }
+  reset(): void {
+    this.counts.clear();
+  }
+}
+
+/** Creates the single table (and its TTL) if it does not exist; for DynamoDB Local and tests. */
+export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [
+          { AttributeName: TABLE_KEYS.pk, AttributeType: "S" },
+          { AttributeName: TABLE_KEYS.sk, AttributeType: "S" },
+          { AttributeName: TABLE_KEYS.gsi1pk, AttributeType: "S" },
+          { AttributeName: TABLE_KEYS.gsi1sk, AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.pk, KeyType: "HASH" },
+          { AttributeName: TABLE_KEYS.sk, KeyType: "RANGE" },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: TABLE_KEYS.gsi1,
+            KeySchema: [
+              { AttributeName: TABLE_KEYS.gsi1pk, KeyType: "HASH" },
+              { AttributeName: TABLE_KEYS.gsi1sk, KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "ALL" },
+          },
+        ],
+      }),
+    );
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttl, Enabled: true },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+  for (let i = 0; i < 50; i++) {
+    const d = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (d.Table?.TableStatus === "ACTIVE") return;
+    await sleep(100);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function isThrottle(err: unknown): boolean {
+  const name = (err as { name?: string })?.name ?? "";
+  return /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable/.test(name);
+}
+
+/**
+ * ReleaseStore and FeedStateStore on one DynamoDB table (see docs/data-model.md). Every state change
+ * is a conditional write; reads are GetItem/BatchGetItem/Query, never Scan.
+ */
+export class DynamoReleaseStore implements ReleaseStore, FeedStateStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly counter: RequestCounter | undefined;
+
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter }) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.counter = options.counter;
+  }
+
+  private async send<T>(op: string, command: object): Promise<T> {
+    this.counter?.add(op);
+    try {
+      return (await this.client.send(command as never)) as T;
+    } catch (err) {
+      if (isThrottle(err)) throw new TransientError(`DynamoDB ${op} throttled or unavailable`, { cause: err });
+      throw err;
+    }
+  }
+
+  // ---- feed state ---------------------------------------------------------------------------
+
+  async getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>> {
+    const items = await this.batchGet(feedIds.map((id) => keys.feedState(id)));
+    const out = new Map<string, FeedState>();
+    for (const item of items) {
+      const state = item.state as FeedState | undefined;
+      if (state !== undefined) out.set(state.feedId, state);
+    }
+    return out;
+  }
+
+  async putFeedState(state: FeedState, expectedVersion: number | undefined): Promise<"written" | "stale"> {
+    const isFirstWrite = expectedVersion === undefined;
+    try {
+      await this.send(
+        "PutItem",
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.feedState(state.feedId), type: "FeedState", state },
+          ConditionExpression: isFirstWrite ? "attribute_not_exists(PK)" : "#state.#version = :expected",
+          ...(isFirstWrite
+            ? {}
+            : { ExpressionAttributeNames: { "#state": "state", "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } }),
+        }),
+      );
+      return "written";
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return "stale";
+      throw err;
+    }
+  }
+
+  // ---- releases -----------------------------------------------------------------------------
+
+  async lookup(releaseIds: readonly string[], fingerprintKeys: readonly string[]): Promise<ReleaseLookup> {
+    const wanted = [
+      ...releaseIds.flatMap((id) => [keys.release(id), keys.announced(id)]),
+      ...fingerprintKeys.map((fp) => keys.fingerprint(fp)),
+    ];
+    const items = await this.batchGet(wanted);
+    const announced = new Set<string>();
+    const out: ReleaseLookup = { releases: new Map(), fingerprints: new Map() };
+    for (const item of items) {
+      if (item.type === "Announced") announced.add(item.releaseId as string);
+    }
+    for (const item of items) {
+      if (item.type === "Release" || item.type === "Alias") {
+        const id = item.id as string;
+        out.releases.set(id, {
+          releaseId: id,
+          aliasOf: (item.aliasOf as string | undefined) ?? null,
+          sourceFeeds: [...((item.sourceFeeds as Set<string> | undefined) ?? [])],
+          announce: item.type === "Alias" ? null : announced.has(id) ? "announced" : (item.announce as NewRelease["announce"]),
+          announceLeaseUntil: (item.announceLeaseUntil as string | null | undefined) ?? null,
+        });
+      } else if (item.type === "Fingerprint") {
+        out.fingerprints.set(item.fingerprint as string, { releaseId: item.releaseId as string, at: item.at as string });
+      }
+    }
+    return out;
+  }
+
+  async createRelease(release: NewRelease): Promise<"created" | "exists"> {
+    const { sources, ...rest } = release;
+    try {
+      await this.send(
+        "PutItem",
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.release(release.id),
+            ...keys.releaseByDetection(release.detectedAt, release.id),
+            type: "Release",
+            ...rest,
+            sources,
+            sourceFeeds: new Set(sources.map((s) => s.feedId)),
+          },
+          ConditionExpression: "attribute_not_exists(PK)",
+        }),
+      );
+      return "created";
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return "exists";
+      throw err;
+    }
+  }
+
+  async createAlias(aliasId: string, targetReleaseId: string, source: ReleaseSource): Promise<"created" | "exists"> {
+    try {
+      await this.send(
+        "PutItem",
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.release(aliasId),
+            type: "Alias",
+            id: aliasId,
+            aliasOf: targetReleaseId,
+            sourceFeeds: new Set([source.feedId]),
+            createdAt: source.seenAt,
+          },
+          ConditionExpression: "attribute_not_exists(PK)",
+        }),
+      );
+      return "created";
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return "exists";
+      throw err;
+    }
+  }
+
+  async addSource(releaseId: string, source: ReleaseSource): Promise<"added" | "present"> {
+    const feedIsNewSource = "attribute_exists(PK) AND NOT contains(sourceFeeds, :feedId)";
+    try {
+      await this.send(
+        "UpdateItem",
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.release(releaseId),
+          UpdateExpression: "SET sources = list_append(if_not_exists(sources, :empty), :source) ADD sourceFeeds :feedSet",
+          ConditionExpression: feedIsNewSource,
+          ExpressionAttributeValues: {
+            ":feedId": source.feedId,
+            ":feedSet": new Set([source.feedId]),
+            ":source": [source],
+            ":empty": [],
+          },
+        }),
+      );
+      return "added";
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return "present";
+      throw err;
+    }
+  }
+
+  async recordIndexes(entries: readonly ReleaseIndexEntry[]): Promise<void> {
+    const items: Item[] = entries.map((e) =>
+      e.kind === "fingerprint"
+        ? { ...keys.fingerprint(e.key), type: "Fingerprint", fingerprint: e.key, releaseId: e.releaseId, at: e.at }
+        : {
+            ...keys.wireRelease(e.wire, e.wireReleaseId, e.releaseId),
+            type: "WireRelease",
+            wire: e.wire,
+            wireReleaseId: e.wireReleaseId,
+            releaseId: e.releaseId,
+            language: e.language,
+          },
+    );
+    await this.batchPut(items);
+  }
+
+  async markAnnounced(releases: ReadonlyArray<{ releaseId: string; detectedAt: string }>, at: string): Promise<void> {
+    await this.batchPut(
+      releases.map((r) => ({
+        ...keys.announced(r.releaseId),
+        ...keys.announcedByDetection(r.detectedAt, r.releaseId),
+        type: "Announced",
+        releaseId: r.releaseId,
+        at,
+      })),
+    );
+  }
+
+  async takeAnnounceLease(releaseId: string, now: string, leaseUntil: string): Promise<boolean> {
+    const leaseIsFree = "announce = :pending AND (attribute_not_exists(announceLeaseUntil) OR announceLeaseUntil <= :now)";
+    try {
+      await this.send(
+        "UpdateItem",
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.release(releaseId),
+          UpdateExpression: "SET announceLeaseUntil = :until",
+          ConditionExpression: leaseIsFree,
+          ExpressionAttributeValues: { ":pending": "pending", ":now": now, ":until": leaseUntil },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async getRelease(releaseId: string): Promise<StoredRelease | undefined> {
+    const res = await this.send<{ Items?: Item[] }>(
+      "Query",
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "PK = :pk",
+        ExpressionAttributeValues: { ":pk": keys.release(releaseId).PK },
+        ConsistentRead: true,
+      }),
+    );
+    const items = res.Items ?? [];
+    const main = items.find((i) => i.type === "Release" || i.type === "Alias");
+    if (main === undefined) return undefined;
+    if (main.type === "Alias") return this.getRelease(main.aliasOf as string);
+    const marker = items.find((i) => i.type === "Announced");
+    return toStoredRelease(main, marker);
+  }
+
+  async listReleases(options: { from: string; to: string; limit: number }): Promise<StoredRelease[]> {
+    const out: StoredRelease[] = [];
+    for (const month of monthsBetween(options.from, options.to).reverse()) {
+      let startKey: Record<string, NativeAttributeValue> | undefined;
+      const pending = new Map<string, Item>();
+      const markers = new Map<string, Item>();
+      do {
+        const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Record<string, NativeAttributeValue> }>(
+          "Query",
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE_KEYS.gsi1,
+            KeyConditionExpression: "GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to",
+            ExpressionAttributeValues: { ":pk": keys.releasesMonth(month), ":from": options.from, ":to": `${options.to}\uffff` },
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          if (item.type === "Announced") markers.set(item.releaseId as string, item);
+          else if (item.type === "Release") pending.set(item.id as string, item);
+        }
+        startKey = res.LastEvaluatedKey;
+      } while (startKey !== undefined && pending.size < options.limit - out.length);
+      const sorted = [...pending.values()].sort((a, b) => (a.GSI1SK < b.GSI1SK ? 1 : -1));
+      for (const item of sorted) {
+        if (out.length >= options.limit) return out;
+        out.push(toStoredRelease(item, markers.get(item.id as string)));
+      }
+    }
+    return out;
+  }
+
+  // ---- batching -----------------------------------------------------------------------------
+
+  private async batchGet(wanted: ReadonlyArray<Record<string, string>>): Promise<Item[]> {
+    const unique = [...new Map(wanted.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
+    const out: Item[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      type GetRequest = Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }>;
+      let request: GetRequest | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
+      };
+      for (let attempt = 0; request !== undefined; attempt++) {
+        const res: { Responses?: Record<string, Item[]>; UnprocessedKeys?: GetRequest } = await this.send(
+          "BatchGetItem",
+          new BatchGetCommand({ RequestItems: request }),
+        );
+        out.push(...(res.Responses?.[this.tableName] ?? []));
+        const left = res.UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0;
+        if (left === 0) break;
+        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} keys unprocessed after retries`);
+        request = res.UnprocessedKeys;
+        await sleep(Math.min(50 * 2 ** attempt, 2_000));
+      }
+    }
+    return out;
+  }
+
+  private async batchPut(items: readonly Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      type WriteRequest = Record<string, Array<{ PutRequest: { Item: Item } }>>;
+      let request: WriteRequest | undefined = {
+        [this.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      };
+      for (let attempt = 0; request !== undefined; attempt++) {
+        const res: { UnprocessedItems?: WriteRequest } = await this.send(
+          "BatchWriteItem",
+          new BatchWriteCommand({ RequestItems: request }),
+        );
+        const left = res.UnprocessedItems?.[this.tableName]?.length ?? 0;
+        if (left === 0) break;
+        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} writes unprocessed after retries`);
+        request = res.UnprocessedItems;
+        await sleep(Math.min(50 * 2 ** attempt, 2_000));
+      }
+    }
+  }
+}
+
+function toStoredRelease(item: Item, marker: Item | undefined): StoredRelease {
+  const announced = marker !== undefined;
+  return {
+    id: item.id,
+    identity: item.identity,
+    title: item.title,
+    summary: item.summary,
+    url: item.url ?? null,
+    publishedAt: item.publishedAt ?? null,
+    publishedAtPrecision: item.publishedAtPrecision,
+    detectedAt: item.detectedAt,
+    wire: item.wire,
+    issuer: item.issuer ?? null,
+    tickers: item.tickers ?? [],
+    language: item.language ?? null,
+    wireReleaseId: item.wireReleaseId ?? null,
+    industries: item.industries ?? [],
+    subjects: item.subjects ?? [],
+    keywords: item.keywords ?? [],
+    fingerprint: item.fingerprint ?? null,
+    clientId: item.clientId ?? null,
+    announce: announced ? "announced" : item.announce,
+    announceLeaseUntil: item.announceLeaseUntil ?? null,
+    sources: item.sources ?? [],
+    announcedAt: announced ? (marker.at as string) : null,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The single-table design (documented in docs/data-model.md). Every key Pressbridge writes is built
+ * here, so the access patterns are visible in one place and infra can create the same indexes.
+ */
+export const TABLE_KEYS = {
+  pk: "PK",
+  sk: "SK",
+  gsi1: "GSI1",
+  gsi1pk: "GSI1PK",
+  gsi1sk: "GSI1SK",
+  ttl: "expiresAt",
+} as const;
+
+export const keys = {
+  feedState: (feedId: string) => ({ PK: `FEED#${feedId}`, SK: "STATE" }),
+  release: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "REL" }),
+  announced: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "ANNOUNCED" }),
+  fingerprint: (fingerprint: string) => ({ PK: `FP#${fingerprint}`, SK: "FP" }),
+  wireRelease: (wire: string, wireReleaseId: string, releaseId: string) => ({
+    PK: `WIRE#${wire}#${wireReleaseId}`,
+    SK: `REL#${releaseId}`,
+  }),
+  releasesMonth: (month: string) => `RELEASES#${month}`,
+  /** Releases by detection time, bucketed by month so no partition grows without bound. */
+  releaseByDetection: (detectedAt: string, releaseId: string) => ({
+    GSI1PK: `RELEASES#${detectedAt.slice(0, 7)}`,
+    GSI1SK: `${detectedAt}#${releaseId}`,
+  }),
+  /** The announcement marker sorts right after its release in the same index. */
+  announcedByDetection: (detectedAt: string, releaseId: string) => ({
+    GSI1PK: `RELEASES#${detectedAt.slice(0, 7)}`,
+    GSI1SK: `${detectedAt}#${releaseId}#A`,
+  }),
+};
+
+/** The "YYYY-MM" months from `from` to `to` inclusive, oldest first. */
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  const endY = Number(to.slice(0, 4));
+  const endM = Number(to.slice(5, 7));
+  while (y < endY || (y === endY && m <= endM)) {
+    out.push(`${y}-${String(m).padStart(2, "0")}`);
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import { parseConfig, parseFeed, pollFeeds, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
+import { createCliLogger } from "../cli-logger.ts";
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
+import { intFlag, type CommandArgs } from "../main.ts";
+import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
+import { dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+
+/** Local scheduler ticks: as often as the most frequent feed wants, between 5 and 60 seconds. */
+export function tickSecondsFor(config: PressbridgeConfig): number {
+  const intervals = config.feeds.filter((f) => f.enabled).map((f) => f.intervalSeconds);
+  return Math.min(60, Math.max(5, Math.min(60, ...intervals)));
+}
+
+/** The built-in demo setup: one client and the loopback demo wire, polled every 5 seconds. */
+export function demoConfig(demoWireUrl: string, base?: PressbridgeConfig): PressbridgeConfig {
+  const demo = parseConfig({
+    clients: [
+      {
+        id: "acme",
+        name: "Acme Corp",
+        windowHours: 72,
+        timezone: "America/New_York",
+        owner: "pr-lead@acme.example",
+        approvers: ["social@acme.example"],
+        channels: ["x", "linkedin", "bluesky"],
+        adPlatforms: ["linkedin", "x"],
+        trendHashtags: ["#AI", "#SupplyChain"],
+        keywords: ["Acme"],
+      },
+    ],
+    feeds: [{ id: "demo-wire", url: demoWireUrl, wire: "Demo Wire", intervalSeconds: 5 }],
+    security: { allowPrivateFeedHosts: true },
+  });
+  if (base === undefined) return demo;
+  return parseConfig({
+    ...base,
+    clients: [...base.clients, ...demo.clients.filter((c) => !base.clients.some((b) => b.id === c.id))],
+    feeds: [...base.feeds, ...demo.feeds],
+    security: { allowPrivateFeedHosts: true },
+  });
+}
+
+/**
+ * `pressbridge start`: the whole product in one process on embedded defaults. DynamoDB Local persisted
+ * under the data dir, the in-process bus with the shared routes, and the poll schedule; with --demo,
+ * a loopback demo wire that publishes a new release every few seconds. Ctrl-C stops cleanly.
+ */
+export async function startCommand(args: CommandArgs): Promise<number> {
+  const logger = createCliLogger();
+  intFlag(args, "port", 3000);
+  let demoWire: DemoWire | undefined;
+  let config: PressbridgeConfig;
+  if (args.demo === true) {
+    const base = typeof args.config === "string" ? loadConfigFile(args.config) : undefined;
+    demoWire = await startDemoWire({ intervalMs: Number(process.env.PRESSBRIDGE_DEMO_INTERVAL_MS ?? 10_000) });
+    config = demoConfig(demoWire.url, base);
+    logger.info(`demo wire serving ${demoWire.url} (a new release every ${Number(process.env.PRESSBRIDGE_DEMO_INTERVAL_MS ?? 10_000) / 1000} s)`);
+  } else {
+    const file = typeof args.config === "string" ? args.config : DEFAULT_CONFIG_FILE;
+    if (!existsSync(file) && typeof args.config !== "string") {
+      throw new ValidationError("--config", `no ${DEFAULT_CONFIG_FILE} here; pass --config FILE, or run \`pressbridge start --demo\``);
+    }
+    config = loadConfigFile(file);
+  }
+
+  const ctx = await openLocalContext({ config, dataDir: dataDirFrom(args), logger });
+  const tickSeconds = tickSecondsFor(config);
+  logger.info(`pressbridge is running: ${config.feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
+
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping...");
+    wake?.();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  try {
+    while (!stopping) {
+      const started = Date.now();
+      try {
+        const summary = await pollFeeds({
+          config,
+          fetcher: ctx.fetcher,
+          feedStates: ctx.store,
+          releases: ctx.store,
+          bus: ctx.bus,
+          clock: ctx.clock,
+          parse: parseFeed,
+          logger,
+          tickSeconds,
+        });
+        for (const feed of summary.feeds) {
+          if (feed.status === "error") logger.warn(`feed ${feed.id} failed: ${feed.error}`);
+          if (feed.baseline && feed.status === "ok") logger.info(`feed ${feed.id}: first poll, ${feed.baselined} existing item(s) recorded as the baseline`);
+          for (const id of feed.newReleaseIds) {
+            const r = await ctx.store.getRelease(id);
+            logger.info(`new release on ${feed.id}: ${r?.title ?? id}`, { releaseId: id });
+          }
+        }
+      } catch (err) {
+        logger.error("poll pass failed; retrying on the next tick", { error: String(err) });
+      }
+      const wait = Math.max(0, tickSeconds * 1000 - (Date.now() - started));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    await ctx.close();
+    await demoWire?.close();
+    logger.info("stopped");
+  }
+  return 0;
+}

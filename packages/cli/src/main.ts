@@ -1,0 +1,89 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ValidationError } from "@pressbridge/core";
+import { JavaMissingError } from "@pressbridge/adapters";
+import { pollCommand } from "./commands/poll.ts";
+import { releasesCommand } from "./commands/releases.ts";
+import { startCommand } from "./commands/start.ts";
+
+const USAGE = `Usage: pressbridge <command> [options]
+
+Commands:
+  start [--demo] [--port 3000] [--config FILE] [--data-dir DIR]   run everything locally
+  poll --once [--all] [--feed ID]... [--config FILE] [--data-dir DIR] [--json]
+                                      poll due (or all) feeds once and print a summary
+  releases [--limit N] [--days N] [--data-dir DIR] [--json]
+                                      stored releases with their sources
+
+Options common to all commands:
+  --config FILE     config file (default: pressbridge.config.json)
+  --data-dir DIR    local state: DynamoDB Local files, outbox (default: .pressbridge)
+  --json            print exactly one JSON document on stdout; logs go to stderr
+  -h, --help        this text
+
+Environment:
+  DYNAMODB_ENDPOINT  use this DynamoDB instead of starting DynamoDB Local
+  PRESSBRIDGE_TABLE  table name (default: pressbridge)
+`;
+
+export type CommandArgs = Record<string, string | boolean | string[] | undefined>;
+
+const COMMON: ParseArgsConfig["options"] = {
+  config: { type: "string" },
+  "data-dir": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+const COMMANDS: Record<string, { options: ParseArgsConfig["options"]; run: (args: CommandArgs) => Promise<number> }> = {
+  poll: { options: { once: { type: "boolean" }, all: { type: "boolean" }, feed: { type: "string", multiple: true } }, run: pollCommand },
+  releases: { options: { limit: { type: "string" }, days: { type: "string" } }, run: releasesCommand },
+  start: { options: { demo: { type: "boolean" }, port: { type: "string" } }, run: startCommand },
+};
+
+/** Runs the CLI; returns the exit code. Failures print a one-line reason on stderr. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    process.stdout.write(USAGE);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`pressbridge: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  let values: CommandArgs;
+  try {
+    values = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: false, strict: true })
+      .values as CommandArgs;
+  } catch (err) {
+    process.stderr.write(`pressbridge ${name}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    return await command.run(values);
+  } catch (err) {
+    process.stderr.write(`pressbridge ${name}: ${describe(err)}\n`);
+    if (process.env.PRESSBRIDGE_DEBUG === "1" && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return err instanceof ValidationError ? 2 : 1;
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ValidationError || err instanceof JavaMissingError) return err.message;
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/** Parses a positive integer flag, naming the flag when it is not one. */
+export function intFlag(args: CommandArgs, name: string, fallback: number): number {
+  const raw = args[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== "string" || !Number.isInteger(n) || n <= 0) throw new ValidationError(`--${name}`, `must be a positive integer, got "${String(raw)}"`);
+  return n;
+}

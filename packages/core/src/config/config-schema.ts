@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { ValidationError } from "../errors.ts";
+
+/**
+ * pressbridge.config.json: clients, feeds and security settings. Parsed once at start-up; an invalid
+ * file is rejected with the path of the first bad field (e.g. `feeds[2].url`).
+ */
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 lower-case letters, digits or dashes, starting with a letter or digit");
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ClientConfig = z.strictObject({
+  id,
+  name: z.string().min(1).max(200),
+  windowHours: z.number().positive().max(24 * 30).default(72),
+  timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as America/New_York").default("UTC"),
+  owner: z.email(),
+  approvers: z.array(z.email()).min(1),
+  channels: z.array(z.enum(["x", "linkedin", "facebook", "instagram", "bluesky", "threads"])).default([]),
+  adPlatforms: z.array(z.enum(["linkedin", "meta", "x"])).default([]),
+  trendHashtags: z.array(z.string().regex(/^#[\p{L}\p{N}_]+$/u, "must be a hashtag like #AI")).default([]),
+  keywords: z.array(z.string().min(1).max(100)).default([]),
+  supportingAsset: z.strictObject({ title: z.string().min(1).max(200), url: httpUrl }).optional(),
+  adDefaults: z
+    .strictObject({
+      dailyBudget: z.number().positive(),
+      currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD"),
+      flightDays: z.number().int().positive().max(90),
+    })
+    .default({ dailyBudget: 50, currency: "USD", flightDays: 5 }),
+});
+export type ClientConfig = z.infer<typeof ClientConfig>;
+
+export const FeedConfig = z.strictObject({
+  id,
+  url: httpUrl,
+  /** Bound to one client; omit for a shared wire matched to clients by keywords. */
+  clientId: id.optional(),
+  /** Display name of the wire; derived from the host when omitted. */
+  wire: z.string().min(1).max(100).optional(),
+  /** Seconds between polls. 60 s and up in AWS; down to 5 s locally (see MIN_INTERVAL_SECONDS). */
+  intervalSeconds: z.number().int().min(5).max(86_400).default(60),
+  /** On the first poll, announce items published within this many hours instead of only baselining. */
+  backfillHours: z.number().min(0).max(24 * 14).optional(),
+  enabled: z.boolean().default(true),
+});
+export type FeedConfig = z.infer<typeof FeedConfig>;
+
+export const PressbridgeConfig = z
+  .strictObject({
+    $schema: z.string().optional(),
+    clients: z.array(ClientConfig).default([]),
+    feeds: z.array(FeedConfig).default([]),
+    security: z
+      .strictObject({
+        /** Lets feeds live on private/loopback addresses. For local demos and tests only. */
+        allowPrivateFeedHosts: z.boolean().default(false),
+      })
+      .default({ allowPrivateFeedHosts: false }),
+  })
+  .superRefine((cfg, ctx) => {
+    const clientIds = new Set<string>();
+    cfg.clients.forEach((c, i) => {
+      if (clientIds.has(c.id)) ctx.addIssue({ code: "custom", path: ["clients", i, "id"], message: `duplicate client id "${c.id}"` });
+      clientIds.add(c.id);
+    });
+    const feedIds = new Set<string>();
+    cfg.feeds.forEach((f, i) => {
+      if (feedIds.has(f.id)) ctx.addIssue({ code: "custom", path: ["feeds", i, "id"], message: `duplicate feed id "${f.id}"` });
+      feedIds.add(f.id);
+      if (f.clientId !== undefined && !clientIds.has(f.clientId)) {
+        ctx.addIssue({ code: "custom", path: ["feeds", i, "clientId"], message: `unknown client "${f.clientId}"` });
+      }
+    });
+  });
+export type PressbridgeConfig = z.infer<typeof PressbridgeConfig>;
+
+/** Formats a zod path the way a person writes it: `feeds[2].url`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+/** Validates a parsed JSON value as a config; throws ValidationError naming the first bad field. */
+export function parseConfig(input: unknown): PressbridgeConfig {
+  const result = PressbridgeConfig.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ValidationError(formatPath(issue.path), issue.message, { cause: result.error });
+  }
+  return result.data;
+}

@@ -1,0 +1,188 @@
+/**
+ * Lenient, deterministic date parsing for feed timestamps (RFC 822/2822 and its common
+ * mutilations, ISO 8601, slash dates). Never consults the local time zone and never returns an
+ * Invalid Date: anything it cannot read with confidence is `undefined`.
+ */
+
+export interface FeedDate {
+  /** ISO-8601 UTC timestamp (`toISOString()` form). For a date-only value: that day at 00:00 UTC. */
+  iso: string;
+  /** "date" when the source gave a day without a time of day. */
+  precision: "datetime" | "date";
+}
+
+const MAX_INPUT_LENGTH = 200;
+
+/** Month names and abbreviations (en, pt, es, fr, de, it, nl), lower-case, accents kept and stripped. */
+const MONTHS: ReadonlyMap<string, number> = buildMonthMap();
+
+function buildMonthMap(): Map<string, number> {
+  const names: string[][] = [
+    ["jan", "january", "janeiro", "enero", "ene", "janvier", "janv", "januar", "jän", "jänner", "gennaio", "gen", "januari"],
+    ["feb", "february", "fev", "fevereiro", "fév", "févr", "février", "fevr", "fevrier", "febrero", "februar", "febbraio", "februari"],
+    ["mar", "march", "março", "marco", "marzo", "mars", "märz", "marz", "mrz", "mär", "maart", "mrt"],
+    ["apr", "april", "abr", "abril", "avr", "avril", "aprile"],
+    ["may", "mai", "maio", "mayo", "maggio", "mag", "mei"],
+    ["jun", "june", "junho", "junio", "juin", "juni", "giugno", "giu"],
+    ["jul", "july", "julho", "julio", "juil", "juillet", "juli", "luglio", "lug"],
+    ["aug", "august", "ago", "agosto", "août", "aout", "aoû", "aou"],
+    ["sep", "sept", "september", "set", "setembro", "septiembre", "septembre", "settembre", "sett"],
+    ["oct", "october", "out", "outubro", "octubre", "octobre", "okt", "oktober", "ott", "ottobre"],
+    ["nov", "november", "novembro", "noviembre", "novembre"],
+    ["dec", "december", "dez", "dezembro", "dic", "diciembre", "déc", "décembre", "decembre", "dezember", "dicembre"],
+  ];
+  const map = new Map<string, number>();
+  names.forEach((list, index) => {
+    for (const name of list) map.set(name, index + 1);
+  });
+  return map;
+}
+
+/** Time-zone abbreviations in minutes east of UTC. Ambiguous ones (IST, CST-as-China, ...) are read the US/common way. */
+const ZONES: ReadonlyMap<string, number> = new Map<string, number>([
+  ["z", 0], ["ut", 0], ["utc", 0], ["gmt", 0], ["wet", 0],
+  ["est", -300], ["edt", -240], ["cst", -360], ["cdt", -300], ["mst", -420], ["mdt", -360],
+  ["pst", -480], ["pdt", -420], ["akst", -540], ["akdt", -480], ["hst", -600], ["ast", -240], ["adt", -180],
+  ["nst", -210], ["ndt", -150],
+  ["bst", 60], ["ist", 60], ["cet", 60], ["cest", 120], ["met", 60], ["mest", 120], ["west", 60],
+  ["eet", 120], ["eest", 180], ["msk", 180], ["sast", 120],
+  ["hkt", 480], ["sgt", 480], ["awst", 480], ["jst", 540], ["kst", 540],
+  ["acst", 570], ["acdt", 630], ["aest", 600], ["aedt", 660], ["nzst", 720], ["nzdt", 780],
+]);
+
+const ZONE_PATTERN = "(?:[A-Za-z]{1,5}|(?:GMT|UTC|UT)?\\s*[+-]\\d{1,2}(?::?\\d{2})?)";
+const TIME_PATTERN = "(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?\\s*(?:([AaPp])\\.?[Mm]\\.?)?";
+
+/** `Mon, 5 Oct 2026 18:28:00 +0000`, `Seg, 24 Set 2018 19:42:40 -0300`, `05-Oct-2026`, `Tue, 15 Sep 2026`. */
+const RFC822_RE = new RegExp(
+  `^(?:[^\\d\\s,.]+\\.?,?\\s*)?(\\d{1,2})(?:st|nd|rd|th)?[\\s-]+([^\\d\\s,.-]+)\\.?,?[\\s-]+(\\d{2,4})` +
+    `(?:,?\\s+(?:at\\s+)?${TIME_PATTERN})?\\s*(${ZONE_PATTERN})?\\s*(?:\\([^)]*\\))?$`,
+);
+
+/** `October 5, 2026`, `Mon Oct 05 2026 18:15:00 GMT+0000`. */
+const MONTH_FIRST_RE = new RegExp(
+  `^(?:[^\\d\\s,.]+\\.?,?\\s+)?([^\\d\\s,.-]+)\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})` +
+    `(?:,?\\s+(?:at\\s+)?${TIME_PATTERN})?\\s*(${ZONE_PATTERN})?\\s*(?:\\([^)]*\\))?$`,
+);
+
+/** `2019-08-27`, `2017-11-08T18:15:58-05:00`, `2026-10-05 18:15:00Z`, `20261005T181500Z` is not accepted. */
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt\s]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** `2020/1/10 14:33:00` (no zone: UTC). */
+const SLASH_RE = new RegExp(`^(\\d{4})[/.](\\d{1,2})[/.](\\d{1,2})(?:[\\sT]+${TIME_PATTERN})?\\s*(${ZONE_PATTERN})?$`);
+
+const WHITESPACE_RE = /\s+/g;
+
+/**
+ * Parses a feed date. Returns `undefined` for absent, empty or unreadable values.
+ *
+ * Two-digit years follow RFC 2822 §4.3: 00–49 are 2000–2049, 50–99 are 1950–1999. Values without a
+ * zone are taken as UTC. Unknown alphabetic zones are taken as UTC as well.
+ */
+export function parseFeedDate(value: string | undefined | null): FeedDate | undefined {
+  if (typeof value !== "string") return undefined;
+  let text = value.trim();
+  if (text === "" || text.length > MAX_INPUT_LENGTH) return undefined;
+  text = text.replace(WHITESPACE_RE, " ");
+
+  let m = ISO_RE.exec(text);
+  if (m) {
+    return build(num(m[1]), num(m[2]), num(m[3]), m[4], m[5], m[6], m[7], undefined, m[8]);
+  }
+  m = RFC822_RE.exec(text);
+  if (m) {
+    const month = monthNumber(m[2]);
+    if (month === undefined) return undefined;
+    return build(fullYear(m[3]), month, num(m[1]), m[4], m[5], m[6], m[7], m[8], m[9]);
+  }
+  m = SLASH_RE.exec(text);
+  if (m) {
+    return build(num(m[1]), num(m[2]), num(m[3]), m[4], m[5], m[6], m[7], m[8], m[9]);
+  }
+  m = MONTH_FIRST_RE.exec(text);
+  if (m) {
+    const month = monthNumber(m[1]);
+    if (month === undefined) return undefined;
+    return build(num(m[3]), month, num(m[2]), m[4], m[5], m[6], m[7], m[8], m[9]);
+  }
+  return undefined;
+}
+
+function num(s: string | undefined): number {
+  return s === undefined ? Number.NaN : Number.parseInt(s, 10);
+}
+
+function fullYear(s: string | undefined): number {
+  const year = num(s);
+  if (s === undefined) return Number.NaN;
+  if (s.length === 2) return year < 50 ? 2000 + year : 1900 + year;
+  if (s.length === 3) return 1900 + year; // RFC 2822 §4.3 obsolete three-digit years
+  return year;
+}
+
+function monthNumber(token: string | undefined): number | undefined {
+  if (token === undefined) return undefined;
+  const t = token.toLowerCase();
+  return MONTHS.get(t) ?? MONTHS.get(t.slice(0, 4)) ?? MONTHS.get(t.slice(0, 3));
+}
+
+function zoneOffsetMinutes(zone: string | undefined): number | undefined {
+  if (zone === undefined || zone === "") return 0;
+  const z = zone.replace(/\s+/g, "").toLowerCase();
+  const named = ZONES.get(z);
+  if (named !== undefined) return named;
+  const m = /^(?:gmt|utc|ut)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(z);
+  if (m) {
+    const hours = num(m[2]);
+    const minutes = m[3] === undefined ? 0 : num(m[3]);
+    if (hours > 14 || minutes > 59) return undefined;
+    const total = hours * 60 + minutes;
+    return m[1] === "-" ? -total : total;
+  }
+  // RFC 822 military zones and unknown abbreviations: RFC 2822 says treat as -0000 (UTC).
+  if (/^[a-z]{1,5}$/.test(z)) return 0;
+  return undefined;
+}
+
+function build(
+  year: number,
+  month: number,
+  day: number,
+  hourS: string | undefined,
+  minuteS: string | undefined,
+  secondS: string | undefined,
+  fractionS: string | undefined,
+  meridiem: string | undefined,
+  zone: string | undefined,
+): FeedDate | undefined {
+  if (!Number.isFinite(year) || year < 1000 || year > 9999) return undefined;
+  if (!(month >= 1 && month <= 12) || !(day >= 1 && day <= 31)) return undefined;
+  if (hourS === undefined) {
+    // Date only. A zone on a bare date carries no usable information.
+    const ms = Date.UTC(year, month - 1, day);
+    const d = new Date(ms);
+    if (d.getUTCDate() !== day) return undefined; // 31 Feb and friends
+    return { iso: d.toISOString(), precision: "date" };
+  }
+  let hour = num(hourS);
+  const minute = num(minuteS);
+  let second = secondS === undefined ? 0 : num(secondS);
+  const millis = fractionS === undefined ? 0 : Math.floor(Number(`0.${fractionS}`) * 1000);
+  if (meridiem !== undefined) {
+    if (hour < 1 || hour > 12) return undefined;
+    const pm = meridiem.toLowerCase() === "p";
+    hour = (hour % 12) + (pm ? 12 : 0);
+  }
+  if (hour > 24 || minute > 59 || second > 60) return undefined;
+  if (hour === 24 && (minute !== 0 || second !== 0)) return undefined;
+  if (second === 60) second = 59; // leap second
+  const offset = zoneOffsetMinutes(zone);
+  if (offset === undefined) return undefined;
+  const dayStart = Date.UTC(year, month - 1, day);
+  if (new Date(dayStart).getUTCDate() !== day) return undefined;
+  const ms = dayStart + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return undefined;
+  return { iso: d.toISOString(), precision: "datetime" };
+}

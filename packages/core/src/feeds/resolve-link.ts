@@ -1,0 +1,47 @@
+/**
+ * Link handling for untrusted feeds: only absolute http(s) URLs come out. Relative references are
+ * resolved against a base; javascript:, data:, mailto: and anything unparsable are dropped.
+ */
+
+export const MAX_URL_LENGTH = 4096;
+
+const ABSOLUTE_HTTP_RE = /^https?:\/\/[^\s/?#]/i;
+const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Returns an absolute http(s) URL for `raw` (trimmed), resolving relative references against
+ * `base`. An already-absolute URL is returned as written (not canonicalised) once it parses.
+ */
+export function resolveHttpUrl(raw: string | undefined, base: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let value = raw.trim();
+  if (value === "" || value.length > MAX_URL_LENGTH) return undefined;
+  if (CONTROL_RE.test(value)) value = value.replace(/[\u0000-\u001f\u007f]+/g, "");
+  if (ABSOLUTE_HTTP_RE.test(value)) {
+    return parsesAsHttp(value) ? value : undefined;
+  }
+  if (SCHEME_RE.test(value) || base === undefined) return undefined; // other schemes, or nothing to resolve against
+  try {
+    const url = new URL(value, base);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+    return url.href.length > MAX_URL_LENGTH ? undefined : url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+function parsesAsHttp(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** True when `value` is (after trimming) an absolute http(s) URL. */
+export function isAbsoluteHttpUrl(value: string): boolean {
+  const v = value.trim();
+  return ABSOLUTE_HTTP_RE.test(v) && parsesAsHttp(v);
+}
