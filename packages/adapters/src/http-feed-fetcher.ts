@@ -34,10 +34,12 @@ export interface HttpFeedFetcherOptions {
   request?: RequestFunction;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-export const DEFAULT_MAX_REDIRECTS = 5;
-export const DEFAULT_USER_AGENT = "Pressbridge/0.1 (+feed poller)";
+export const HTTP_FEED_FETCHER_DEFAULTS = {
+  timeoutMs: 10_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: "Pressbridge/0.1 (+feed poller)",
+} as const;
 const MAX_SOCKETS = 64;
 const ACCEPT = [
   "application/rss+xml",
@@ -72,13 +74,13 @@ export class HttpFeedFetcher implements FeedFetcher {
 
   constructor(options: HttpFeedFetcherOptions) {
     this.#allowPrivateHosts = options.allowPrivateHosts;
-    this.#timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, "timeoutMs");
-    this.#maxBytes = positive(options.maxBytes, DEFAULT_MAX_BYTES, "maxBytes");
-    this.#maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    this.#timeoutMs = positive(options.timeoutMs, HTTP_FEED_FETCHER_DEFAULTS.timeoutMs, "timeoutMs");
+    this.#maxBytes = positive(options.maxBytes, HTTP_FEED_FETCHER_DEFAULTS.maxBytes, "maxBytes");
+    this.#maxRedirects = options.maxRedirects ?? HTTP_FEED_FETCHER_DEFAULTS.maxRedirects;
     if (!Number.isInteger(this.#maxRedirects) || this.#maxRedirects < 0) {
       throw new RangeError("maxRedirects must be a non-negative integer");
     }
-    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#userAgent = options.userAgent ?? HTTP_FEED_FETCHER_DEFAULTS.userAgent;
     this.#resolve = options.resolve ?? systemResolver;
     this.#request = options.request;
     const agentOptions = {

@@ -51,6 +51,7 @@ export async function openLocalContext(options: {
     endpoint: opened.endpoint,
     close: async () => {
       await bus.drain();
+      fetcher.destroy();
       await opened.close();
     },
   };

@@ -15,9 +15,11 @@ export interface DecodedFeed {
   source: EncodingSource;
 }
 
-const decoders = new Map<string, TextDecoder>();
+type Decoder = InstanceType<typeof TextDecoder>;
 
-function decoderFor(label: string, fatal: boolean): TextDecoder | undefined {
+const decoders = new Map<string, Decoder>();
+
+function decoderFor(label: string, fatal: boolean): Decoder | undefined {
   const key = `${fatal ? "F" : "-"}${label.toLowerCase()}`;
   let decoder = decoders.get(key);
   if (decoder === undefined) {
@@ -105,12 +107,8 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType?: string): Decode
   }
 }
 
+/** The first bytes as single-byte characters (only ASCII matters for the declaration). */
 function asciiHead(bytes: Uint8Array, max: number): string {
-  const n = Math.min(bytes.length, max);
-  let s = "";
-  for (let i = 0; i < n; i++) {
-    const c = bytes[i]!;
-    s += c < 0x80 ? String.fromCharCode(c) : "?";
-  }
-  return s;
+  const head = bytes.length > max ? bytes.subarray(0, max) : bytes;
+  return decoderFor("windows-1252", false)!.decode(head);
 }

@@ -1,0 +1,62 @@
+import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
+import { ValidationError, parseConfig, type Logger, type PressbridgeConfig } from "@pressbridge/core";
+
+/** One structured JSON logger per function (Powertools), adapted to core's Logger port. */
+export function createFunctionLogger(serviceName: string): { logger: Logger; powertools: PowertoolsLogger } {
+  const powertools = new PowertoolsLogger({ serviceName, logLevel: (process.env.POWERTOOLS_LOG_LEVEL as "INFO" | undefined) ?? "INFO" });
+  const logger: Logger = {
+    debug: (m, f) => powertools.debug(m, f ?? {}),
+    info: (m, f) => powertools.info(m, f ?? {}),
+    warn: (m, f) => powertools.warn(m, f ?? {}),
+    error: (m, f) => powertools.error(m, f ?? {}),
+  };
+  return { logger, powertools };
+}
+
+/** Reads a required environment variable; a missing one fails the cold start naming it. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === "") throw new ValidationError(name, "environment variable is required");
+  return value;
+}
+
+/** The service config, from PRESSBRIDGE_CONFIG (JSON), validated with the same schema as locally. */
+export function configFromEnv(): PressbridgeConfig {
+  const raw = requiredEnv("PRESSBRIDGE_CONFIG");
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new ValidationError("PRESSBRIDGE_CONFIG", `is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return parseConfig(json);
+}
+
+/**
+ * The shared wrapper of every handler: logs the invocation and its outcome, and turns failures into
+ * a logged error that is rethrown, so Lambda's retry and on-failure destination see it. Validation
+ * errors (a bad event) are not worth retrying and are logged as such.
+ */
+export function wrapHandler<E, R>(
+  name: string,
+  logger: Logger,
+  fn: (event: E) => Promise<R>,
+  summarise: (result: R) => Record<string, unknown> = () => ({}),
+): (event: E) => Promise<R> {
+  return async (event: E) => {
+    const started = Date.now();
+    try {
+      const result = await fn(event);
+      logger.info(`${name} done`, { durationMs: Date.now() - started, ...summarise(result) });
+      return result;
+    } catch (err) {
+      logger.error(`${name} failed`, {
+        durationMs: Date.now() - started,
+        errorName: (err as Error)?.name,
+        error: (err as Error)?.message,
+        retryable: !(err instanceof ValidationError),
+      });
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,323 @@
+import type { FeedItem, ParsedFeed } from "./feed-item.ts";
+import { extractTickers } from "./extract-tickers.ts";
+import { collapseWhitespace, htmlToText } from "./html-to-text.ts";
+import { parseFeedDate } from "./parse-feed-date.ts";
+import { isAbsoluteHttpUrl, resolveHttpUrl } from "./resolve-link.ts";
+import { truncateText } from "./truncate-text.ts";
+
+/**
+ * One rss-parser item (with this package's custom fields) -> FeedItem. Cheap by design: a few
+ * precompiled regexes and one HTML tokenizer pass per text field; nothing is parsed twice.
+ */
+
+export const MAX_TITLE_LENGTH = 1000;
+export const MAX_SUMMARY_LENGTH = 5000;
+export const MAX_ISSUER_LENGTH = 300;
+export const MAX_LABEL_LENGTH = 200;
+export const MAX_LABELS = 50;
+export const MAX_GUID_LENGTH = 2048;
+export const MAX_ID_LENGTH = 200;
+
+/** An rss-parser item as configured in parse-feed.ts; values are whatever xml2js produced. */
+export interface RawItem {
+  title?: unknown;
+  link?: unknown;
+  pubDate?: unknown;
+  date?: unknown;
+  content?: unknown;
+  summary?: unknown;
+  "content:encoded"?: unknown;
+  language?: unknown;
+  id?: unknown;
+  "rdf:about"?: unknown;
+  attrs?: unknown;
+  guidEls?: unknown;
+  linkEls?: unknown;
+  categoryEls?: unknown;
+  dcContributor?: unknown;
+  dcIdentifier?: unknown;
+  dcSubject?: unknown;
+  dcKeyword?: unknown;
+  prnIndustry?: unknown;
+  prnSubject?: unknown;
+  sourceEls?: unknown;
+  atomPublished?: unknown;
+  atomUpdated?: unknown;
+}
+
+export interface ItemContext {
+  format: ParsedFeed["format"];
+  /** Absolute base for relative links (xml:base, channel link or feed URL). */
+  baseUrl: string | undefined;
+  /** Channel/feed language, already normalised. */
+  channelLanguage: string | undefined;
+}
+
+type Xml = Record<string, unknown>;
+
+function isObject(value: unknown): value is Xml {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Text of an xml2js value: a string, `{ _: text }`, or (mixed/xhtml content) all nested text. */
+export function textOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.length > 0 ? textOf(value[0]) : undefined;
+  if (!isObject(value)) return undefined;
+  const own = value["_"];
+  let childKeys = false;
+  for (const key in value) {
+    if (key !== "_" && key !== "$") {
+      childKeys = true;
+      break;
+    }
+  }
+  if (typeof own === "string" && !childKeys) return own;
+  const parts: string[] = [];
+  collectText(value, parts, 0);
+  return parts.length === 0 ? undefined : parts.join(" ");
+}
+
+function collectText(value: unknown, parts: string[], depth: number): void {
+  if (depth > 12 || parts.length > 500) return;
+  if (typeof value === "string") {
+    parts.push(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectText(v, parts, depth + 1);
+  } else if (isObject(value)) {
+    for (const key in value) {
+      if (key !== "$") collectText(value[key], parts, depth + 1);
+    }
+  }
+}
+
+function attributesOf(value: unknown): Xml | undefined {
+  if (Array.isArray(value)) value = value[0];
+  if (!isObject(value)) return undefined;
+  const attrs = value["$"];
+  return isObject(attrs) ? attrs : undefined;
+}
+
+function attr(attrs: Xml | undefined, name: string): string | undefined {
+  const v = attrs?.[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+function elements(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+/** Plain text of a short label field (HTML stripped, entities decoded, bounded). */
+function labelText(value: unknown, max = MAX_LABEL_LENGTH): string | undefined {
+  const raw = textOf(value);
+  if (raw === undefined) return undefined;
+  const text = htmlToText(raw, max);
+  return text === "" ? undefined : text;
+}
+
+/** De-duplicates (case-insensitively, first spelling wins) into `out`, up to MAX_LABELS. */
+function addLabels(out: string[], seen: Set<string>, values: unknown): void {
+  for (const v of elements(values)) {
+    if (out.length >= MAX_LABELS) return;
+    const text = labelText(v);
+    if (text === undefined) continue;
+    const key = text.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(text);
+  }
+}
+
+const LANGUAGE_RE = /^[a-z]{1,8}(?:-[a-z0-9]{1,8})*$/;
+
+/** Lower-case BCP 47-ish tag, or undefined for empty/implausible values. */
+export function normaliseLanguage(value: unknown): string | undefined {
+  const raw = textOf(value);
+  if (raw === undefined) return undefined;
+  const tag = raw.trim().toLowerCase().replace(/_/g, "-");
+  return tag !== "" && tag.length <= 35 && LANGUAGE_RE.test(tag) ? tag : undefined;
+}
+
+const BUSINESS_WIRE_GUID_RE = /^(\d{14})([a-z]{2})$/i;
+const BUSINESS_WIRE_LINK_RE = /businesswire\.com\/news\/[a-z]+\/(\d{14})\/([a-z]{2}(?:-[a-z]{2,4})?)\//i;
+const PR_NEWSWIRE_LINK_RE = /^https?:\/\/(?:[\w-]+\.)*prnewswire\.[a-z.]+\/[^?#]*-(\d{6,12})\.html(?:[?#]|$)/i;
+const GLOBENEWSWIRE_LINK_RE =
+  /^https?:\/\/(?:[\w-]+\.)*globenewswire\.com\/(?:[a-z-]+\/)?news-release\/\d{4}\/\d{2}\/\d{2}\/\d+\/\d+\/([a-z]{2,3}(?:-[a-z]{2,4})?)\//i;
+const STOCK_DOMAIN_RE = /\/stock\/?$/i;
+const ISIN_DOMAIN_RE = /\/isin\/?$/i;
+const INDUSTRY_DOMAIN_RE = /\/industr(?:y|ies)\/?$/i;
+const KEYWORD_DOMAIN_RE = /\/keywords?\/?$/i;
+
+export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
+  const atom = ctx.format === "atom";
+  const itemAttrs = isObject(raw.attrs) ? raw.attrs : undefined;
+
+  // Base: the item's own xml:base (Atom), resolved against the feed's.
+  let base = ctx.baseUrl;
+  const itemBase = attr(itemAttrs, "xml:base");
+  if (itemBase !== undefined) base = resolveHttpUrl(itemBase, base) ?? base;
+
+  // Source (aggregators) and title.
+  const sourceName = labelText(raw.sourceEls);
+  let title = htmlToText(textOf(raw.title) ?? "", MAX_TITLE_LENGTH + 200);
+  if (sourceName !== undefined) {
+    const suffix = ` - ${sourceName}`;
+    if (title.length > suffix.length && title.endsWith(suffix)) title = title.slice(0, -suffix.length).trimEnd();
+  }
+  title = truncateText(title, MAX_TITLE_LENGTH);
+
+  // Summary: the description-like field first, the full content only when that is empty.
+  const summary = pickSummary(raw, atom);
+
+  // guid / id.
+  const guidEl = elements(raw.guidEls)[0];
+  let guid = cleanId(atom ? textOf(raw.id) : textOf(guidEl), MAX_GUID_LENGTH);
+  const about = typeof raw["rdf:about"] === "string" ? raw["rdf:about"] : attr(itemAttrs, "rdf:about");
+  if (guid === undefined && about !== undefined) guid = cleanId(about, MAX_GUID_LENGTH);
+
+  // Link.
+  let url = atom ? atomLink(raw.linkEls, base) : rssLink(raw.linkEls, base);
+  if (url === undefined && !atom) {
+    const permalink = attr(attributesOf(guidEl), "isPermaLink");
+    if (guid !== undefined && permalink?.trim().toLowerCase() !== "false" && isAbsoluteHttpUrl(guid)) url = guid.trim();
+    else if (about !== undefined && isAbsoluteHttpUrl(about)) url = about.trim();
+  }
+
+  // Date: pubDate/published, then dc:date, then updated.
+  const date =
+    parseFeedDate(atom ? textOf(raw.atomPublished) : textOf(raw.pubDate)) ??
+    parseFeedDate(textOf(raw.date)) ??
+    parseFeedDate(textOf(raw.atomUpdated));
+
+  // Wire ids and language.
+  let wireReleaseId = cleanId(textOf(raw.dcIdentifier), MAX_ID_LENGTH);
+  let wireLanguage: string | undefined;
+  const bwGuid = guid === undefined ? null : BUSINESS_WIRE_GUID_RE.exec(guid);
+  if (bwGuid) {
+    wireReleaseId ??= bwGuid[1];
+    wireLanguage = bwGuid[2]!.toLowerCase();
+  } else if (url !== undefined) {
+    const bw = BUSINESS_WIRE_LINK_RE.exec(url);
+    if (bw) {
+      wireReleaseId ??= bw[1];
+      wireLanguage = bw[2]!.toLowerCase();
+    }
+  }
+  if (url !== undefined) {
+    if (wireReleaseId === undefined) {
+      const prn = PR_NEWSWIRE_LINK_RE.exec(url);
+      if (prn) wireReleaseId = prn[1];
+    }
+    if (wireLanguage === undefined) {
+      const gnw = GLOBENEWSWIRE_LINK_RE.exec(url);
+      if (gnw) wireLanguage = gnw[1]!.toLowerCase();
+    }
+  }
+  const language =
+    normaliseLanguage(raw.language) ??
+    normaliseLanguage(attr(itemAttrs, "xml:lang")) ??
+    normaliseLanguage(wireLanguage) ??
+    ctx.channelLanguage;
+
+  // Categories: stock tickers, ISINs (ignored), industries, keywords, subjects.
+  const industries: string[] = [];
+  const subjects: string[] = [];
+  const keywords: string[] = [];
+  const seenIndustries = new Set<string>();
+  const seenSubjects = new Set<string>();
+  const seenKeywords = new Set<string>();
+  const stockCategories: string[] = [];
+  addLabels(industries, seenIndustries, raw.prnIndustry);
+  for (const el of elements(raw.categoryEls)) {
+    const attrs = attributesOf(el);
+    const domain = attr(attrs, "domain") ?? attr(attrs, "scheme") ?? "";
+    const value = atom ? (attr(attrs, "label") ?? attr(attrs, "term") ?? textOf(el)) : textOf(el);
+    if (value === undefined) continue;
+    if (domain !== "") {
+      if (STOCK_DOMAIN_RE.test(domain)) {
+        if (stockCategories.length < MAX_LABELS) stockCategories.push(value);
+        continue;
+      }
+      if (ISIN_DOMAIN_RE.test(domain)) continue;
+      if (INDUSTRY_DOMAIN_RE.test(domain)) {
+        addLabels(industries, seenIndustries, value);
+        continue;
+      }
+      if (KEYWORD_DOMAIN_RE.test(domain)) {
+        addLabels(keywords, seenKeywords, value);
+        continue;
+      }
+    }
+    addLabels(subjects, seenSubjects, value);
+  }
+  addLabels(subjects, seenSubjects, raw.dcSubject);
+  addLabels(subjects, seenSubjects, raw.prnSubject);
+  addLabels(keywords, seenKeywords, raw.dcKeyword);
+
+  const tickers = extractTickers({ stockCategories, title, summary });
+
+  return {
+    title,
+    summary,
+    url,
+    guid,
+    publishedAt: date?.iso,
+    publishedAtPrecision: date?.precision ?? "none",
+    issuer: labelText(raw.dcContributor, MAX_ISSUER_LENGTH),
+    tickers,
+    language,
+    wireReleaseId,
+    industries,
+    subjects,
+    keywords,
+    sourceName,
+  };
+}
+
+function pickSummary(raw: RawItem, atom: boolean): string {
+  // rss-parser: RSS <description> -> `content`; Atom <summary> -> `summary`, <content> -> `content`.
+  const candidates = atom ? [raw.summary, raw.content] : [raw.content, raw.summary, raw["content:encoded"]];
+  for (const candidate of candidates) {
+    const html = textOf(candidate);
+    if (html === undefined || html === "") continue;
+    const text = htmlToText(html, MAX_SUMMARY_LENGTH);
+    if (text !== "") return text;
+  }
+  return "";
+}
+
+function cleanId(value: string | undefined, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  const id = collapseWhitespace(value);
+  return id === "" || id.length > max ? undefined : id;
+}
+
+function rssLink(linkEls: unknown, base: string | undefined): string | undefined {
+  for (const el of elements(linkEls)) {
+    const href = textOf(el) ?? attr(attributesOf(el), "href");
+    const url = resolveHttpUrl(href, base);
+    if (url !== undefined) return url;
+  }
+  return undefined;
+}
+
+function atomLink(linkEls: unknown, base: string | undefined): string | undefined {
+  let fallback: string | undefined;
+  let alternate: string | undefined;
+  for (const el of elements(linkEls)) {
+    const attrs = attributesOf(el);
+    const href = attr(attrs, "href") ?? textOf(el);
+    if (href === undefined) continue;
+    const rel = (attr(attrs, "rel") ?? "alternate").trim().toLowerCase();
+    if (rel === "alternate") {
+      const url = resolveHttpUrl(href, base);
+      if (url === undefined) continue;
+      const type = attr(attrs, "type")?.toLowerCase() ?? "";
+      if (type === "" || type.includes("html")) return url;
+      alternate ??= url;
+    } else if (fallback === undefined && rel !== "self" && rel !== "enclosure" && rel !== "replies" && rel !== "edit") {
+      fallback = resolveHttpUrl(href, base);
+    }
+  }
+  return alternate ?? fallback;
+}

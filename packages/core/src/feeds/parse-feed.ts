@@ -1,0 +1,191 @@
+import Parser from "rss-parser";
+import { FeedParseError } from "../errors.ts";
+import type { FeedItem, ParsedFeed } from "./feed-item.ts";
+import { decodeFeedBytes } from "./decode-feed-bytes.ts";
+import { htmlToText } from "./html-to-text.ts";
+import { prefixRewrites, rewriteName } from "./namespace-prefixes.ts";
+import { normaliseItem, normaliseLanguage, textOf, MAX_TITLE_LENGTH, type RawItem } from "./normalise-item.ts";
+import { readProlog, type Prolog } from "./read-prolog.ts";
+import { resolveHttpUrl } from "./resolve-link.ts";
+
+/**
+ * Feed body bytes -> ParsedFeed. Pure: no I/O. The XML is parsed exactly once, by rss-parser
+ * (xml2js/sax, strict, not namespace-aware); everything else is cheap per-item normalisation.
+ */
+
+export interface ParseFeedOptions {
+  /** The URL the feed was fetched from; the last-resort base for relative links. */
+  feedUrl: string;
+  /** The HTTP Content-Type header, for its charset. */
+  contentType?: string;
+}
+
+export const MAX_ITEMS = 1000;
+
+const ITEM_FIELDS = [
+  ["$", "attrs", { keepArray: true }],
+  ["guid", "guidEls", { keepArray: true }],
+  ["link", "linkEls", { keepArray: true }],
+  ["category", "categoryEls", { keepArray: true }],
+  ["dc:contributor", "dcContributor"],
+  ["dc:identifier", "dcIdentifier"],
+  ["dc:subject", "dcSubject", { keepArray: true }],
+  ["dc:keyword", "dcKeyword", { keepArray: true }],
+  ["prn:industry", "prnIndustry", { keepArray: true }],
+  ["prn:subject", "prnSubject", { keepArray: true }],
+  ["source", "sourceEls", { keepArray: true }],
+];
+const FEED_FIELDS = [["dc:language", "dcLanguage"]];
+
+/** Element-name rewrites for the document being parsed (set just before, cleared just after). */
+let activeRewrites: ReadonlyMap<string, string> | undefined;
+
+function tagNameProcessor(name: string): string {
+  return activeRewrites === undefined ? name : rewriteName(name, activeRewrites);
+}
+
+interface AtomEntry {
+  link?: unknown;
+  published?: unknown;
+  updated?: unknown;
+  [key: string]: unknown;
+}
+
+const baseBuilders = Parser.prototype as unknown as {
+  parseItemAtom(entry: AtomEntry): Record<string, unknown>;
+  buildAtomFeed(xmlObj: { feed?: unknown }): Record<string, unknown>;
+};
+
+function linksWithAttributes(links: unknown[]): unknown[] {
+  return links.filter((l: unknown) => typeof l === "object" && l !== null && "$" in l);
+}
+
+/**
+ * rss-parser's Atom item builder throws on an invalid <published>/<updated> (it calls
+ * toISOString on an Invalid Date) and on a <link> without attributes, which would lose the whole
+ * feed. Dates are read raw here instead, and attribute-less links are dropped before it sees them.
+ */
+class FeedXmlParser extends Parser<Record<string, unknown>, RawItem> {
+  buildAtomFeed(xmlObj: { feed?: unknown }): Record<string, unknown> {
+    const feed = xmlObj.feed;
+    if (typeof feed === "object" && feed !== null && Array.isArray((feed as AtomEntry).link)) {
+      const safeFeed = { ...(feed as AtomEntry) };
+      safeFeed.link = linksWithAttributes(safeFeed.link as unknown[]);
+      return baseBuilders.buildAtomFeed.call(this, { feed: safeFeed });
+    }
+    return baseBuilders.buildAtomFeed.call(this, xmlObj);
+  }
+
+  parseItemAtom(entry: AtomEntry): Record<string, unknown> {
+    const safe: AtomEntry = { ...entry };
+    delete safe.published;
+    delete safe.updated;
+    if (Array.isArray(entry.link)) safe.link = linksWithAttributes(entry.link);
+    const item = baseBuilders.parseItemAtom.call(this, safe);
+    item["atomPublished"] = entry.published;
+    item["atomUpdated"] = entry.updated;
+    return item;
+  }
+}
+
+/** The one rss-parser instance (its xml2js parser is synchronous, so calls never interleave). */
+const parser = new FeedXmlParser({
+  defaultRSS: 2, // <rss> without a version attribute
+  xml2js: { tagNameProcessors: [tagNameProcessor] },
+  customFields: { item: ITEM_FIELDS as never, feed: FEED_FIELDS as never },
+});
+
+const NOT_SETTLED = Symbol("not settled");
+
+type RawFeed = Record<string, unknown> & { items?: unknown };
+
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, "; ").slice(0, 300);
+}
+
+async function parseXml(xml: string, prolog: Prolog): Promise<RawFeed> {
+  // A failed earlier parse can leave xml2js's shared sax state flagged; start from a clean one.
+  (parser as unknown as { xmlParser?: { reset?: () => void } }).xmlParser?.reset?.();
+  activeRewrites = prefixRewrites(xml, { ...prolog, rootStart: 0 });
+  let pending: Promise<unknown>;
+  try {
+    pending = parser.parseString(xml);
+  } catch (error) {
+    throw new FeedParseError(`malformed XML: ${oneLine(String((error as Error)?.message ?? error))}`, { cause: error });
+  } finally {
+    activeRewrites = undefined;
+  }
+  // xml2js runs synchronously: the promise is settled by now. If it is not, never wait on it.
+  let result: unknown;
+  try {
+    result = await Promise.race([pending, Promise.resolve(NOT_SETTLED)]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new FeedParseError(`malformed XML or unreadable feed structure: ${oneLine(message)}`, { cause: error });
+  }
+  if (result === NOT_SETTLED) {
+    pending.catch(() => undefined);
+    throw new FeedParseError("the XML parser did not complete");
+  }
+  if (typeof result !== "object" || result === null) throw new FeedParseError("unreadable feed: no channel or feed element");
+  return result as RawFeed;
+}
+
+function formatOf(prolog: Prolog): ParsedFeed["format"] {
+  if (prolog.kind === "atom") return "atom";
+  if (prolog.kind === "rdf") {
+    return prolog.rootAttributes.get("xmlns") === "http://my.netscape.com/rdf/simple/0.9/" ? "rss09" : "rss1";
+  }
+  const version = prolog.rootAttributes.get("version")?.trim() ?? "";
+  return /^0\.9/.test(version) ? "rss09" : "rss2";
+}
+
+function validBase(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses an RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom document.
+ * @throws FeedParseError for empty, malformed, dangerous (DTD entities) or non-feed documents.
+ */
+export async function parseFeed(bytes: Uint8Array, opts: ParseFeedOptions): Promise<ParsedFeed> {
+  const { text } = decodeFeedBytes(bytes, opts.contentType);
+  const prolog = readProlog(text);
+  const xml = prolog.rootStart === 0 ? text : text.slice(prolog.rootStart);
+  const raw = await parseXml(xml, prolog);
+  const format = formatOf(prolog);
+
+  // Bases: xml:base on the root, then the channel/feed link, then the feed URL.
+  const feedUrlBase = validBase(opts.feedUrl);
+  const rootBaseAttr = prolog.rootAttributes.get("xml:base");
+  const rootBase = rootBaseAttr === undefined ? undefined : resolveHttpUrl(rootBaseAttr, feedUrlBase);
+  const link = resolveHttpUrl(textOf(raw["link"]), rootBase ?? feedUrlBase);
+  const baseUrl = rootBase ?? link ?? feedUrlBase;
+
+  const language =
+    normaliseLanguage(raw["language"]) ??
+    normaliseLanguage(raw["dcLanguage"]) ??
+    normaliseLanguage(prolog.rootAttributes.get("xml:lang"));
+
+  const rawItems = Array.isArray(raw.items) ? raw.items : [];
+  const count = Math.min(rawItems.length, MAX_ITEMS);
+  const items: FeedItem[] = new Array(count);
+  const ctx = { format, baseUrl, channelLanguage: language };
+  for (let i = 0; i < count; i++) {
+    const rawItem = rawItems[i];
+    items[i] = normaliseItem(typeof rawItem === "object" && rawItem !== null ? (rawItem as RawItem) : {}, ctx);
+  }
+
+  return {
+    format,
+    title: htmlToText(textOf(raw["title"]) ?? "", MAX_TITLE_LENGTH),
+    link,
+    language,
+    items,
+  };
+}
