@@ -72,8 +72,6 @@ const ISO_RE =
 /** `2020/1/10 14:33:00` (no zone: UTC). */
 const SLASH_RE = new RegExp(`^(\\d{4})[/.](\\d{1,2})[/.](\\d{1,2})(?:[\\sT]+${TIME_PATTERN})?\\s*(${ZONE_PATTERN})?$`);
 
-const WHITESPACE_RE = /\s+/g;
-
 /**
  * Parses a feed date. Returns `undefined` for absent, empty or unreadable values.
  *
@@ -82,9 +80,8 @@ const WHITESPACE_RE = /\s+/g;
  */
 export function parseFeedDate(value: string | undefined | null): FeedDate | undefined {
   if (typeof value !== "string") return undefined;
-  let text = value.trim();
+  const text = value.trim();
   if (text === "" || text.length > MAX_INPUT_LENGTH) return undefined;
-  text = text.replace(WHITESPACE_RE, " ");
 
   let m = ISO_RE.exec(text);
   if (m) {
@@ -160,10 +157,8 @@ function build(
   if (!(month >= 1 && month <= 12) || !(day >= 1 && day <= 31)) return undefined;
   if (hourS === undefined) {
     // Date only. A zone on a bare date carries no usable information.
-    const ms = Date.UTC(year, month - 1, day);
-    const d = new Date(ms);
-    if (d.getUTCDate() !== day) return undefined; // 31 Feb and friends
-    return { iso: d.toISOString(), precision: "date" };
+    if (day > daysInMonth(year, month)) return undefined; // 31 Feb and friends
+    return { iso: `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T00:00:00.000Z`, precision: "date" };
   }
   let hour = num(hourS);
   const minute = num(minuteS);
@@ -179,10 +174,47 @@ function build(
   if (second === 60) second = 59; // leap second
   const offset = zoneOffsetMinutes(zone);
   if (offset === undefined) return undefined;
-  const dayStart = Date.UTC(year, month - 1, day);
-  if (new Date(dayStart).getUTCDate() !== day) return undefined;
-  const ms = dayStart + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return undefined;
-  return { iso: d.toISOString(), precision: "datetime" };
+  if (day > daysInMonth(year, month)) return undefined;
+  const ms = Date.UTC(year, month - 1, day) + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+  const iso = isoString(ms);
+  return iso === undefined ? undefined : { iso, precision: "datetime" };
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function pad(n: number, width: number): string {
+  const s = String(n);
+  return s.length >= width ? s : "0000".slice(0, width - s.length) + s;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * `Date.prototype.toISOString` for years 1000–9999, without allocating a Date (it is the hot
+ * path of feed normalisation). Civil-from-days after H. Hinnant.
+ */
+function isoString(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const days = Math.floor(ms / MS_PER_DAY);
+  let rest = ms - days * MS_PER_DAY;
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const millis = rest - second * 1000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 1000 || year > 9999) return undefined;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(millis, 3)}Z`;
 }

@@ -8,6 +8,12 @@ export const MAX_URL_LENGTH = 4096;
 const ABSOLUTE_HTTP_RE = /^https?:\/\/[^\s/?#]/i;
 const SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+/**
+ * URLs that certainly parse (DNS host ending in an alphabetic label, no port, printable ASCII
+ * without backslashes): accepted without constructing a URL object, the common case by far.
+ */
+const PLAIN_HTTP_URL_RE =
+  /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})\.)+[A-Za-z]{2,63}\.?(?:[/?#][\x21-\x5b\x5d-\x7e]*)?$/;
 
 /**
  * Returns an absolute http(s) URL for `raw` (trimmed), resolving relative references against
@@ -19,7 +25,7 @@ export function resolveHttpUrl(raw: string | undefined, base: string | undefined
   if (value === "" || value.length > MAX_URL_LENGTH) return undefined;
   if (CONTROL_RE.test(value)) value = value.replace(/[\u0000-\u001f\u007f]+/g, "");
   if (ABSOLUTE_HTTP_RE.test(value)) {
-    return parsesAsHttp(value) ? value : undefined;
+    return PLAIN_HTTP_URL_RE.test(value) || parsesAsHttp(value) ? value : undefined;
   }
   if (SCHEME_RE.test(value) || base === undefined) return undefined; // other schemes, or nothing to resolve against
   try {
@@ -43,5 +49,5 @@ function parsesAsHttp(value: string): boolean {
 /** True when `value` is (after trimming) an absolute http(s) URL. */
 export function isAbsoluteHttpUrl(value: string): boolean {
   const v = value.trim();
-  return ABSOLUTE_HTTP_RE.test(v) && parsesAsHttp(v);
+  return ABSOLUTE_HTTP_RE.test(v) && (PLAIN_HTTP_URL_RE.test(v) || parsesAsHttp(v));
 }
