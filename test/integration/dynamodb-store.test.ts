@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DynamoReleaseStore, RequestCounter } from "@pressbridge/adapters";
+import type { FeedState, NewRelease } from "@pressbridge/core";
+import { freshStore } from "../support/dynamo-table.ts";
+
+let store: DynamoReleaseStore;
+let counter: RequestCounter;
+let drop: () => Promise<void>;
+beforeEach(async () => {
+  ({ store, counter, drop } = await freshStore());
+});
+afterEach(async () => drop());
+
+const release = (id: string, detectedAt: string, over: Partial<NewRelease> = {}): NewRelease => ({
+  id,
+  identity: `url:https://wire.example/${id}`,
+  title: `Title ${id}`,
+  summary: "",
+  url: `https://wire.example/${id}`,
+  publishedAt: null,
+  publishedAtPrecision: "none",
+  detectedAt,
+  wire: "Test Wire",
+  issuer: null,
+  tickers: [],
+  language: null,
+  wireReleaseId: null,
+  industries: [],
+  subjects: [],
+  keywords: [],
+  fingerprint: null,
+  clientId: null,
+  announce: "pending",
+  announceLeaseUntil: "2026-11-21T12:01:00.000Z",
+  sources: [{ feedId: "f1", url: `https://wire.example/${id}`, seenAt: detectedAt }],
+  ...over,
+});
+
+describe("DynamoReleaseStore on DynamoDB Local", () => {
+  it("creates a release once; a second create and a repeated source are no-ops", async () => {
+    expect(await store.createRelease(release("r_a", "2026-11-21T12:00:00.000Z"))).toBe("created");
+    expect(await store.createRelease(release("r_a", "2026-11-21T12:00:05.000Z", { title: "other" }))).toBe("exists");
+    expect(await store.addSource("r_a", { feedId: "f1", url: "x", seenAt: "2026-11-21T12:00:00.000Z" })).toBe("present");
+    expect(await store.addSource("r_a", { feedId: "f2", url: "y", seenAt: "2026-11-21T12:00:09.000Z" })).toBe("added");
+    expect(await store.addSource("r_a", { feedId: "f2", url: "y", seenAt: "2026-11-21T12:00:10.000Z" })).toBe("present");
+    const got = await store.getRelease("r_a");
+    expect(got?.title).toBe("Title r_a");
+    expect(got?.sources.map((s) => s.feedId)).toEqual(["f1", "f2"]);
+  });
+
+  it("resolves aliases and reports announcement markers", async () => {
+    await store.createRelease(release("r_a", "2026-11-21T12:00:00.000Z"));
+    expect(await store.createAlias("r_b", "r_a", { feedId: "f2", url: "z", seenAt: "2026-11-21T12:00:01.000Z" })).toBe("created");
+    expect((await store.getRelease("r_b"))?.id).toBe("r_a");
+    let found = await store.lookup(["r_a", "r_b", "r_missing"], []);
+    expect(found.releases.get("r_a")).toMatchObject({ aliasOf: null, announce: "pending", sourceFeeds: ["f1"] });
+    expect(found.releases.get("r_b")).toMatchObject({ aliasOf: "r_a", sourceFeeds: ["f2"] });
+    expect(found.releases.has("r_missing")).toBe(false);
+    await store.markAnnounced([{ releaseId: "r_a", detectedAt: "2026-11-21T12:00:00.000Z" }], "2026-11-21T12:00:02.000Z");
+    found = await store.lookup(["r_a"], []);
+    expect(found.releases.get("r_a")?.announce).toBe("announced");
+    expect(await store.getRelease("r_a")).toMatchObject({ announce: "announced", announcedAt: "2026-11-21T12:00:02.000Z" });
+  });
+
+  it("gives an expired announcement lease to exactly one of several takers", async () => {
+    await store.createRelease(release("r_a", "2026-11-21T12:00:00.000Z"));
+    expect(await store.takeAnnounceLease("r_a", "2026-11-21T12:00:30.000Z", "2026-11-21T12:01:30.000Z")).toBe(false);
+    const takers = await Promise.all(
+      Array.from({ length: 5 }, () => store.takeAnnounceLease("r_a", "2026-11-21T12:02:00.000Z", "2026-11-21T12:03:00.000Z")),
+    );
+    expect(takers.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("refuses a feed-state write from a poller holding an older version", async () => {
+    const state: FeedState = {
+      feedId: "f1", version: 1, etag: '"a"', lastModified: null, bodyHash: "h1", baselineAt: "2026-11-21T12:00:00.000Z",
+      lastAttemptAt: null, lastSuccessAt: null, lastChangeAt: null, lastNewItemAt: null, consecutiveFailures: 0,
+      nextPollAt: null, lastError: null, lastHttpStatus: 200, itemsSeen: 3,
+    };
+    expect(await store.putFeedState(state, undefined)).toBe("written");
+    expect(await store.putFeedState({ ...state, version: 1 }, undefined)).toBe("stale");
+    expect(await store.putFeedState({ ...state, version: 2, bodyHash: "h2" }, 1)).toBe("written");
+    expect(await store.putFeedState({ ...state, version: 2, bodyHash: "old" }, 1)).toBe("stale");
+    expect((await store.getFeedStates(["f1", "nope"])).get("f1")).toMatchObject({ version: 2, bodyHash: "h2" });
+  });
+
+  it("lists releases newest first across months through the index, and pages past 1 MB", async () => {
+    const big = "x".repeat(5000);
+    const when = (i: number) => new Date(Date.parse("2026-09-15T00:00:00Z") + i * 3 * 3600_000).toISOString();
+    for (let i = 0; i < 600; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, k) => store.createRelease(release(`r_${i + k}`, when(i + k), { summary: big }))));
+    }
+    counter.reset();
+    const all = await store.listReleases({ from: "2026-09-01T00:00:00Z", to: "2026-12-31T00:00:00Z", limit: 1000 });
+    expect(all).toHaveLength(600);
+    expect(all[0]!.id).toBe("r_599");
+    expect(all.at(-1)!.id).toBe("r_0");
+    expect(counter.total((op) => op === "Query")).toBeGreaterThan(3);
+    const limited = await store.listReleases({ from: "2026-09-01T00:00:00Z", to: "2026-12-31T00:00:00Z", limit: 5 });
+    expect(limited.map((r) => r.id)).toEqual(["r_599", "r_598", "r_597", "r_596", "r_595"]);
+    const window = await store.listReleases({ from: when(10), to: when(12), limit: 100 });
+    expect(window.map((r) => r.id)).toEqual(["r_12", "r_11", "r_10"]);
+  });
+});
