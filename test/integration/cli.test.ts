@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { rss, startFeedServer, type FeedServer } from "../support/feed-server.ts";
 import { runCli, startCli } from "../support/run-cli.ts";
@@ -86,6 +86,16 @@ describe("pressbridge CLI", () => {
     expect((await runCli(["poll", "--once", "--bogus"])).code).toBe(2);
     expect((await runCli(["frobnicate"])).code).toBe(2);
     expect((await runCli(["releases", "--limit", "zero"])).stderr).toMatch(/--limit/);
+  });
+
+  it("explains how to get Java when DynamoDB Local cannot start", async () => {
+    const config = writeConfig("java.json", { feeds: [] });
+    const r = await runCli(["poll", "--once", "--config", config, "--data-dir", join(dir, "no-java")], {
+      env: { PATH: dirname(process.execPath) },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Java 17 or newer/);
+    expect(r.stderr).toMatch(/DYNAMODB_ENDPOINT/);
   });
 
   it("start --demo runs DynamoDB Local under the data dir, detects demo releases, shares its store, and stops on Ctrl-C", async () => {
