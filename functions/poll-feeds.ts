@@ -1,13 +1,8 @@
 import { z } from "zod";
-import {
-  DynamoReleaseStore,
-  EventBridgeBus,
-  HttpFeedFetcher,
-  createDynamoClient,
-  createEventBridgeClient,
-} from "@pressbridge/adapters";
+import { HttpFeedFetcher } from "@pressbridge/adapters";
 import { ValidationError, parseFeed, pollFeeds, systemClock, type PollDeps, type PollSummary } from "@pressbridge/core";
-import { configFromEnv, createFunctionLogger, requiredEnv, wrapHandler } from "./shared/lambda-runtime.ts";
+import { eventBus, releaseStore } from "./shared/aws-adapters.ts";
+import { configFromEnv, createFunctionLogger, wrapHandler } from "./shared/lambda-runtime.ts";
 
 /** What the schedule (or an operator) may send: poll due feeds, all feeds, or a subset (fan-out). */
 const PollInput = z
@@ -28,19 +23,13 @@ export async function pollFeedsHandler(event: unknown, deps: PollDeps): Promise<
 // Cold start: config and clients are created once per container and reused across invocations.
 const { logger } = createFunctionLogger("poll-feeds");
 const config = configFromEnv();
-const store = new DynamoReleaseStore({
-  client: createDynamoClient({ endpoint: process.env.DYNAMODB_ENDPOINT }),
-  tableName: requiredEnv("TABLE_NAME"),
-});
+const store = releaseStore();
 const deps: PollDeps = {
   config,
   fetcher: new HttpFeedFetcher({ allowPrivateHosts: config.security.allowPrivateFeedHosts }),
   feedStates: store,
   releases: store,
-  bus: new EventBridgeBus({
-    client: createEventBridgeClient({ ...(process.env.EVENTBRIDGE_ENDPOINT ? { endpoint: process.env.EVENTBRIDGE_ENDPOINT } : {}) }),
-    eventBusName: requiredEnv("EVENT_BUS_NAME"),
-  }),
+  bus: eventBus(),
   clock: systemClock,
   parse: parseFeed,
   logger,

@@ -98,6 +98,8 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
           { AttributeName: TABLE_KEYS.sk, AttributeType: "S" },
           { AttributeName: TABLE_KEYS.gsi1pk, AttributeType: "S" },
           { AttributeName: TABLE_KEYS.gsi1sk, AttributeType: "S" },
+          { AttributeName: TABLE_KEYS.gsi2pk, AttributeType: "S" },
+          { AttributeName: TABLE_KEYS.gsi2sk, AttributeType: "S" },
         ],
         KeySchema: [
           { AttributeName: TABLE_KEYS.pk, KeyType: "HASH" },
@@ -109,6 +111,14 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
             KeySchema: [
               { AttributeName: TABLE_KEYS.gsi1pk, KeyType: "HASH" },
               { AttributeName: TABLE_KEYS.gsi1sk, KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "ALL" },
+          },
+          {
+            IndexName: TABLE_KEYS.gsi2,
+            KeySchema: [
+              { AttributeName: TABLE_KEYS.gsi2pk, KeyType: "HASH" },
+              { AttributeName: TABLE_KEYS.gsi2sk, KeyType: "RANGE" },
             ],
             Projection: { ProjectionType: "ALL" },
           },
@@ -139,10 +149,10 @@ function isThrottle(err: unknown): boolean {
 }
 
 /**
- * ReleaseStore and FeedStateStore on one DynamoDB table (see docs/data-model.md). Every state change
- * is a conditional write; reads are GetItem/BatchGetItem/Query, never Scan.
+ * Access to the one table: request counting, throttling mapped to TransientError, and batched reads
+ * and writes that retry unprocessed keys. The stores build on it.
  */
-export class DynamoReleaseStore implements ReleaseStore, FeedStateStore {
+export class DynamoTable {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly counter: RequestCounter | undefined;
@@ -153,7 +163,7 @@ export class DynamoReleaseStore implements ReleaseStore, FeedStateStore {
     this.counter = options.counter;
   }
 
-  private async send<T>(op: string, command: object): Promise<T> {
+  async send<T>(op: string, command: object): Promise<T> {
     this.counter?.add(op);
     try {
       return (await this.client.send(command as never)) as T;
@@ -163,6 +173,58 @@ export class DynamoReleaseStore implements ReleaseStore, FeedStateStore {
     }
   }
 
+  // ---- batching -----------------------------------------------------------------------------
+
+  async batchGet(wanted: ReadonlyArray<Record<string, string>>): Promise<Item[]> {
+    const unique = [...new Map(wanted.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
+    const out: Item[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      type GetRequest = Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }>;
+      let request: GetRequest | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
+      };
+      for (let attempt = 0; request !== undefined; attempt++) {
+        const res: { Responses?: Record<string, Item[]>; UnprocessedKeys?: GetRequest } = await this.send(
+          "BatchGetItem",
+          new BatchGetCommand({ RequestItems: request }),
+        );
+        out.push(...(res.Responses?.[this.tableName] ?? []));
+        const left = res.UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0;
+        if (left === 0) break;
+        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} keys unprocessed after retries`);
+        request = res.UnprocessedKeys;
+        await sleep(Math.min(50 * 2 ** attempt, 2_000));
+      }
+    }
+    return out;
+  }
+
+  async batchPut(items: readonly Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      type WriteRequest = Record<string, Array<{ PutRequest: { Item: Item } }>>;
+      let request: WriteRequest | undefined = {
+        [this.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      };
+      for (let attempt = 0; request !== undefined; attempt++) {
+        const res: { UnprocessedItems?: WriteRequest } = await this.send(
+          "BatchWriteItem",
+          new BatchWriteCommand({ RequestItems: request }),
+        );
+        const left = res.UnprocessedItems?.[this.tableName]?.length ?? 0;
+        if (left === 0) break;
+        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} writes unprocessed after retries`);
+        request = res.UnprocessedItems;
+        await sleep(Math.min(50 * 2 ** attempt, 2_000));
+      }
+    }
+  }
+}
+
+/**
+ * ReleaseStore and FeedStateStore on one DynamoDB table (see docs/data-model.md). Every state change
+ * is a conditional write; reads are GetItem/BatchGetItem/Query, never Scan.
+ */
+export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, FeedStateStore {
   // ---- feed state ---------------------------------------------------------------------------
 
   async getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>> {
@@ -398,52 +460,6 @@ export class DynamoReleaseStore implements ReleaseStore, FeedStateStore {
     }
     return out;
   }
-
-  // ---- batching -----------------------------------------------------------------------------
-
-  private async batchGet(wanted: ReadonlyArray<Record<string, string>>): Promise<Item[]> {
-    const unique = [...new Map(wanted.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
-    const out: Item[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      type GetRequest = Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }>;
-      let request: GetRequest | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
-      };
-      for (let attempt = 0; request !== undefined; attempt++) {
-        const res: { Responses?: Record<string, Item[]>; UnprocessedKeys?: GetRequest } = await this.send(
-          "BatchGetItem",
-          new BatchGetCommand({ RequestItems: request }),
-        );
-        out.push(...(res.Responses?.[this.tableName] ?? []));
-        const left = res.UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0;
-        if (left === 0) break;
-        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} keys unprocessed after retries`);
-        request = res.UnprocessedKeys;
-        await sleep(Math.min(50 * 2 ** attempt, 2_000));
-      }
-    }
-    return out;
-  }
-
-  private async batchPut(items: readonly Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      type WriteRequest = Record<string, Array<{ PutRequest: { Item: Item } }>>;
-      let request: WriteRequest | undefined = {
-        [this.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-      };
-      for (let attempt = 0; request !== undefined; attempt++) {
-        const res: { UnprocessedItems?: WriteRequest } = await this.send(
-          "BatchWriteItem",
-          new BatchWriteCommand({ RequestItems: request }),
-        );
-        const left = res.UnprocessedItems?.[this.tableName]?.length ?? 0;
-        if (left === 0) break;
-        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} writes unprocessed after retries`);
-        request = res.UnprocessedItems;
-        await sleep(Math.min(50 * 2 ** attempt, 2_000));
-      }
-    }
-  }
 }
 
 function toStoredRelease(item: Item, marker: Item | undefined): StoredRelease {
@@ -471,5 +487,6 @@ function toStoredRelease(item: Item, marker: Item | undefined): StoredRelease {
     announceLeaseUntil: item.announceLeaseUntil ?? null,
     sources: item.sources ?? [],
     announcedAt: announced ? (marker.at as string) : null,
+    planning: item.planning ?? null,
   };
 }

@@ -4,3 +4,5 @@ export * from "./dynamodb-local.ts";
 export * from "./local-bus.ts";
 export * from "./eventbridge-bus.ts";
 export * from "./http-feed-fetcher.ts";
+export * from "./dynamodb-plan-store.ts";
+export * from "./file-media-lists.ts";

@@ -8,6 +8,9 @@ export const TABLE_KEYS = {
   gsi1: "GSI1",
   gsi1pk: "GSI1PK",
   gsi1sk: "GSI1SK",
+  gsi2: "GSI2",
+  gsi2pk: "GSI2PK",
+  gsi2sk: "GSI2SK",
   ttl: "expiresAt",
 } as const;
 
@@ -21,6 +24,18 @@ export const keys = {
     SK: `REL#${releaseId}`,
   }),
   releasesMonth: (month: string) => `RELEASES#${month}`,
+  plan: (planId: string) => ({ PK: `PLAN#${planId}`, SK: "PLAN" }),
+  plansMonth: (month: string) => `PLANS#${month}`,
+  /** Plans by creation time, bucketed by month. */
+  planByCreation: (createdAt: string, planId: string) => ({
+    GSI1PK: `PLANS#${createdAt.slice(0, 7)}`,
+    GSI1SK: `${createdAt}#${planId}`,
+  }),
+  /** Plans per client ordered by window deadline: the audit's time-ordered index. */
+  planByDeadline: (clientId: string, windowDeadline: string, planId: string) => ({
+    GSI2PK: `CLIENT#${clientId}`,
+    GSI2SK: `${windowDeadline}#${planId}`,
+  }),
   /** Releases by detection time, bucketed by month so no partition grows without bound. */
   releaseByDetection: (detectedAt: string, releaseId: string) => ({
     GSI1PK: `RELEASES#${detectedAt.slice(0, 7)}`,

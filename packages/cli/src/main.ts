@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ValidationError } from "@pressbridge/core";
 import { JavaMissingError } from "@pressbridge/adapters";
 import { pollCommand } from "./commands/poll.ts";
+import { plansCommand } from "./commands/plans.ts";
 import { releasesCommand } from "./commands/releases.ts";
 import { startCommand } from "./commands/start.ts";
 
@@ -13,6 +14,8 @@ Commands:
                                       poll due (or all) feeds once and print a summary
   releases [--limit N] [--days N] [--data-dir DIR] [--json]
                                       stored releases with their sources
+  plans [--client ID] [--limit N] [--days N] [--data-dir DIR] [--json]
+                                      amplification plans: drafts, ad briefs, status, deadline
 
 Options common to all commands:
   --config FILE     config file (default: pressbridge.config.json)
@@ -37,6 +40,7 @@ const COMMON: ParseArgsConfig["options"] = {
 const COMMANDS: Record<string, { options: ParseArgsConfig["options"]; run: (args: CommandArgs) => Promise<number> }> = {
   poll: { options: { once: { type: "boolean" }, all: { type: "boolean" }, feed: { type: "string", multiple: true } }, run: pollCommand },
   releases: { options: { limit: { type: "string" }, days: { type: "string" } }, run: releasesCommand },
+  plans: { options: { limit: { type: "string" }, days: { type: "string" }, client: { type: "string" } }, run: plansCommand },
   start: { options: { demo: { type: "boolean" }, port: { type: "string" } }, run: startCommand },
 };
 

@@ -11,3 +11,8 @@ export * from "./feeds/feed-item.ts";
 export * from "./feeds/index.ts";
 export * from "./polling/poll-schedule.ts";
 export * from "./polling/poll-feeds.ts";
+export * from "./plans/plan.ts";
+export * from "./plans/match-clients.ts";
+export * from "./plans/plan-amplification.ts";
+export * from "./plans/drafts/index.ts";
+export * from "./plans/briefs/index.ts";

@@ -1,4 +1,5 @@
 import type { BusEvent } from "./events/catalog.ts";
+import type { AmplificationPlan, MediaContact } from "./plans/plan.ts";
 import type { FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup } from "./releases/release.ts";
 
 /** Current time; injected so windows, backoff and expiry are testable with a fake clock. */
@@ -72,3 +73,22 @@ export interface ReleaseStore {
 export type ReleaseIndexEntry =
   | { kind: "fingerprint"; key: string; releaseId: string; at: string }
   | { kind: "wire-id"; wire: string; wireReleaseId: string; releaseId: string; language: string | null };
+
+/** Persistence of amplification plans. All state changes are conditional writes. */
+export interface PlanStore {
+  /** Creates the plan if its id is free; "exists" when a redelivery or a racing consumer got there first. */
+  createPlan(plan: AmplificationPlan): Promise<"created" | "exists">;
+  getPlan(planId: string): Promise<AmplificationPlan | undefined>;
+  markPlanAnnounced(planId: string, at: string): Promise<void>;
+  /** Takes the right to re-announce a plan whose announcement was never confirmed, once its lease expired. */
+  takePlanAnnounceLease(planId: string, now: string, leaseUntil: string): Promise<boolean>;
+  /** Records on the release which clients it matched (possibly none) so nothing falls through unseen. */
+  recordReleasePlanning(releaseId: string, planning: { plannedAt: string; clientIds: string[]; planIds: string[] }): Promise<void>;
+  /** Plans created in [from, to), newest first, through the time-ordered index. */
+  listPlans(options: { from: string; to: string; limit: number; clientId?: string }): Promise<AmplificationPlan[]>;
+}
+
+/** A client's media list (journalists), when one is configured. */
+export interface MediaListSource {
+  mediaListFor(clientId: string): Promise<{ contacts: MediaContact[]; source: string } | undefined>;
+}

@@ -1,7 +1,7 @@
 import { ValidationError, parseFeed, pollFeeds, type FeedPollResult } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../main.ts";
-import { configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
 
 /** `pressbridge poll --once`: polls due (or all) feeds once and prints a summary per feed. */
 export async function pollCommand(args: CommandArgs): Promise<number> {
@@ -14,7 +14,7 @@ export async function pollCommand(args: CommandArgs): Promise<number> {
     if (!config.feeds.some((f) => f.id === id)) throw new ValidationError("--feed", `no feed with id "${id}" in the config`);
   }
   const logger = createCliLogger();
-  const ctx = await openLocalContext({ config, dataDir: dataDirFrom(args), logger });
+  const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
   try {
     const summary = await pollFeeds(
       {

@@ -47,6 +47,8 @@ function releaseJson(r: StoredRelease): Record<string, unknown> {
     clientId: r.clientId,
     status: r.announce,
     announcedAt: r.announcedAt,
+    plannedFor: r.planning?.clientIds ?? null,
+    planIds: r.planning?.planIds ?? [],
     summary: r.summary,
     sources: r.sources.map((s) => ({ feedId: s.feedId, url: s.url, seenAt: s.seenAt })),
   };

@@ -4,7 +4,7 @@ import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
 import { intFlag, type CommandArgs } from "../main.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
-import { dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+import { configDirFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
 
 /** Local scheduler ticks: as often as the most frequent feed wants, between 5 and 60 seconds. */
 export function tickSecondsFor(config: PressbridgeConfig): number {
@@ -64,7 +64,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     config = loadConfigFile(file);
   }
 
-  const ctx = await openLocalContext({ config, dataDir: dataDirFrom(args), logger });
+  const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
   const tickSeconds = tickSecondsFor(config);
   logger.info(`pressbridge is running: ${config.feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
 

@@ -31,6 +31,8 @@ export const ClientConfig = z.strictObject({
   adPlatforms: z.array(z.enum(["linkedin", "meta", "x"])).default([]),
   trendHashtags: z.array(z.string().regex(/^#[\p{L}\p{N}_]+$/u, "must be a hashtag like #AI")).default([]),
   keywords: z.array(z.string().min(1).max(100)).default([]),
+  /** CSV of journalists (header row with an `email` column), relative to the config file. */
+  mediaList: z.string().min(1).optional(),
   supportingAsset: z.strictObject({ title: z.string().min(1).max(200), url: httpUrl }).optional(),
   adDefaults: z
     .strictObject({

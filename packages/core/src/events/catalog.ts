@@ -25,8 +25,24 @@ export const ReleaseDetectedDetail = z.object({
 });
 export type ReleaseDetectedDetail = z.infer<typeof ReleaseDetectedDetail>;
 
+export const AmplificationPlannedDetail = z.object({
+  version: z.literal(1),
+  planId: z.string().min(1),
+  releaseId: z.string().min(1),
+  clientId: z.string().min(1),
+  title: z.string(),
+  windowDeadline: isoTime,
+  channels: z.array(z.string()),
+  skippedChannels: z.array(z.string()),
+  adPlatforms: z.array(z.string()),
+  approvers: z.array(z.string()),
+  createdAt: isoTime,
+});
+export type AmplificationPlannedDetail = z.infer<typeof AmplificationPlannedDetail>;
+
 export const EVENTS = {
   ReleaseDetected: { detailType: "Release Detected", schema: ReleaseDetectedDetail },
+  AmplificationPlanned: { detailType: "Amplification Planned", schema: AmplificationPlannedDetail },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

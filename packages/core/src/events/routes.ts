@@ -11,7 +11,13 @@ export interface Route {
   description: string;
 }
 
-export const ROUTES: readonly Route[] = [];
+export const ROUTES: readonly Route[] = [
+  {
+    consumer: "plan-amplification",
+    detailTypes: ["Release Detected"],
+    description: "Match the release to its clients and draft posts and ad briefs for each",
+  },
+];
 
 export function consumersFor(detailType: string, routes: readonly Route[] = ROUTES): string[] {
   return routes.filter((r) => (r.detailTypes as readonly string[]).includes(detailType)).map((r) => r.consumer);

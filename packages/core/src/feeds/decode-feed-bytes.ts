@@ -89,7 +89,7 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType?: string): Decode
   if (utf16Sniffed !== undefined) return decodeWith(bytes, utf16Sniffed, "xml-declaration")!;
 
   // 3. XML declaration, read as ASCII from the first bytes.
-  const head = asciiHead(bytes, 1024);
+  const head = asciiHead(bytes, 512);
   const decl = XML_DECL_RE.exec(head);
   const declLabel = decl?.[1] ?? decl?.[2];
   if (declLabel) {
@@ -107,8 +107,18 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType?: string): Decode
   }
 }
 
-/** The first bytes as single-byte characters (only ASCII matters for the declaration). */
+/**
+ * The XML declaration as text when the body starts with one (after optional whitespace), else "".
+ * Only ASCII matters there, so the bytes are read as single-byte characters.
+ */
 function asciiHead(bytes: Uint8Array, max: number): string {
-  const head = bytes.length > max ? bytes.subarray(0, max) : bytes;
-  return decoderFor("windows-1252", false)!.decode(head);
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  // "<?xml"
+  if (bytes[i] !== 0x3c || bytes[i + 1] !== 0x3f || bytes[i + 2] !== 0x78 || bytes[i + 3] !== 0x6d || bytes[i + 4] !== 0x6c) {
+    return "";
+  }
+  const end = bytes.indexOf(0x3e /* > */, i);
+  const stop = end === -1 ? Math.min(bytes.length, max) : Math.min(end + 1, max);
+  return String.fromCharCode.apply(null, bytes.subarray(0, stop) as unknown as number[]);
 }

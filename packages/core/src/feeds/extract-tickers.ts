@@ -12,6 +12,10 @@
  */
 
 export const MAX_TICKERS = 50;
+/** Listings are named in the headline and the first paragraph; prose further down is not scanned. */
+const SUMMARY_SCAN_LENGTH = 2000;
+/** The dateline (where Business Wire puts cashtags) is at the very start of the body. */
+const DATELINE_SCAN_LENGTH = 400;
 
 const EXCHANGES = [
   "NYSE\\s*American",
@@ -82,15 +86,19 @@ const CASHTAG_RE = /(?:^|\s)\$([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?)(?=\s|$)/g;
 const CATEGORY_SYMBOL_RE = /^[\p{L}\p{N}][\p{L}\p{N}._\-/^=+]{0,23}$/u;
 const SPACES_RE = /\s+/g;
 
+const STOCK_CATEGORY_RE = /^\s*(?:([^:]*?)\s*:)?\s*([^\s:]+)\s*$/;
+const MULTI_SPACE_RE = /\s{2,}|[\t\n\r\f\v]/;
+
 /** Normalises a GlobeNewswire stock category ("Other OTC : DSVSF" -> "Other OTC:DSVSF"). */
 export function normaliseStockCategory(value: string): string | undefined {
-  const text = value.trim();
-  if (text === "") return undefined;
-  const colon = text.lastIndexOf(":");
-  const exchange = colon === -1 ? "" : text.slice(0, colon).replace(SPACES_RE, " ").trim();
-  const symbol = (colon === -1 ? text : text.slice(colon + 1)).replace(SPACES_RE, "");
+  const m = STOCK_CATEGORY_RE.exec(value);
+  if (m === null) return undefined;
+  let exchange = m[1] ?? "";
+  const symbol = m[2]!;
   if (!CATEGORY_SYMBOL_RE.test(symbol) || exchange.length > 40) return undefined;
-  return exchange === "" ? symbol : `${exchange}:${symbol}`;
+  if (exchange === "") return symbol;
+  if (MULTI_SPACE_RE.test(exchange)) exchange = exchange.replace(SPACES_RE, " ");
+  return `${exchange}:${symbol}`;
 }
 
 function normaliseExchange(raw: string): string {
@@ -128,7 +136,7 @@ export function tickersFromText(text: string): string[] {
 
 /** Cashtags in a Business Wire dateline block (`--(BUSINESS WIRE)---- $MX #MOSFET--`). */
 export function cashtagsFromDateline(text: string): string[] {
-  const at = text.search(BUSINESS_WIRE_RE);
+  const at = (text.length > DATELINE_SCAN_LENGTH ? text.slice(0, DATELINE_SCAN_LENGTH) : text).search(BUSINESS_WIRE_RE);
   if (at === -1) return [];
   let segment = text.slice(at, at + 300).replace(BUSINESS_WIRE_RE, "");
   segment = segment.replace(/^[\s\-–—]+/, "");
@@ -154,26 +162,34 @@ export interface TickerSources {
   summary: string;
 }
 
+/** Adds `ticker` unless already present (or, when `bySymbol`, unless its symbol is). */
+function addTicker(out: string[], symbols: string[], ticker: string, bySymbol: boolean): void {
+  if (out.length >= MAX_TICKERS) return;
+  const symbol = symbolOf(ticker);
+  if (bySymbol) {
+    if (symbols.includes(symbol)) return;
+  } else {
+    const key = ticker.toUpperCase();
+    for (const existing of out) if (existing.toUpperCase() === key) return;
+  }
+  out.push(ticker);
+  symbols.push(symbol);
+}
+
 /** All tickers for one item: categories first, then free-text mentions, then dateline cashtags. */
 export function extractTickers(sources: TickerSources): string[] {
   const out: string[] = [];
-  const seenFull = new Set<string>();
-  const seenSymbols = new Set<string>();
-  const add = (ticker: string, bySymbol: boolean): void => {
-    if (out.length >= MAX_TICKERS) return;
-    const key = ticker.toUpperCase();
-    const symbol = symbolOf(ticker);
-    if (seenFull.has(key) || (bySymbol && seenSymbols.has(symbol))) return;
-    seenFull.add(key);
-    seenSymbols.add(symbol);
-    out.push(ticker);
-  };
+  const symbols: string[] = [];
   for (const value of sources.stockCategories) {
     const ticker = normaliseStockCategory(value);
-    if (ticker !== undefined) add(ticker, false);
+    if (ticker !== undefined) addTicker(out, symbols, ticker, false);
   }
-  for (const ticker of tickersFromText(sources.title)) add(ticker, true);
-  for (const ticker of tickersFromText(sources.summary)) add(ticker, true);
-  for (const ticker of cashtagsFromDateline(sources.summary)) add(ticker, true);
+  for (const ticker of tickersFromText(sources.title)) addTicker(out, symbols, ticker, true);
+  const summary = sources.summary;
+  if (summary !== "") {
+    const head = summary.length > SUMMARY_SCAN_LENGTH ? summary.slice(0, SUMMARY_SCAN_LENGTH) : summary;
+    for (const ticker of tickersFromText(head)) addTicker(out, symbols, ticker, true);
+    for (const ticker of cashtagsFromDateline(head)) addTicker(out, symbols, ticker, true);
+  }
   return out;
 }

@@ -32,17 +32,38 @@ const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
   "center", "video", "audio", "picture", "source", "input", "button", "label",
 ]);
 
+/** Whitespace that is not a single U+0020 (or a run of it), and control characters. */
+const WS_START = "\\t\\n\\v\\f\\r\\u0000-\\u001f\\u007f-\\u00a0\\u1680\\u2000-\\u200b\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const WS_ANY = "\\s\\u0000-\\u001f\\u007f-\\u009f\\u200b";
+
 /**
- * One markup token: comment, CDATA section, declaration or processing instruction, or a start/end
- * tag (group 1: "/" for end tags, group 2: the tag name). Attribute values in quotes are bounded
- * to 2,000 characters and unquoted attribute text stops at "<", so a failed match is cheap.
+ * One token per match: a comment, CDATA section, declaration or processing instruction, a start/end
+ * tag (group 1: "/" for end tags, group 2: the tag name), or (group 3) a whitespace run that starts
+ * with something other than U+0020 (plain spaces are left to a cheap final check: matching at
+ * every space would make this the slowest part of normalisation). Quoted attribute values are bounded to 2,000 characters and unquoted attribute text
+ * stops at "<", so a failed match is cheap and no input backtracks super-linearly.
  */
-const MARKUP_RE =
-  /<(?:!--[\s\S]*?(?:--!?>|$)|!\[CDATA\[[\s\S]*?(?:\]\]>|$)|[!?][^>]*(?:>|$)|(\/?)([A-Za-z][A-Za-z0-9:_-]{0,63})(?:[^<>"']|"[^"]{0,2000}"|'[^']{0,2000}')*>)/g;
+const TOKEN_RE = new RegExp(
+  "<(?:!--[\\s\\S]*?(?:--!?>|$)|!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>|$)|[!?][^>]*(?:>|$)|" +
+    "(\\/?)([A-Za-z][A-Za-z0-9:_-]{0,63})(?:[^<>\"']|\"[^\"]{0,2000}\"|'[^']{0,2000}')*>)" +
+    `|([${WS_START}][${WS_ANY}]*)`,
+  "g",
+);
 
 /** Whitespace runs that are not already exactly one U+0020, and control characters. */
-const SPACE_RUN_RE =
-  /[\t\n\v\f\r\u0000-\u001f\u007f-\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u0000-\u001f\u007f-\u009f\u200b]*| [\s\u0000-\u001f\u007f-\u009f\u200b]+/g;
+const SPACE_RUN_RE = new RegExp(`[${WS_START}][${WS_ANY}]*| [${WS_ANY}]+`, "g");
+
+/**
+ * Entities that decode to whitespace or control characters (numeric ones by value; HTML maps
+ * &#128;–&#159; to windows-1252 characters except the five undefined ones).
+ */
+const SPACE_ENTITY_RE = new RegExp(
+  "&(?:nbsp|ensp|emsp|thinsp|hairsp|numsp|puncsp|ThinSpace|MediumSpace|ThickSpace|VeryThinSpace|Negative\\w*Space|" +
+    "ZeroWidthSpace|NonBreakingSpace|Tab;|NewLine;|" +
+    "#0*(?:[0-9]|[12][0-9]|3[0-2]|127|129|141|143|144|157|160|5760|819[2-9]|820[0-3]|8232|8233|8239|8287|12288|65279)(?![0-9])|" +
+    "#[xX]0*(?:[0-9a-fA-F]|1[0-9a-fA-F]|20|7[fF]|81|8[dDfF]|90|9[dD]|[aA]0|1680|200[0-9a-bA-B]|202[89fF]|205[fF]|3000|[fF][eE][fF][fF])(?![0-9a-fA-F]))",
+);
+const DOUBLE_SPACE_RE = / {2,}/g;
 
 /** Collapses whitespace/control runs to single spaces and trims. */
 export function collapseWhitespace(text: string): string {
@@ -55,42 +76,64 @@ export function collapseWhitespace(text: string): string {
  */
 export function htmlToText(input: string, maxLength: number): string {
   if (input === "") return "";
-  // Enough raw text to fill maxLength even after whitespace collapses.
-  const enough = maxLength * 3 + 256;
-  let text = input.indexOf("<") === -1 ? input : stripMarkup(input, enough);
-  if (text.length > enough) text = text.slice(0, enough);
-  if (text.indexOf("&") !== -1) text = decodeHTML(text);
-  return truncateText(collapseWhitespace(text), maxLength);
+  // Enough raw text to fill maxLength (whitespace is already collapsed when it is counted).
+  const enough = maxLength + 256;
+  let text = tokenize(input, enough);
+  if (text.indexOf("  ") !== -1) text = text.replace(DOUBLE_SPACE_RE, " ").trim();
+  if (text.indexOf("&") !== -1) {
+    const decoded = decodeHTML(text);
+    text = SPACE_ENTITY_RE.test(text) ? collapseWhitespace(decoded) : decoded;
+  }
+  return truncateText(text, maxLength);
 }
 
-function stripMarkup(html: string, enough: number): string {
+/** Strips markup and collapses whitespace in one pass; stops once `enough` characters are out. */
+function tokenize(html: string, enough: number): string {
   const parts: string[] = [];
   let length = 0;
   let last = 0;
-  MARKUP_RE.lastIndex = 0;
-  for (let m = MARKUP_RE.exec(html); m !== null; m = MARKUP_RE.exec(html)) {
-    if (m.index > last) {
-      const piece = html.slice(last, m.index);
-      parts.push(piece);
-      length += piece.length;
+  let space = false; // a separator is due before the next text
+  TOKEN_RE.lastIndex = 0;
+  for (let m = TOKEN_RE.exec(html); ; m = TOKEN_RE.exec(html)) {
+    const end = m === null ? html.length : m.index;
+    if (end > last) {
+      // Text between tokens: at most single spaces inside, maybe one at either end.
+      let from = last;
+      let to = end;
+      if (html.charCodeAt(from) === 0x20) {
+        space = true;
+        from++;
+      }
+      const trailing = to > from && html.charCodeAt(to - 1) === 0x20;
+      if (trailing) to--;
+      if (to - from > enough - length) to = from + Math.max(0, enough - length); // bound huge text runs
+      if (to > from) {
+        if (space && length > 0) {
+          parts.push(" ");
+          length++;
+        }
+        parts.push(from === last && to === end ? html.slice(last, end) : html.slice(from, to));
+        length += to - from;
+        space = false;
+      }
+      if (trailing) space = true;
     }
-    last = MARKUP_RE.lastIndex;
-    const name = m[2];
-    if (name !== undefined) {
-      const lower = name.toLowerCase();
+    if (m === null || length >= enough) break;
+    last = TOKEN_RE.lastIndex;
+    if (m[3] !== undefined) {
+      space = true;
+    } else if (m[2] !== undefined) {
+      const lower = m[2].toLowerCase();
       if (BLOCK_ELEMENTS.has(lower)) {
-        parts.push(" ");
-        length += 1;
+        space = true;
       } else if (m[1] === "" && RAW_TEXT_ELEMENTS.has(lower) && !m[0].endsWith("/>")) {
         last = skipRawText(html, last, lower);
-        MARKUP_RE.lastIndex = last;
+        TOKEN_RE.lastIndex = last;
       }
     }
-    if (length >= enough) return parts.join("");
     if (last >= html.length) break;
   }
-  if (last < html.length) parts.push(html.slice(last));
-  return parts.join("");
+  return parts.length === 1 ? parts[0]! : parts.join("");
 }
 
 /** Index just past the end tag of a raw-text element opened before `from` (or the end of input). */

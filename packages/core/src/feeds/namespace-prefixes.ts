@@ -18,7 +18,8 @@ const CANONICAL_PREFIX: ReadonlyMap<string, string> = new Map([
 ]);
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
-const XMLNS_RE = /\bxmlns:([A-Za-z_][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** A namespace declaration (groups 1–3), or the first item/entry start tag (where the scan stops). */
+const HEAD_SCAN_RE = /\bxmlns:([A-Za-z_][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')|<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]/g;
 /** Namespace declarations are looked for before the first item/entry, within this many characters. */
 const HEAD_LIMIT = 64 * 1024;
 
@@ -27,13 +28,13 @@ const HEAD_LIMIT = 64 * 1024;
  * known namespace already uses its conventional prefix (the common case).
  */
 export function prefixRewrites(text: string, prolog: Prolog): ReadonlyMap<string, string> | undefined {
-  let head = text.slice(prolog.rootStart, prolog.rootStart + HEAD_LIMIT);
-  const firstItem = firstIndexOf(head, ["<item", "<entry", ":item", ":entry"]);
-  if (firstItem !== -1) head = head.slice(0, firstItem);
+  const head = text.length - prolog.rootStart > HEAD_LIMIT ? text.slice(prolog.rootStart, prolog.rootStart + HEAD_LIMIT) : text;
+  if (head.indexOf("xmlns:") === -1) return undefined;
   let rewrites: Map<string, string> | undefined;
-  XMLNS_RE.lastIndex = 0;
-  for (let m = XMLNS_RE.exec(head); m !== null; m = XMLNS_RE.exec(head)) {
-    const prefix = m[1]!;
+  HEAD_SCAN_RE.lastIndex = prolog.rootStart > 0 && head === text ? prolog.rootStart : 0;
+  for (let m = HEAD_SCAN_RE.exec(head); m !== null; m = HEAD_SCAN_RE.exec(head)) {
+    if (m[1] === undefined) break; // reached the first item
+    const prefix = m[1];
     const uri = (m[2] ?? m[3] ?? "").trim();
     let canonical = CANONICAL_PREFIX.get(uri);
     // A prefixed Atom root (<atom:feed>): drop the prefix so Atom elements read as unprefixed.
@@ -46,15 +47,6 @@ export function prefixRewrites(text: string, prolog: Prolog): ReadonlyMap<string
     }
   }
   return rewrites;
-}
-
-function firstIndexOf(text: string, needles: readonly string[]): number {
-  let best = -1;
-  for (const needle of needles) {
-    const i = text.indexOf(needle);
-    if (i !== -1 && (best === -1 || i < best)) best = i;
-  }
-  return best;
 }
 
 /** Applies `rewrites` to one qualified element name. */

@@ -1,6 +1,6 @@
 import type { FeedItem, ParsedFeed } from "./feed-item.ts";
 import { extractTickers } from "./extract-tickers.ts";
-import { collapseWhitespace, htmlToText } from "./html-to-text.ts";
+import { htmlToText } from "./html-to-text.ts";
 import { parseFeedDate } from "./parse-feed-date.ts";
 import { isAbsoluteHttpUrl, resolveHttpUrl } from "./resolve-link.ts";
 import { truncateText } from "./truncate-text.ts";
@@ -18,31 +18,34 @@ export const MAX_LABELS = 50;
 export const MAX_GUID_LENGTH = 2048;
 export const MAX_ID_LENGTH = 200;
 
-/** An rss-parser item as configured in parse-feed.ts; values are whatever xml2js produced. */
+/**
+ * One item as the parser hands it over: for each element name, every occurrence as xml2js built it
+ * (a string, or `{ _: text, $: attributes }`, or nested objects); "$" holds the item's attributes.
+ */
 export interface RawItem {
+  $?: unknown;
   title?: unknown;
+  "dc:title"?: unknown;
   link?: unknown;
-  pubDate?: unknown;
-  date?: unknown;
-  content?: unknown;
-  summary?: unknown;
-  "content:encoded"?: unknown;
-  language?: unknown;
+  guid?: unknown;
   id?: unknown;
-  "rdf:about"?: unknown;
-  attrs?: unknown;
-  guidEls?: unknown;
-  linkEls?: unknown;
-  categoryEls?: unknown;
-  dcContributor?: unknown;
-  dcIdentifier?: unknown;
-  dcSubject?: unknown;
-  dcKeyword?: unknown;
-  prnIndustry?: unknown;
-  prnSubject?: unknown;
-  sourceEls?: unknown;
-  atomPublished?: unknown;
-  atomUpdated?: unknown;
+  pubDate?: unknown;
+  published?: unknown;
+  updated?: unknown;
+  "dc:date"?: unknown;
+  description?: unknown;
+  summary?: unknown;
+  content?: unknown;
+  "content:encoded"?: unknown;
+  category?: unknown;
+  "dc:contributor"?: unknown;
+  "dc:identifier"?: unknown;
+  "dc:subject"?: unknown;
+  "dc:keyword"?: unknown;
+  "dc:language"?: unknown;
+  "prn:industry"?: unknown;
+  "prn:subject"?: unknown;
+  source?: unknown;
 }
 
 export interface ItemContext {
@@ -59,20 +62,17 @@ function isObject(value: unknown): value is Xml {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Text of an xml2js value: a string, `{ _: text }`, or (mixed/xhtml content) all nested text. */
+/**
+ * Text of an xml2js value: a string, the text of `{ _: text, $: attributes }` (for mixed content,
+ * the element's own text only, as rss-parser reads it), or for pure element content (Atom xhtml)
+ * all nested text.
+ */
 export function textOf(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.length > 0 ? textOf(value[0]) : undefined;
   if (!isObject(value)) return undefined;
   const own = value["_"];
-  let childKeys = false;
-  for (const key in value) {
-    if (key !== "_" && key !== "$") {
-      childKeys = true;
-      break;
-    }
-  }
-  if (typeof own === "string" && !childKeys) return own;
+  if (typeof own === "string") return own;
   const parts: string[] = [];
   collectText(value, parts, 0);
   return parts.length === 0 ? undefined : parts.join(" ");
@@ -150,7 +150,7 @@ const KEYWORD_DOMAIN_RE = /\/keywords?\/?$/i;
 
 export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   const atom = ctx.format === "atom";
-  const itemAttrs = isObject(raw.attrs) ? raw.attrs : undefined;
+  const itemAttrs = isObject(raw.$) ? raw.$ : undefined;
 
   // Base: the item's own xml:base (Atom), resolved against the feed's.
   let base = ctx.baseUrl;
@@ -158,8 +158,8 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   if (itemBase !== undefined) base = resolveHttpUrl(itemBase, base) ?? base;
 
   // Source (aggregators) and title.
-  const sourceName = labelText(raw.sourceEls);
-  let title = htmlToText(textOf(raw.title) ?? "", MAX_TITLE_LENGTH + 200);
+  const sourceName = labelText(raw.source);
+  let title = htmlToText(textOf(raw.title ?? raw["dc:title"]) ?? "", MAX_TITLE_LENGTH + 200);
   if (sourceName !== undefined) {
     const suffix = ` - ${sourceName}`;
     if (title.length > suffix.length && title.endsWith(suffix)) title = title.slice(0, -suffix.length).trimEnd();
@@ -170,13 +170,13 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   const summary = pickSummary(raw, atom);
 
   // guid / id.
-  const guidEl = elements(raw.guidEls)[0];
+  const guidEl = elements(raw.guid)[0];
   let guid = cleanId(atom ? textOf(raw.id) : textOf(guidEl), MAX_GUID_LENGTH);
-  const about = typeof raw["rdf:about"] === "string" ? raw["rdf:about"] : attr(itemAttrs, "rdf:about");
+  const about = attr(itemAttrs, "rdf:about");
   if (guid === undefined && about !== undefined) guid = cleanId(about, MAX_GUID_LENGTH);
 
   // Link.
-  let url = atom ? atomLink(raw.linkEls, base) : rssLink(raw.linkEls, base);
+  let url = atom ? atomLink(raw.link, base) : rssLink(raw.link, base);
   if (url === undefined && !atom) {
     const permalink = attr(attributesOf(guidEl), "isPermaLink");
     if (guid !== undefined && permalink?.trim().toLowerCase() !== "false" && isAbsoluteHttpUrl(guid)) url = guid.trim();
@@ -185,18 +185,18 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
 
   // Date: pubDate/published, then dc:date, then updated.
   const date =
-    parseFeedDate(atom ? textOf(raw.atomPublished) : textOf(raw.pubDate)) ??
-    parseFeedDate(textOf(raw.date)) ??
-    parseFeedDate(textOf(raw.atomUpdated));
+    parseFeedDate(textOf(raw.pubDate ?? raw.published)) ??
+    parseFeedDate(textOf(raw["dc:date"])) ??
+    parseFeedDate(textOf(raw.updated));
 
   // Wire ids and language.
-  let wireReleaseId = cleanId(textOf(raw.dcIdentifier), MAX_ID_LENGTH);
+  let wireReleaseId = cleanId(textOf(raw["dc:identifier"]), MAX_ID_LENGTH);
   let wireLanguage: string | undefined;
-  const bwGuid = guid === undefined ? null : BUSINESS_WIRE_GUID_RE.exec(guid);
+  const bwGuid = guid === undefined || guid.length !== 16 ? null : BUSINESS_WIRE_GUID_RE.exec(guid);
   if (bwGuid) {
     wireReleaseId ??= bwGuid[1];
     wireLanguage = bwGuid[2]!.toLowerCase();
-  } else if (url !== undefined) {
+  } else if (url !== undefined && url.includes("businesswire.com/")) {
     const bw = BUSINESS_WIRE_LINK_RE.exec(url);
     if (bw) {
       wireReleaseId ??= bw[1];
@@ -204,17 +204,17 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
     }
   }
   if (url !== undefined) {
-    if (wireReleaseId === undefined) {
+    if (wireReleaseId === undefined && url.includes("prnewswire.")) {
       const prn = PR_NEWSWIRE_LINK_RE.exec(url);
       if (prn) wireReleaseId = prn[1];
     }
-    if (wireLanguage === undefined) {
+    if (wireLanguage === undefined && url.includes("globenewswire.com/")) {
       const gnw = GLOBENEWSWIRE_LINK_RE.exec(url);
       if (gnw) wireLanguage = gnw[1]!.toLowerCase();
     }
   }
   const language =
-    normaliseLanguage(raw.language) ??
+    normaliseLanguage(raw["dc:language"]) ??
     normaliseLanguage(attr(itemAttrs, "xml:lang")) ??
     normaliseLanguage(wireLanguage) ??
     ctx.channelLanguage;
@@ -227,8 +227,8 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   const seenSubjects = new Set<string>();
   const seenKeywords = new Set<string>();
   const stockCategories: string[] = [];
-  addLabels(industries, seenIndustries, raw.prnIndustry);
-  for (const el of elements(raw.categoryEls)) {
+  addLabels(industries, seenIndustries, raw["prn:industry"]);
+  for (const el of elements(raw.category)) {
     const attrs = attributesOf(el);
     const domain = attr(attrs, "domain") ?? attr(attrs, "scheme") ?? "";
     const value = atom ? (attr(attrs, "label") ?? attr(attrs, "term") ?? textOf(el)) : textOf(el);
@@ -250,9 +250,9 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
     }
     addLabels(subjects, seenSubjects, value);
   }
-  addLabels(subjects, seenSubjects, raw.dcSubject);
-  addLabels(subjects, seenSubjects, raw.prnSubject);
-  addLabels(keywords, seenKeywords, raw.dcKeyword);
+  addLabels(subjects, seenSubjects, raw["dc:subject"]);
+  addLabels(subjects, seenSubjects, raw["prn:subject"]);
+  addLabels(keywords, seenKeywords, raw["dc:keyword"]);
 
   const tickers = extractTickers({ stockCategories, title, summary });
 
@@ -263,7 +263,7 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
     guid,
     publishedAt: date?.iso,
     publishedAtPrecision: date?.precision ?? "none",
-    issuer: labelText(raw.dcContributor, MAX_ISSUER_LENGTH),
+    issuer: labelText(raw["dc:contributor"], MAX_ISSUER_LENGTH),
     tickers,
     language,
     wireReleaseId,
@@ -275,8 +275,9 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
 }
 
 function pickSummary(raw: RawItem, atom: boolean): string {
-  // rss-parser: RSS <description> -> `content`; Atom <summary> -> `summary`, <content> -> `content`.
-  const candidates = atom ? [raw.summary, raw.content] : [raw.content, raw.summary, raw["content:encoded"]];
+  const candidates = atom
+    ? [raw.summary, raw.content]
+    : [raw.description, raw.summary, raw["content:encoded"], raw.content];
   for (const candidate of candidates) {
     const html = textOf(candidate);
     if (html === undefined || html === "") continue;
@@ -288,7 +289,7 @@ function pickSummary(raw: RawItem, atom: boolean): string {
 
 function cleanId(value: string | undefined, max: number): string | undefined {
   if (value === undefined) return undefined;
-  const id = collapseWhitespace(value);
+  const id = value.trim();
   return id === "" || id.length > max ? undefined : id;
 }
 
@@ -306,7 +307,7 @@ function atomLink(linkEls: unknown, base: string | undefined): string | undefine
   let alternate: string | undefined;
   for (const el of elements(linkEls)) {
     const attrs = attributesOf(el);
-    const href = attr(attrs, "href") ?? textOf(el);
+    const href = attr(attrs, "href");
     if (href === undefined) continue;
     const rel = (attr(attrs, "rel") ?? "alternate").trim().toLowerCase();
     if (rel === "alternate") {

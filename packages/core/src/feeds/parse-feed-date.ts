@@ -65,6 +65,9 @@ const MONTH_FIRST_RE = new RegExp(
     `(?:,?\\s+(?:at\\s+)?${TIME_PATTERN})?\\s*(${ZONE_PATTERN})?\\s*(?:\\([^)]*\\))?$`,
 );
 
+const CANONICAL_RFC822_RE =
+  /^[A-Za-z]{3}, (\d{1,2}) ([A-Za-z]{3}) (\d{4}|\d{2}) (\d{2}):(\d{2})(?::(\d{2}))? ?([+-]\d{4}|GMT|UTC?|Z)?$/;
+
 /** `2019-08-27`, `2017-11-08T18:15:58-05:00`, `2026-10-05 18:15:00Z`, `20261005T181500Z` is not accepted. */
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt\s]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/;
@@ -83,7 +86,17 @@ export function parseFeedDate(value: string | undefined | null): FeedDate | unde
   const text = value.trim();
   if (text === "" || text.length > MAX_INPUT_LENGTH) return undefined;
 
-  let m = ISO_RE.exec(text);
+  // Fast path: the canonical RFC 822 shape most feeds use ("Mon, 05 Oct 2026 18:15:00 +0000").
+  let m = CANONICAL_RFC822_RE.exec(text);
+  if (m) {
+    const month = MONTHS.get(m[2]!.toLowerCase());
+    const offset = m[7] === undefined ? 0 : numericOffset(m[7]);
+    if (month !== undefined && offset !== undefined) {
+      return build(fullYear(m[3]), month, num(m[1]), m[4], m[5], m[6], undefined, undefined, undefined, offset);
+    }
+  }
+
+  m = ISO_RE.exec(text);
   if (m) {
     return build(num(m[1]), num(m[2]), num(m[3]), m[4], m[5], m[6], m[7], undefined, m[8]);
   }
@@ -107,7 +120,24 @@ export function parseFeedDate(value: string | undefined | null): FeedDate | unde
 }
 
 function num(s: string | undefined): number {
-  return s === undefined ? Number.NaN : Number.parseInt(s, 10);
+  if (s === undefined || s === "") return Number.NaN;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** "+0530"/"-0400" or GMT/UT/UTC/Z, in minutes east of UTC. */
+function numericOffset(zone: string): number | undefined {
+  const sign = zone.charCodeAt(0);
+  if (sign !== 0x2b && sign !== 0x2d) return 0; // GMT, UT, UTC, Z
+  const hours = num(zone.slice(1, 3));
+  const minutes = num(zone.slice(3, 5));
+  if (hours > 14 || minutes > 59) return undefined;
+  return sign === 0x2d ? -(hours * 60 + minutes) : hours * 60 + minutes;
 }
 
 function fullYear(s: string | undefined): number {
@@ -152,6 +182,7 @@ function build(
   fractionS: string | undefined,
   meridiem: string | undefined,
   zone: string | undefined,
+  knownOffset?: number,
 ): FeedDate | undefined {
   if (!Number.isFinite(year) || year < 1000 || year > 9999) return undefined;
   if (!(month >= 1 && month <= 12) || !(day >= 1 && day <= 31)) return undefined;
@@ -172,7 +203,7 @@ function build(
   if (hour > 24 || minute > 59 || second > 60) return undefined;
   if (hour === 24 && (minute !== 0 || second !== 0)) return undefined;
   if (second === 60) second = 59; // leap second
-  const offset = zoneOffsetMinutes(zone);
+  const offset = knownOffset ?? zoneOffsetMinutes(zone);
   if (offset === undefined) return undefined;
   if (day > daysInMonth(year, month)) return undefined;
   const ms = Date.UTC(year, month - 1, day) + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;

@@ -23,10 +23,9 @@ export function resolveHttpUrl(raw: string | undefined, base: string | undefined
   if (raw === undefined) return undefined;
   let value = raw.trim();
   if (value === "" || value.length > MAX_URL_LENGTH) return undefined;
+  if (PLAIN_HTTP_URL_RE.test(value)) return value;
   if (CONTROL_RE.test(value)) value = value.replace(/[\u0000-\u001f\u007f]+/g, "");
-  if (ABSOLUTE_HTTP_RE.test(value)) {
-    return PLAIN_HTTP_URL_RE.test(value) || parsesAsHttp(value) ? value : undefined;
-  }
+  if (ABSOLUTE_HTTP_RE.test(value)) return parsesAsHttp(value) ? value : undefined;
   if (SCHEME_RE.test(value) || base === undefined) return undefined; // other schemes, or nothing to resolve against
   try {
     const url = new URL(value, base);

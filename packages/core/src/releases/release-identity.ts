@@ -20,7 +20,7 @@ const TRACKING_PARAMS = new Set([
   "mc_eid", "igshid", "yclid", "_hsenc", "_hsmi", "trk", "sr_share",
 ]);
 
-function isTrackingParam(name: string): boolean {
+export function isTrackingParam(name: string): boolean {
   const n = name.toLowerCase();
   return n.startsWith("utm_") || n.startsWith("pk_") || n.startsWith("mtm_") || TRACKING_PARAMS.has(n);
 }

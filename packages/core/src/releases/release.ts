@@ -43,6 +43,8 @@ export interface NewRelease {
 
 export interface StoredRelease extends NewRelease {
   announcedAt: string | null;
+  /** Set by plan-amplification: which clients matched (possibly none) and their plan ids. */
+  planning: { plannedAt: string; clientIds: string[]; planIds: string[] } | null;
 }
 
 /** What a batched identity lookup found. */

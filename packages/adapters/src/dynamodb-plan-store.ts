@@ -1,0 +1,122 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import type { AmplificationPlan, PlanStore } from "@pressbridge/core";
+import { DynamoTable } from "./dynamodb-store.ts";
+import { TABLE_KEYS, keys, monthsBetween } from "./table-design.ts";
+
+type Item = Record<string, NativeAttributeValue>;
+const PLAN_KEY_ATTRIBUTES = ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type"];
+
+function toPlan(item: Item): AmplificationPlan {
+  const plan: Item = { ...item };
+  for (const k of PLAN_KEY_ATTRIBUTES) delete plan[k];
+  return plan as AmplificationPlan;
+}
+
+/** PlanStore on the one table: plans by id, by creation month (GSI1) and by client and deadline (GSI2). */
+export class DynamoPlanStore extends DynamoTable implements PlanStore {
+  async createPlan(plan: AmplificationPlan): Promise<"created" | "exists"> {
+    try {
+      await this.send(
+        "PutItem",
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.plan(plan.id),
+            ...keys.planByCreation(plan.createdAt, plan.id),
+            ...keys.planByDeadline(plan.clientId, plan.windowDeadline, plan.id),
+            type: "Plan",
+            ...plan,
+          },
+          ConditionExpression: "attribute_not_exists(PK)",
+        }),
+      );
+      return "created";
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return "exists";
+      throw err;
+    }
+  }
+
+  async getPlan(planId: string): Promise<AmplificationPlan | undefined> {
+    const res = await this.send<{ Item?: Item }>("GetItem", new GetCommand({ TableName: this.tableName, Key: keys.plan(planId), ConsistentRead: true }));
+    return res.Item === undefined ? undefined : toPlan(res.Item);
+  }
+
+  async markPlanAnnounced(planId: string, at: string): Promise<void> {
+    await this.send(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.plan(planId),
+        UpdateExpression: "SET announce = :announced, announcedAt = :at",
+        ConditionExpression: "attribute_exists(PK)",
+        ExpressionAttributeValues: { ":announced": "announced", ":at": at },
+      }),
+    );
+  }
+
+  async takePlanAnnounceLease(planId: string, now: string, leaseUntil: string): Promise<boolean> {
+    const leaseIsFree = "announce = :pending AND (attribute_not_exists(announceLeaseUntil) OR announceLeaseUntil <= :now)";
+    try {
+      await this.send(
+        "UpdateItem",
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.plan(planId),
+          UpdateExpression: "SET announceLeaseUntil = :until",
+          ConditionExpression: leaseIsFree,
+          ExpressionAttributeValues: { ":pending": "pending", ":now": now, ":until": leaseUntil },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async recordReleasePlanning(releaseId: string, planning: { plannedAt: string; clientIds: string[]; planIds: string[] }): Promise<void> {
+    await this.send(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.release(releaseId),
+        UpdateExpression: "SET planning = :planning",
+        ConditionExpression: "attribute_exists(PK)",
+        ExpressionAttributeValues: { ":planning": planning },
+      }),
+    );
+  }
+
+  async listPlans(options: { from: string; to: string; limit: number; clientId?: string }): Promise<AmplificationPlan[]> {
+    const out: AmplificationPlan[] = [];
+    const partitions =
+      options.clientId === undefined
+        ? monthsBetween(options.from, options.to)
+            .reverse()
+            .map((m) => ({ index: TABLE_KEYS.gsi1, pkName: "GSI1PK", skName: "GSI1SK", pk: keys.plansMonth(m) }))
+        : [{ index: TABLE_KEYS.gsi2, pkName: "GSI2PK", skName: "GSI2SK", pk: `CLIENT#${options.clientId}` }];
+    for (const p of partitions) {
+      let startKey: Item | undefined;
+      do {
+        const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+          "Query",
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: p.index,
+            KeyConditionExpression: `${p.pkName} = :pk AND ${p.skName} BETWEEN :from AND :to`,
+            ExpressionAttributeValues: { ":pk": p.pk, ":from": options.from, ":to": `${options.to}\uffff` },
+            ScanIndexForward: false,
+            Limit: Math.min(100, options.limit - out.length),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of res.Items ?? []) out.push(toPlan(item));
+        startKey = res.LastEvaluatedKey;
+      } while (startKey !== undefined && out.length < options.limit);
+      if (out.length >= options.limit) break;
+    }
+    return out;
+  }
+}

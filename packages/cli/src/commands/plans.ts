@@ -1,0 +1,73 @@
+import { DynamoPlanStore } from "@pressbridge/adapters";
+import { ValidationError, type AmplificationPlan } from "@pressbridge/core";
+import { createCliLogger } from "../cli-logger.ts";
+import { intFlag, type CommandArgs } from "../main.ts";
+import { dataDirFrom } from "../runtime/local-context.ts";
+import { openLocalStore } from "../runtime/local-store.ts";
+
+/** `pressbridge plans`: amplification plans, newest first, with drafts, briefs and status. */
+export async function plansCommand(args: CommandArgs): Promise<number> {
+  const limit = intFlag(args, "limit", 100);
+  const days = intFlag(args, "days", 90);
+  const clientId = typeof args.client === "string" ? args.client : undefined;
+  if (clientId !== undefined && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(clientId)) throw new ValidationError("--client", `"${clientId}" is not a client id`);
+  const logger = createCliLogger();
+  const opened = await openLocalStore({ dataDir: dataDirFrom(args), logger });
+  try {
+    const plansStore = new DynamoPlanStore({ client: opened.client, tableName: opened.store.tableName });
+    const to = new Date();
+    const from = new Date(to.getTime() - days * 86_400_000);
+    // With --client the index is ordered by window deadline, which runs up to windowHours ahead.
+    const until = clientId === undefined ? to : new Date(to.getTime() + 31 * 86_400_000);
+    const plans = await plansStore.listPlans({ from: from.toISOString(), to: until.toISOString(), limit, ...(clientId ? { clientId } : {}) });
+    if (args.json === true) {
+      process.stdout.write(`${JSON.stringify({ plans: plans.map(planJson) }, null, 2)}\n`);
+    } else if (plans.length === 0) {
+      process.stdout.write(`no amplification plans in the last ${days} days\n`);
+    } else {
+      for (const p of plans) process.stdout.write(formatPlan(p));
+    }
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+function planJson(p: AmplificationPlan): Record<string, unknown> {
+  return {
+    id: p.id,
+    releaseId: p.releaseId,
+    clientId: p.clientId,
+    status: p.status,
+    windowDeadline: p.windowDeadline,
+    createdAt: p.createdAt,
+    timezone: p.timezone,
+    release: p.release,
+    match: p.match,
+    campaign: p.campaign,
+    drafts: p.drafts.map((d) => ({
+      channel: d.channel,
+      text: d.text,
+      link: d.link,
+      version: d.version,
+      length: d.length,
+      hashtags: d.hashtags,
+      cashtags: d.cashtags,
+      ...(d.facets.length > 0 ? { facets: d.facets } : {}),
+    })),
+    skipped: p.skipped,
+    briefs: p.briefs,
+  };
+}
+
+function formatPlan(p: AmplificationPlan): string {
+  const deadline = new Date(p.windowDeadline).toLocaleString("en-US", { timeZone: p.timezone, dateStyle: "medium", timeStyle: "short" });
+  const lines = [
+    `${p.id}  ${p.status}  ${p.clientId}  deadline ${deadline} (${p.timezone})`,
+    `  release: ${p.release.title}`,
+    ...p.drafts.map((d) => `  [${d.channel}] ${d.text.replace(/\n+/g, " / ")}`),
+    ...p.skipped.map((s) => `  [${s.channel}] skipped: ${s.reason}`),
+    ...(p.briefs as Array<{ platform: string; audience?: { summary?: string } }>).map((b) => `  ad brief (${b.platform}): ${b.audience?.summary ?? ""}`),
+  ];
+  return `${lines.join("\n")}\n\n`;
+}

@@ -1,0 +1,27 @@
+import { ROUTES, parseEventDetail, planAmplification, type BusEvent } from "@pressbridge/core";
+import type { LocalContext } from "./local-context.ts";
+
+/**
+ * The local twin of the Lambda consumers: one handler per consumer in the routes table, each parsing
+ * the event detail with the catalog's schema and calling the same use case as its Lambda. A consumer
+ * in the routes table without a local handler is a start-up error, so local and cloud cannot drift.
+ */
+export function subscribeLocalConsumers(ctx: LocalContext): void {
+  const handlers: Record<string, (event: BusEvent) => Promise<void>> = {
+    "plan-amplification": async (event) => {
+      const detail = parseEventDetail("ReleaseDetected", event.detail);
+      const outcome = await planAmplification(
+        { config: ctx.config, releases: ctx.store, plans: ctx.plans, bus: ctx.bus, clock: ctx.clock, mediaLists: ctx.mediaLists, logger: ctx.logger },
+        detail,
+      );
+      for (const p of outcome.plans) {
+        if (p.result === "created") ctx.logger.info(`planned amplification for ${p.clientId}: ${detail.title}`, { planId: p.planId });
+      }
+    },
+  };
+  for (const route of ROUTES) {
+    const handler = handlers[route.consumer];
+    if (handler === undefined) throw new Error(`no local handler for consumer "${route.consumer}" of the routes table`);
+    ctx.bus.subscribe(route.consumer, handler);
+  }
+}

@@ -1,0 +1,213 @@
+import { createHash } from "node:crypto";
+import type { MediaContact } from "../plan.ts";
+
+/**
+ * A client's media list (journalists) as CSV, and the hashed form the ad platforms' matched
+ * audiences take (LinkedIn, Meta and X all accept SHA-256 of the normalised email). Raw emails stay
+ * in the file; briefs only ever carry the hashes.
+ */
+
+export interface MediaListParseResult {
+  contacts: MediaContact[];
+  /** Lines skipped, by 1-based physical line number of the record's first line. Never echoes an email. */
+  errors: Array<{ line: number; reason: string }>;
+}
+
+const MAX_FIELD_LENGTH = 200;
+const MAX_EMAIL_LENGTH = 254;
+
+/** Header names accepted per column, compared lower-cased with non-letters removed ("E-mail" -> "email"). */
+const COLUMNS: Readonly<Record<keyof MediaContact, readonly string[]>> = {
+  email: ["email", "emailaddress"],
+  name: ["name", "fullname", "contactname"],
+  outlet: ["outlet", "publication", "mediaoutlet"],
+  beat: ["beat", "coverage", "topics", "topic"],
+};
+
+/**
+ * Parses a media list CSV (RFC 4180: quoted fields with commas, doubled quotes and line breaks; CRLF,
+ * LF or CR line ends; a UTF-8 BOM is ignored).
+ *
+ * The first non-blank record is the header and must have an `email` column (any case); `name`,
+ * `outlet` and `beat` are optional. Rows with a missing or invalid email are reported by line and
+ * skipped; blank lines are ignored; a repeated email (compared trimmed and lower-cased) keeps its
+ * first row.
+ */
+export function parseMediaListCsv(text: string): MediaListParseResult {
+  const errors: MediaListParseResult["errors"] = [];
+  const contacts: MediaContact[] = [];
+  const records = readCsvRecords(text.startsWith("\ufeff") ? text.slice(1) : text);
+
+  let header: { line: number; columns: Partial<Record<keyof MediaContact, number>> } | undefined;
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (record.error !== undefined) {
+      errors.push({ line: record.line, reason: record.error });
+      continue;
+    }
+    if (record.fields.every((f) => f.trim() === "")) continue;
+    if (header === undefined) {
+      const columns = headerColumns(record.fields);
+      if (columns.email === undefined) {
+        errors.push({ line: record.line, reason: 'the header row has no "email" column' });
+        return { contacts: [], errors };
+      }
+      header = { line: record.line, columns };
+      continue;
+    }
+    const field = (key: keyof MediaContact): string | undefined => {
+      const index = header!.columns[key];
+      if (index === undefined) return undefined;
+      const value = cleanField(record.fields[index] ?? "");
+      return value === "" ? undefined : value;
+    };
+    const email = field("email");
+    if (email === undefined) {
+      errors.push({ line: record.line, reason: "no email address" });
+      continue;
+    }
+    if (!isPlausibleEmail(email)) {
+      errors.push({ line: record.line, reason: "invalid email address" });
+      continue;
+    }
+    const key = normaliseEmail(email);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const contact: MediaContact = { email };
+    const name = field("name");
+    const outlet = field("outlet");
+    const beat = field("beat");
+    if (name !== undefined) contact.name = name;
+    if (outlet !== undefined) contact.outlet = outlet;
+    if (beat !== undefined) contact.beat = beat;
+    contacts.push(contact);
+  }
+  if (header === undefined) errors.push({ line: 1, reason: 'no header row: the first row must name the columns, including "email"' });
+  return { contacts, errors };
+}
+
+/** Trimmed and lower-cased: the form the platforms hash. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** SHA-256 hex of the trimmed, lower-cased email: what LinkedIn, Meta and X matched audiences expect. */
+export function hashEmailForAudience(email: string): string {
+  return createHash("sha256").update(normaliseEmail(email), "utf8").digest("hex");
+}
+
+// One "@", no spaces or angle brackets, a dotted domain of letters/digits/hyphens, sane lengths.
+const EMAIL_RE = /^[^\s@<>()[\]\\,;:"]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}]{2,63}$/u;
+
+/** A deliberately plain check: enough to catch typos and stray cells, not an RFC 5322 parser. */
+export function isPlausibleEmail(email: string): boolean {
+  const e = email.trim();
+  if (e.length > MAX_EMAIL_LENGTH) return false;
+  const at = e.indexOf("@");
+  if (at < 1 || at > 64) return false;
+  const local = e.slice(0, at);
+  if (local.startsWith(".") || local.endsWith(".") || local.includes("..")) return false;
+  return EMAIL_RE.test(e);
+}
+
+function headerColumns(fields: readonly string[]): Partial<Record<keyof MediaContact, number>> {
+  const out: Partial<Record<keyof MediaContact, number>> = {};
+  fields.forEach((raw, index) => {
+    const name = raw.toLowerCase().replace(/[^a-z]/g, "");
+    for (const key of Object.keys(COLUMNS) as Array<keyof MediaContact>) {
+      if (out[key] === undefined && COLUMNS[key].includes(name)) out[key] = index;
+    }
+  });
+  return out;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+function cleanField(value: string): string {
+  const clean = value.replace(CONTROL_RE, " ").replace(/\s+/g, " ").trim();
+  return clean.length > MAX_FIELD_LENGTH ? clean.slice(0, MAX_FIELD_LENGTH).trimEnd() : clean;
+}
+
+interface CsvRecord {
+  line: number;
+  fields: string[];
+  error?: string;
+}
+
+/** RFC 4180 records with the physical line each starts on. Lenient about quotes inside unquoted fields. */
+function readCsvRecords(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const startLine = line;
+    const fields: string[] = [];
+    let field = "";
+    let quoted = false;
+    let wasQuoted = false;
+    let ended = false;
+    while (i < n) {
+      const c = text[i]!;
+      if (quoted) {
+        if (c === '"') {
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+          } else {
+            quoted = false;
+            i++;
+          }
+          continue;
+        }
+        if (c === "\r" || c === "\n") {
+          // A line break inside quotes belongs to the field; CRLF counts once.
+          if (c === "\r" && text[i + 1] === "\n") {
+            field += "\r\n";
+            i += 2;
+          } else {
+            field += c;
+            i++;
+          }
+          line++;
+          continue;
+        }
+        field += c;
+        i++;
+        continue;
+      }
+      if (c === ",") {
+        fields.push(field);
+        field = "";
+        wasQuoted = false;
+        i++;
+        continue;
+      }
+      if (c === "\r" || c === "\n") {
+        i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
+        line++;
+        ended = true;
+        break;
+      }
+      if (c === '"' && field.trim() === "" && !wasQuoted) {
+        // Opening quote (spaces before it are dropped, as spreadsheets write them).
+        field = "";
+        quoted = true;
+        wasQuoted = true;
+        i++;
+        continue;
+      }
+      field += c;
+      i++;
+    }
+    if (quoted) {
+      records.push({ line: startLine, fields: [], error: "a quoted field is never closed" });
+      break;
+    }
+    fields.push(field);
+    records.push({ line: startLine, fields });
+    if (!ended) break;
+  }
+  return records;
+}

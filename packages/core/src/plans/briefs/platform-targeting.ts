@@ -1,0 +1,131 @@
+import type { AdPlatform } from "../plan.ts";
+import { X_INTERESTS } from "./beat-catalog.ts";
+import type { Beat, BeatTopic } from "./beat.ts";
+
+/**
+ * Journalist targeting in each platform's own vocabulary (platform-apis.md §1-3). Values are
+ * human-readable names, never guessed ids: the numeric ids behind LinkedIn titles/industries, Meta
+ * work positions/interests and X interests/locations are UNCONFIRMED there, so the publisher resolves
+ * these names through the platforms' search endpoints when it creates the (paused) campaign.
+ */
+
+/** Who the ads are for: the people who write about, edit and comment on news. */
+export const JOURNALIST_ROLES: readonly string[] = [
+  "Journalist",
+  "Editor",
+  "Reporter",
+  "Correspondent",
+  "Blogger",
+  "Columnist",
+  "Commentator",
+  "Podcaster",
+  "Newsletter writer",
+];
+
+/** Default country. All three platforms target by location; the config has no country yet. */
+export const DEFAULT_COUNTRY = { code: "US", name: "United States" } as const;
+
+/** LinkedIn industry names (industry taxonomy) where newsrooms sit; to resolve (UNCONFIRMED names). */
+export const LINKEDIN_MEDIA_INDUSTRIES: readonly string[] = [
+  "Newspaper Publishing",
+  "Periodical Publishing",
+  "Online Audio and Video Media",
+  "Broadcast Media Production and Distribution",
+  "Radio and Television Broadcasting",
+];
+
+export const LINKEDIN_FACETS = {
+  locations: "urn:li:adTargetingFacet:locations",
+  titles: "urn:li:adTargetingFacet:titles",
+  industries: "urn:li:adTargetingFacet:industries",
+} as const;
+type LinkedInFacet = (typeof LINKEDIN_FACETS)[keyof typeof LINKEDIN_FACETS];
+
+/** LinkedIn targetingCriteria shape [C], with names in place of URNs until resolved. */
+export interface LinkedInTargeting {
+  valuesAre: "names-to-resolve";
+  targetingCriteria: {
+    include: { and: Array<{ or: Partial<Record<LinkedInFacet, string[]>> }> };
+  };
+}
+
+/** Meta ad set `targeting` (key names UNCONFIRMED in platform-apis.md), with names in place of ids. */
+export interface MetaTargeting {
+  valuesAre: "names-to-resolve";
+  geo_locations: { countries: string[] };
+  /** Entries are ANDed; the keys inside one entry are ORed. */
+  flexible_spec: Array<{ work_positions?: Array<{ name: string }>; interests?: Array<{ name: string }> }>;
+}
+
+export type XTargetingType = "LOCATION" | "KEYWORD" | "INTEREST" | "FOLLOWERS_OF_USER";
+
+/** X Ads targeting_criteria rows for one line item (params UNCONFIRMED in platform-apis.md). */
+export interface XTargeting {
+  valuesAre: "names-to-resolve";
+  targeting_criteria: Array<{ targeting_type: XTargetingType; targeting_value: string }>;
+}
+
+export type PlatformTargeting = LinkedInTargeting | MetaTargeting | XTargeting;
+
+const MAX_META_INTERESTS = 6;
+const MAX_X_KEYWORDS = 10;
+
+/**
+ * Smallest matched audience each platform will serve, as commonly documented: LinkedIn 300, Meta 100,
+ * X 100. UNCONFIRMED (not in platform-apis.md).
+ */
+export const MIN_MATCHED_AUDIENCE: Readonly<Record<AdPlatform, number>> = { linkedin: 300, meta: 100, x: 100 };
+
+/** LinkedIn: people in the country AND (a journalist title OR working at a news publisher or broadcaster). */
+export function linkedInTargeting(_beat: Beat, notes: string[]): LinkedInTargeting {
+  notes.push(
+    "LinkedIn: targeting values are names; resolve each to its URN at publish time with GET /rest/adTargetingEntities?q=adTargetingFacet&facet=<facet URN> (numeric ids are UNCONFIRMED in platform-apis.md). United States is commonly urn:li:geo:103644278.",
+    "LinkedIn: no beat facet is confirmed in platform-apis.md, so this audience is journalists in general; the beat is carried by the copy and by the matched media list, if any.",
+  );
+  return {
+    valuesAre: "names-to-resolve",
+    targetingCriteria: {
+      include: {
+        and: [
+          { or: { [LINKEDIN_FACETS.locations]: [DEFAULT_COUNTRY.name] } },
+          { or: { [LINKEDIN_FACETS.titles]: [...JOURNALIST_ROLES], [LINKEDIN_FACETS.industries]: [...LINKEDIN_MEDIA_INDUSTRIES] } },
+        ],
+      },
+    },
+  };
+}
+
+/** Meta: in the country AND (a journalist job title OR interested in journalism) AND interested in the beat. */
+export function metaTargeting(beat: Beat, topics: readonly BeatTopic[], notes: string[]): MetaTargeting {
+  // Interests are subjects people follow: beats, not news types ("Licensing") or the client's own names.
+  let names = topics.filter((t) => t.group !== null && t.source !== "client.keywords").map((t) => t.name);
+  if (names.length === 0) names = [beat.label.split(" / ")[0]!];
+  const interests = names.slice(0, MAX_META_INTERESTS).map((name) => ({ name }));
+  notes.push(
+    "Meta: work_positions and interests are names; resolve them to ids with GET /search?type=adworkposition and type=adinterest, and drop any that do not resolve (the key names work_positions and flexible_spec are UNCONFIRMED in platform-apis.md).",
+    "Meta: flexible_spec entries are ANDed and keys inside an entry are ORed: journalists (by job title or interest in journalism) who are also interested in the beat.",
+  );
+  return {
+    valuesAre: "names-to-resolve",
+    geo_locations: { countries: [DEFAULT_COUNTRY.code] },
+    flexible_spec: [
+      { work_positions: JOURNALIST_ROLES.map((name) => ({ name })), interests: [{ name: "Journalism" }] },
+      { interests },
+    ],
+  };
+}
+
+/** X: no job-title facet, so the beat's keywords and interest categories, in the country. */
+export function xTargeting(beat: Beat, topics: readonly BeatTopic[], notes: string[]): XTargeting {
+  const rows: XTargeting["targeting_criteria"] = [{ targeting_type: "LOCATION", targeting_value: DEFAULT_COUNTRY.name }];
+  // Keywords people post about: beats, wire and client keywords; not bare news types ("Product launches").
+  const keywords = topics.filter((t) => !(t.source === "release.subjects" && t.group === null)).map((t) => t.name);
+  for (const keyword of keywords.slice(0, MAX_X_KEYWORDS)) rows.push({ targeting_type: "KEYWORD", targeting_value: keyword });
+  const interests = [...new Set(beat.groups.map((g) => X_INTERESTS[g]))];
+  for (const interest of interests) rows.push({ targeting_type: "INTEREST", targeting_value: interest });
+  notes.push(
+    "X: X has no job-title facet; journalists are reached through the beat's keywords and interests (UNCONFIRMED approach, platform-apis.md §3). LOCATION and INTEREST values are names to resolve to X ids at publish time.",
+    `X: no FOLLOWERS_OF_USER rows: Pressbridge knows no verified trade-press handles for "${beat.label}". Add the handles of outlets and reporters covering it before launch.`,
+  );
+  return { valuesAre: "names-to-resolve", targeting_criteria: rows };
+}

@@ -1,0 +1,103 @@
+import type { ClientConfig } from "../config/config-schema.ts";
+
+/** Organic post channels and ad platforms, as named in the config. */
+export type Channel = ClientConfig["channels"][number];
+export type AdPlatform = ClientConfig["adPlatforms"][number];
+
+/** The release fields plan composition reads. All text is untrusted plain text from a feed. */
+export interface PlanRelease {
+  id: string;
+  title: string;
+  summary: string;
+  url: string | null;
+  wire: string;
+  issuer: string | null;
+  tickers: string[];
+  language: string | null;
+  industries: string[];
+  subjects: string[];
+  keywords: string[];
+  publishedAt: string | null;
+  detectedAt: string;
+}
+
+/** A Bluesky rich-text facet: a link over a UTF-8 byte range of the post text. */
+export interface LinkFacet {
+  index: { byteStart: number; byteEnd: number };
+  features: Array<{ $type: "app.bsky.richtext.facet#link"; uri: string } | { $type: "app.bsky.richtext.facet#tag"; tag: string }>;
+}
+
+/** How a draft's length was counted, by the platform's own rule. */
+export interface DraftLength {
+  unit: "weighted" | "graphemes" | "characters";
+  value: number;
+  limit: number;
+}
+
+export interface PostDraft {
+  channel: Channel;
+  /** Exactly the text to publish. */
+  text: string;
+  /** The tracked link (with UTM parameters) the post points to, if any. */
+  link: string | null;
+  /** Bluesky only: link (and hashtag) facets over `text`. */
+  facets: LinkFacet[];
+  hashtags: string[];
+  cashtags: string[];
+  length: DraftLength;
+}
+
+/** One entry per configured channel: a valid draft, or exactly why the channel was skipped. */
+export type DraftOutcome =
+  | { channel: Channel; status: "ok"; draft: PostDraft }
+  | { channel: Channel; status: "skipped"; reason: string };
+
+/** A journalist on a client's media list. Emails are hashed before anything is stored. */
+export interface MediaContact {
+  email: string;
+  name?: string;
+  outlet?: string;
+  beat?: string;
+}
+
+/** Where a plan stands. Later steps (approval, publishing) move it on with conditional writes. */
+export type PlanStatus = "pending_approval" | "approved" | "rejected" | "published" | "publish_failed";
+
+/** A draft as stored on a plan: versioned, because approvers may edit it. */
+export interface PlanDraft extends PostDraft {
+  version: number;
+}
+
+/** Everything a social manager needs to approve amplification of one release for one client. */
+export interface AmplificationPlan<Brief = unknown> {
+  id: string;
+  releaseId: string;
+  clientId: string;
+  clientName: string;
+  status: PlanStatus;
+  createdAt: string;
+  /** detectedAt + windowHours: the deadline for amplification, stored for approval and the audit. */
+  windowDeadline: string;
+  windowHours: number;
+  timezone: string;
+  owner: string;
+  approvers: string[];
+  match: { reason: "bound-feed" | "keyword"; matched: Array<{ keyword: string; field: string }> };
+  release: {
+    title: string;
+    url: string | null;
+    wire: string;
+    issuer: string | null;
+    tickers: string[];
+    language: string | null;
+    detectedAt: string;
+    publishedAt: string | null;
+  };
+  campaign: string;
+  drafts: PlanDraft[];
+  skipped: Array<{ channel: Channel; reason: string }>;
+  briefs: Brief[];
+  /** Whether "Amplification Planned" was accepted by the bus (see plan-amplification.ts). */
+  announce: "pending" | "announced";
+  announceLeaseUntil: string | null;
+}
