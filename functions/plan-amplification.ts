@@ -12,13 +12,7 @@ export async function planAmplificationHandler(event: unknown, deps: PlanDeps): 
   if (!envelope.success || envelope.data["detail-type"] !== "Release Detected") {
     throw new ValidationError("event", "expected an EventBridge \"Release Detected\" event");
   }
-  let detail;
-  try {
-    detail = parseEventDetail("ReleaseDetected", envelope.data.detail);
-  } catch (err) {
-    throw new ValidationError("event.detail", (err as Error).message, { cause: err });
-  }
-  return planAmplification(deps, detail);
+  return planAmplification(deps, parseEventDetail("ReleaseDetected", envelope.data.detail));
 }
 
 const { logger } = createFunctionLogger("plan-amplification");

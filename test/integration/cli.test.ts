@@ -65,6 +65,54 @@ describe("pressbridge CLI", () => {
     expect(human.stdout).toMatch(/down-wire\s+error\s+503/);
   });
 
+  it("plans amplification for a matching client when a poll detects a release, and lists it with plans --json", async () => {
+    const planItems = [{ title: "Seed release on the planning wire", link: "https://www.prnewswire.com/news-releases/plan-0", pubDate: new Date().toUTCString() }];
+    server.serveFeed("/plan-wire", () => rss(planItems));
+    writeFileSync(join(dir, "journalists.csv"), "Name,Email,Outlet\nAda Reporter,ada@news.example,Daily Ledger\n");
+    const config = writeConfig("plans.json", {
+      clients: [
+        {
+          id: "acme",
+          name: "Acme Corp",
+          owner: "pr@acme.example",
+          approvers: ["social@acme.example"],
+          channels: ["x", "bluesky", "instagram"],
+          adPlatforms: ["linkedin"],
+          keywords: ["Acme"],
+          mediaList: "journalists.csv",
+        },
+      ],
+      feeds: [{ id: "plan-wire", url: `${server.url}/plan-wire` }],
+      security: { allowPrivateFeedHosts: true },
+    });
+    const env = { DYNAMODB_ENDPOINT: inject("dynamoEndpoint"), PRESSBRIDGE_TABLE: `cli-plans-${Date.now()}` };
+    await runCli(["poll", "--once", "--config", config], { env });
+    planItems.push({ title: "Acme Corp Opens AI Research Lab in Toronto", link: "https://www.prnewswire.com/news-releases/plan-1", pubDate: new Date().toUTCString() });
+    planItems.push({ title: "Unrelated Company Files Annual Report", link: "https://www.prnewswire.com/news-releases/plan-2", pubDate: new Date().toUTCString() });
+    const polled = await runCli(["poll", "--once", "--all", "--json", "--config", config], { env });
+    expect(JSON.parse(polled.stdout).feeds[0]).toMatchObject({ newReleases: 2 });
+
+    const listed = await runCli(["plans", "--json"], { env });
+    expect(listed.code).toBe(0);
+    const plans = (JSON.parse(listed.stdout) as { plans: Array<Record<string, any>> }).plans;
+    expect(plans).toHaveLength(1);
+    const plan = plans[0]!;
+    expect(plan).toMatchObject({ clientId: "acme", status: "pending_approval", release: { title: "Acme Corp Opens AI Research Lab in Toronto" } });
+    expect(Date.parse(plan.windowDeadline) - Date.parse(plan.release.detectedAt)).toBe(72 * 3600_000);
+    expect(plan.drafts.map((d: { channel: string }) => d.channel)).toEqual(["x", "bluesky", "instagram"]);
+    expect(plan.drafts.every((d: { text: string }) => d.text.length > 0)).toBe(true);
+    expect(plan.briefs).toMatchObject([{ platform: "linkedin", status: "PAUSED", audience: { matchedAudience: { count: 1 } } }]);
+    expect(listed.stdout).not.toContain("ada@news.example");
+
+    const releases = JSON.parse((await runCli(["releases", "--json"], { env })).stdout).releases as Array<Record<string, any>>;
+    expect(releases.find((r) => r.title.startsWith("Unrelated"))).toMatchObject({ plannedFor: [], planIds: [] });
+    expect(releases.find((r) => r.title.startsWith("Acme"))).toMatchObject({ plannedFor: ["acme"], planIds: [plan.id] });
+
+    const human = await runCli(["plans"], { env });
+    expect(human.stdout).toMatch(/pending_approval\s+acme/);
+    expect(human.stdout).toMatch(/\[x\] Acme Corp Opens AI Research Lab/);
+  });
+
   it("rejects an invalid config naming the field, and bad flags, with non-zero exit codes", async () => {
     const bad = writeConfig("bad.json", { feeds: [{ id: "x", url: "ftp://wire.example/rss" }] });
     const r1 = await runCli(["poll", "--once", "--config", bad]);

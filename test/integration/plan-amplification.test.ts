@@ -139,7 +139,10 @@ describe("planAmplification on DynamoDB Local", () => {
     for (const d of plan!.drafts) {
       expect(d.version).toBe(1);
       expect(d.length.value).toBeLessThanOrEqual(d.length.limit);
-      if (d.channel !== "instagram") expect(d.text).toContain("utm_source=" + d.channel);
+      expect(d.link).toContain(`utm_source=${d.channel}&utm_medium=social`);
+      if (d.channel === "bluesky") expect(d.facets[0]?.features[0]).toMatchObject({ uri: d.link });
+      else if (d.channel === "instagram") expect(d.text).not.toMatch(/https?:\/\//);
+      else expect(d.text).toContain(d.link!);
     }
     expect((plan!.briefs as Array<{ platform: string }>).map((b) => b.platform)).toEqual(["linkedin", "meta", "x"]);
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { formatPath } from "../config/config-schema.ts";
+import { ValidationError } from "../errors.ts";
 
 /**
  * The event catalog: every event Pressbridge puts on its bus, each a versioned detail-type and a zod
@@ -69,9 +71,14 @@ export function makeEvent<N extends EventName>(
   return { id, detailType: spec.detailType, detail: parsed, time };
 }
 
-/** Parses an incoming detail by detail-type; unknown detail-types are rejected. */
+/** Parses an incoming detail with its schema; failures throw ValidationError naming the field. */
 export function parseEventDetail<N extends EventName>(name: N, detail: unknown): EventDetail<N> {
-  return EVENTS[name].schema.parse(detail) as EventDetail<N>;
+  const result = EVENTS[name].schema.safeParse(detail);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ValidationError(formatPath(["detail", ...issue.path]), issue.message, { cause: result.error });
+  }
+  return result.data as EventDetail<N>;
 }
 
 export function eventNameForDetailType(detailType: string): EventName | undefined {

@@ -79,7 +79,8 @@ export function htmlToText(input: string, maxLength: number): string {
   // Enough raw text to fill maxLength (whitespace is already collapsed when it is counted).
   const enough = maxLength + 256;
   let text = tokenize(input, enough);
-  if (text.indexOf("  ") !== -1) text = text.replace(DOUBLE_SPACE_RE, " ").trim();
+  if (text.indexOf("  ") !== -1) text = text.replace(DOUBLE_SPACE_RE, " ");
+  text = text.trim();
   if (text.indexOf("&") !== -1) {
     const decoded = decodeHTML(text);
     text = SPACE_ENTITY_RE.test(text) ? collapseWhitespace(decoded) : decoded;

@@ -11,6 +11,7 @@ import {
   type XAdBrief,
 } from "../../../../packages/core/src/plans/briefs/index.ts";
 import { measureXWeighted } from "../../../../packages/core/src/plans/briefs/fit-text.ts";
+import { releaseSlug } from "../../../../packages/core/src/plans/drafts/index.ts";
 import type { AdPlatform, MediaContact } from "../../../../packages/core/src/plans/plan.ts";
 import { makeClient, makeRelease } from "./fixtures.ts";
 
@@ -198,6 +199,9 @@ describe("creative", () => {
     const landing = new URL(withAsset.meta.creative.landingUrl!);
     expect(landing.searchParams.get("utm_source")).toBe("meta");
     expect(landing.searchParams.get("utm_medium")).toBe("paid_social");
+    expect(landing.searchParams.get("utm_campaign")).toBe(releaseSlug(release));
+    const untracked = byPlatform(compose({ trackedLink: () => null }));
+    expect(new URL(untracked.x.creative.landingUrl!).searchParams.get("utm_source")).toBe("x");
     const bare = byPlatform(compose({ release, trackedLink: () => null }));
     expect(bare.linkedin.creative.landingUrl).toBeNull();
     expect(bare.linkedin.notes.join(" ")).toContain("No landing URL");

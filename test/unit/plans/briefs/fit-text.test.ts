@@ -41,6 +41,15 @@ describe("fitText", () => {
     }
   });
 
+  it("cuts a single over-long word only between grapheme clusters", () => {
+    const word = "a\u0301o\u0308".repeat(20); // one word of base letters with combining marks, not NFC-composed
+    for (let limit = 2; limit <= 30; limit++) {
+      const out = fitText(word, limit, measureCharacters);
+      expect(out.length).toBeLessThanOrEqual(limit);
+      expectWholeGraphemePrefix(out, word);
+    }
+  });
+
   it("cuts CJK text at a dictionary word boundary", () => {
     const text = "東京証券取引所に上場する株式会社サンプルは本日新しい人工知能プラットフォームの提供を開始したと発表しました。同社の最高経営責任者は次のように述べています。";
     const out = fitText(text, 40, measureCharacters);

@@ -54,7 +54,7 @@ export function isoExponent(currency: string): number {
 
 /** How many minor units the platform counts per major unit of `currency`. */
 export function minorUnitsPerMajor(platform: AdPlatform, currency: string): number {
-  if (platform === "meta") return 100;
+  if (platform === "meta") return META_OFFSET_ONE.has(currency) ? 1 : 100;
   return 10 ** isoExponent(currency);
 }
 

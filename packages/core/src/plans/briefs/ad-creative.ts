@@ -1,5 +1,6 @@
 import type { ClientConfig } from "../../config/config-schema.ts";
 import type { AdPlatform, DraftLength, PlanRelease } from "../plan.ts";
+import { releaseSlug, trackedLink as tagLink } from "../drafts/index.ts";
 import { CREATIVE_LIMITS, MAX_SUMMARY_INPUT, MAX_TITLE_INPUT, type CopyLimit } from "./creative-limits.ts";
 import { cleanText, fitText, measureCharacters, measureXWeighted, stripUrls, type Measure } from "./fit-text.ts";
 
@@ -117,18 +118,19 @@ function landingUrlFor(
   notes: string[],
 ): string | null {
   const tracked = httpUrlOrNull(trackedLink(platform));
-  if (offer.kind === "release") return tracked ?? offer.url;
-  if (offer.url === null) return tracked;
-  const landing = new URL(offer.url);
-  const utm = tracked === null ? [] : [...new URL(tracked).searchParams].filter(([k]) => k.toLowerCase().startsWith("utm_"));
-  if (utm.length > 0) {
-    for (const [k, v] of utm) landing.searchParams.set(k, v);
-  } else {
-    landing.searchParams.set("utm_source", platform);
-    landing.searchParams.set("utm_medium", "paid_social");
-    landing.searchParams.set("utm_campaign", release.id);
-    notes.push("The release has no tracked link, so the supporting asset's UTM parameters were set from the platform and the release id.");
+  if (offer.kind === "release") {
+    if (tracked !== null || offer.url === null) return tracked;
+    return tagLink(offer.url, platform, releaseSlug(release), "paid_social");
   }
+  if (offer.url === null) return tracked;
+  const utm = tracked === null ? [] : [...new URL(tracked).searchParams].filter(([k]) => k.toLowerCase().startsWith("utm_"));
+  if (utm.length === 0) {
+    // No tracked release link to copy from: tag the asset the way organic drafts tag links.
+    notes.push("The release has no tracked link, so the supporting asset's link was tagged directly (utm_medium=paid_social).");
+    return tagLink(offer.url, platform, releaseSlug(release), "paid_social");
+  }
+  const landing = new URL(offer.url);
+  for (const [k, v] of utm) landing.searchParams.set(k, v);
   return landing.toString();
 }
 

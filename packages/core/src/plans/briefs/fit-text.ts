@@ -29,7 +29,8 @@ const WHITESPACE_RE = /[\s\u00a0\u3000]+/g;
 
 /** Untrusted text as one safe, NFC-normalised line: no control or bidi characters, spaces collapsed. */
 export function cleanText(text: string, maxCodeUnits: number): string {
-  const bounded = text.length > maxCodeUnits * 2 ? text.slice(0, maxCodeUnits * 2) : text;
+  // Pre-bound very long input cheaply (whitespace may shrink it), never leaving half a surrogate pair.
+  const bounded = text.length > maxCodeUnits * 2 ? text.slice(0, maxCodeUnits * 2).replace(/[\ud800-\udbff]$/, "") : text;
   const clean = bounded.normalize("NFC").replace(UNSAFE_CHARS_RE, "").replace(WHITESPACE_RE, " ").trim();
   return fitText(clean, maxCodeUnits, measureCharacters);
 }
