@@ -199,6 +199,23 @@ export class DynamoTable {
     return out;
   }
 
+  async batchDelete(keysToDelete: ReadonlyArray<Record<string, string>>): Promise<void> {
+    for (let i = 0; i < keysToDelete.length; i += 25) {
+      type DeleteRequest = Record<string, Array<{ DeleteRequest: { Key: Record<string, string> } }>>;
+      let request: DeleteRequest | undefined = {
+        [this.tableName]: keysToDelete.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
+      };
+      for (let attempt = 0; request !== undefined; attempt++) {
+        const res: { UnprocessedItems?: DeleteRequest } = await this.send("BatchWriteItem", new BatchWriteCommand({ RequestItems: request }));
+        const left = res.UnprocessedItems?.[this.tableName]?.length ?? 0;
+        if (left === 0) break;
+        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} deletes unprocessed after retries`);
+        request = res.UnprocessedItems;
+        await sleep(Math.min(50 * 2 ** attempt, 2_000));
+      }
+    }
+  }
+
   async batchPut(items: readonly Item[]): Promise<void> {
     for (let i = 0; i < items.length; i += 25) {
       type WriteRequest = Record<string, Array<{ PutRequest: { Item: Item } }>>;

@@ -6,3 +6,4 @@ export * from "./eventbridge-bus.ts";
 export * from "./http-feed-fetcher.ts";
 export * from "./dynamodb-plan-store.ts";
 export * from "./file-media-lists.ts";
+export * from "./dynamodb-approval-store.ts";

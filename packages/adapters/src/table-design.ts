@@ -26,6 +26,11 @@ export const keys = {
   releasesMonth: (month: string) => `RELEASES#${month}`,
   plan: (planId: string) => ({ PK: `PLAN#${planId}`, SK: "PLAN" }),
   plansMonth: (month: string) => `PLANS#${month}`,
+  planAudit: (planId: string, at: string, linkId: string, seq: string) => ({ PK: `PLAN#${planId}`, SK: `AUDIT#${at}#${linkId}#${seq}` }),
+  planEmail: (planId: string, kind: string, approver: string) => ({ PK: `PLAN#${planId}`, SK: `MAIL#${kind}#${approver.toLowerCase()}` }),
+  outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: "OUTBOX" }),
+  /** Undelivered events, oldest first, in one small partition (it only holds events in flight). */
+  outboxByTime: (createdAt: string, eventId: string) => ({ GSI1PK: "OUTBOX", GSI1SK: `${createdAt}#${eventId}` }),
   /** Plans by creation time, bucketed by month. */
   planByCreation: (createdAt: string, planId: string) => ({
     GSI1PK: `PLANS#${createdAt.slice(0, 7)}`,

@@ -73,3 +73,13 @@ export class EventPublishError extends PressbridgeError {
     this.failed = failed;
   }
 }
+
+/** Email could not be sent. `retryable` says whether trying again later may work (throttling, 5xx). */
+export class MailError extends PressbridgeError {
+  override readonly name = "MailError";
+  readonly retryable: boolean;
+  constructor(message: string, retryable: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.retryable = retryable;
+  }
+}

@@ -16,3 +16,8 @@ export * from "./plans/match-clients.ts";
 export * from "./plans/plan-amplification.ts";
 export * from "./plans/drafts/index.ts";
 export * from "./plans/briefs/index.ts";
+export * from "./approvals/approval-token.ts";
+export * from "./approvals/edited-draft.ts";
+export * from "./approvals/review-decisions.ts";
+export * from "./approvals/notify-approvers.ts";
+export * from "./approvals/approval-email.ts";

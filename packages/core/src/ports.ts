@@ -1,5 +1,5 @@
 import type { BusEvent } from "./events/catalog.ts";
-import type { AmplificationPlan, MediaContact } from "./plans/plan.ts";
+import type { AmplificationPlan, MediaContact, PlanAuditEntry, PlanDecision, PlanDraft } from "./plans/plan.ts";
 import type { FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup } from "./releases/release.ts";
 
 /** Current time; injected so windows, backoff and expiry are testable with a fake clock. */
@@ -91,4 +91,52 @@ export interface PlanStore {
 /** A client's media list (journalists), when one is configured. */
 export interface MediaListSource {
   mediaListFor(clientId: string): Promise<{ contacts: MediaContact[]; source: string } | undefined>;
+}
+
+/** One email, already rendered. Addresses are plain emails; the adapters build the MIME. */
+export interface EmailMessage {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Extra headers, e.g. X-Pressbridge-Plan. Never secrets. */
+  headers?: Record<string, string>;
+  /** Tags for the provider (SES EmailTags), e.g. { kind: "approval" }. */
+  tags?: Record<string, string>;
+}
+
+/** Sends email. Resolves with the provider's message id; throws MailError when it could not. */
+export interface Mailer {
+  send(message: EmailMessage): Promise<{ messageId: string }>;
+}
+
+/** A state change of a plan, written atomically with its audit entry and (for decisions) its event. */
+export interface ApprovalStore {
+  /** Saves an edited draft as a new version if the plan is pending and the draft is still at `expectedVersion`. */
+  saveDraftVersion(
+    planId: string,
+    draftIndex: number,
+    draft: PlanDraft,
+    expectedVersion: number,
+    audit: PlanAuditEntry,
+  ): Promise<"saved" | "conflict">;
+  /**
+   * Moves a plan from pending_approval to approved/rejected if it is still pending and its drafts are
+   * still at the versions the approver saw; writes the audit entry and puts the event in the outbox,
+   * all in one transaction. "conflict" when any condition failed.
+   */
+  decide(planId: string, decision: PlanDecision, shownVersions: ReadonlyArray<{ index: number; version: number }>, audit: PlanAuditEntry, event: BusEvent): Promise<"decided" | "conflict">;
+  auditTrail(planId: string): Promise<PlanAuditEntry[]>;
+  /** Claims the right to send one email (plan, approver, kind) unless it was sent or is being sent. */
+  claimEmail(planId: string, approver: string, kind: string, now: string, leaseUntil: string): Promise<"claimed" | "sent" | "in-progress" | "failed">;
+  markEmailSent(planId: string, approver: string, kind: string, messageId: string, at: string): Promise<void>;
+  releaseEmail(planId: string, approver: string, kind: string, error: string, permanent: boolean): Promise<void>;
+  emailRecords(planId: string): Promise<Array<{ approver: string; kind: string; status: "sending" | "sent" | "failed"; at: string; messageId: string | null; error: string | null }>>;
+}
+
+/** Events written in the same transaction as a state change, published (then deleted) afterwards. */
+export interface EventOutbox {
+  pendingEvents(olderThan: string, limit: number): Promise<BusEvent[]>;
+  deleteEvents(eventIds: readonly string[]): Promise<void>;
 }

@@ -183,6 +183,11 @@ describe("parseFeed: hostile and broken input", () => {
     });
     expect(feed.items[1]).toMatchObject({ title: "Bonjour & co", publishedAt: undefined, publishedAtPrecision: "none", language: "fr" });
     expect(feed.items[2]).toMatchObject({ title: "Hi there", summary: "Short" });
+    const withSource = await parse(
+      `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>Story - Origin Wire</title>` +
+        `<source><id>urn:origin</id><title>Origin Wire</title><updated>2026-01-01T00:00:00Z</updated></source></entry></feed>`,
+    );
+    expect(withSource.items[0]).toMatchObject({ title: "Story", sourceName: "Origin Wire" });
   });
 
   it("reads a prefixed Atom root and RSS 1.0 with rdf:about as link and guid", async () => {
@@ -226,6 +231,18 @@ describe("parseFeed: hostile and broken input", () => {
     const feed = await parse(`<rss><channel><title>v</title><language> </language><item><title>x</title><dc:language>PT-BR</dc:language></item></channel></rss>`);
     expect(feed).toMatchObject({ format: "rss2", language: undefined });
     expect(feed.items[0]!.language).toBe("pt-br");
+  });
+
+  it("stays linear on pathological attribute, category, link, date and language values", async () => {
+    const started = performance.now();
+    await parse(
+      `<rss version="2.0" ${"a".repeat(60_000)}="x"><channel><title>t</title><item><title>x</title>` +
+        `<category domain="https://www.globenewswire.com/rss/stock">${" ".repeat(200_000)}a</category>` +
+        `<category domain="https://www.globenewswire.com/rss/stock">${"a:".repeat(50_000)}</category>` +
+        `<link>http://${"a".repeat(4_000)}</link><pubDate>${"1 ".repeat(1_000)}</pubDate>` +
+        `<dc:language>${"a-".repeat(10_000)}</dc:language><description>${"(NYSE ".repeat(20_000)}</description></item></channel></rss>`,
+    );
+    expect(performance.now() - started).toBeLessThan(1500);
   });
 
   it("copes with leading whitespace, comments, stylesheet PIs and a BOM before the root", async () => {

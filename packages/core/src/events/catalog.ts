@@ -42,9 +42,29 @@ export const AmplificationPlannedDetail = z.object({
 });
 export type AmplificationPlannedDetail = z.infer<typeof AmplificationPlannedDetail>;
 
+const DecisionDetail = z.object({
+  version: z.literal(1),
+  planId: z.string().min(1),
+  releaseId: z.string().min(1),
+  clientId: z.string().min(1),
+  decidedBy: z.string(),
+  decidedAt: isoTime,
+  /** Draft versions the decision applies to, by channel. */
+  draftVersions: z.record(z.string(), z.number().int().positive()),
+  linkId: z.string(),
+  comment: z.string().max(2000).nullable(),
+});
+
+export const AmplificationApprovedDetail = DecisionDetail;
+export type AmplificationApprovedDetail = z.infer<typeof AmplificationApprovedDetail>;
+export const AmplificationRejectedDetail = DecisionDetail;
+export type AmplificationRejectedDetail = z.infer<typeof AmplificationRejectedDetail>;
+
 export const EVENTS = {
   ReleaseDetected: { detailType: "Release Detected", schema: ReleaseDetectedDetail },
   AmplificationPlanned: { detailType: "Amplification Planned", schema: AmplificationPlannedDetail },
+  AmplificationApproved: { detailType: "Amplification Approved", schema: AmplificationApprovedDetail },
+  AmplificationRejected: { detailType: "Amplification Rejected", schema: AmplificationRejectedDetail },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

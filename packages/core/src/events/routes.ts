@@ -17,6 +17,11 @@ export const ROUTES: readonly Route[] = [
     detailTypes: ["Release Detected"],
     description: "Match the release to its clients and draft posts and ad briefs for each",
   },
+  {
+    consumer: "notify-approvers",
+    detailTypes: ["Amplification Planned"],
+    description: "Email each approver of the client a signed review link",
+  },
 ];
 
 export function consumersFor(detailType: string, routes: readonly Route[] = ROUTES): string[] {

@@ -13,7 +13,7 @@
 
 export const MAX_TICKERS = 50;
 /** Listings are named in the headline and the first paragraph; prose further down is not scanned. */
-const SUMMARY_SCAN_LENGTH = 2000;
+const SUMMARY_SCAN_LENGTH = 1200;
 /** The dateline (where Business Wire puts cashtags) is at the very start of the body. */
 const DATELINE_SCAN_LENGTH = 400;
 
@@ -91,6 +91,7 @@ const MULTI_SPACE_RE = /\s{2,}|[\t\n\r\f\v]/;
 
 /** Normalises a GlobeNewswire stock category ("Other OTC : DSVSF" -> "Other OTC:DSVSF"). */
 export function normaliseStockCategory(value: string): string | undefined {
+  if (value.length > 80) return undefined; // no real exchange:symbol pair is this long
   const m = STOCK_CATEGORY_RE.exec(value);
   if (m === null) return undefined;
   let exchange = m[1] ?? "";

@@ -158,7 +158,9 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   if (itemBase !== undefined) base = resolveHttpUrl(itemBase, base) ?? base;
 
   // Source (aggregators) and title.
-  const sourceName = labelText(raw.source);
+  // RSS <source> is the publisher's name; Atom <source> is a copy of the origin feed's metadata.
+  const sourceEl = elements(raw.source)[0];
+  const sourceName = labelText(atom && isObject(sourceEl) ? sourceEl["title"] : sourceEl);
   let title = htmlToText(textOf(raw.title ?? raw["dc:title"]) ?? "", MAX_TITLE_LENGTH + 200);
   if (sourceName !== undefined) {
     const suffix = ` - ${sourceName}`;

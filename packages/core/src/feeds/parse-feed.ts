@@ -40,7 +40,7 @@ export const FEED_LIMITS = Object.freeze({
  * Item elements read by normalisation, copied raw (every occurrence, attributes kept) by the item
  * builders below. This list is the parser's `customFields.item` configuration.
  */
-export const ITEM_ELEMENTS = [
+const ITEM_ELEMENTS = [
   "$", // item attributes: rdf:about, xml:base, xml:lang
   "title",
   "dc:title",
@@ -180,15 +180,6 @@ function formatOf(prolog: Prolog): ParsedFeed["format"] {
   return /^0\.9/.test(version) ? "rss09" : "rss2";
 }
 
-function validBase(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Parses an RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom document.
  * @throws FeedParseError for empty, malformed, dangerous (DTD entities) or non-feed documents.
@@ -201,7 +192,7 @@ export async function parseFeed(bytes: Uint8Array, opts: ParseFeedOptions): Prom
   const format = formatOf(prolog);
 
   // Bases: xml:base on the root, then the channel/feed link, then the feed URL.
-  const feedUrlBase = validBase(opts.feedUrl);
+  const feedUrlBase = resolveHttpUrl(opts.feedUrl, undefined);
   const rootBaseAttr = prolog.rootAttributes.get("xml:base");
   const rootBase = rootBaseAttr === undefined ? undefined : resolveHttpUrl(rootBaseAttr, feedUrlBase);
   const link = resolveHttpUrl(textOf(raw["link"]), rootBase ?? feedUrlBase);

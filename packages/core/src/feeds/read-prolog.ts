@@ -26,7 +26,8 @@ const RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 const MAX_ROOT_TAG = 64 * 1024;
 
 const NAME_RE = /^[A-Za-z_][\w.:-]*/;
-const ATTRIBUTE_RE = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** Attribute names start after whitespace, so a long run of name characters is scanned once, not per position. */
+const ATTRIBUTE_RE = /(?:^|\s)([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const XML_ENTITY_RE = /&(amp|lt|gt|quot|apos);/g;
 const XML_ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
@@ -70,6 +71,9 @@ export function readProlog(text: string): Prolog {
 
 function skipDoctype(text: string, start: number): number {
   const head = text.slice(start, start + 9).toUpperCase();
+  if (head.startsWith("<!ENTITY")) {
+    throw new FeedParseError("refusing an entity declaration (possible entity-expansion attack)");
+  }
   if (head !== "<!DOCTYPE") {
     throw new FeedParseError("malformed XML: unexpected markup declaration before the root element");
   }
@@ -82,6 +86,9 @@ function skipDoctype(text: string, start: number): number {
     const c = text.charCodeAt(i);
     if (quote !== 0) {
       if (c === quote) quote = 0;
+    } else if (subsetStart !== -1 && subsetEnd === -1 && c === 0x3c && text.startsWith("<!--", i)) {
+      const end = text.indexOf("-->", i + 4); // comments in the internal subset may contain ] and >
+      i = end === -1 ? text.length : end + 2;
     } else if (c === 0x22 || c === 0x27) {
       quote = c;
     } else if (c === 0x5b /* [ */ && subsetStart === -1) {

@@ -97,7 +97,31 @@ export interface AmplificationPlan<Brief = unknown> {
   drafts: PlanDraft[];
   skipped: Array<{ channel: Channel; reason: string }>;
   briefs: Brief[];
+  /** Set once, by the single approve/reject decision (a conditional write). */
+  decision?: PlanDecision;
   /** Whether "Amplification Planned" was accepted by the bus (see plan-amplification.ts). */
   announce: "pending" | "announced";
   announceLeaseUntil: string | null;
+}
+
+export interface PlanDecision {
+  action: "approved" | "rejected";
+  by: string;
+  at: string;
+  /** The random id of the link the decision came from. */
+  linkId: string;
+  draftVersions: Record<string, number>;
+  comment: string | null;
+}
+
+/** One entry of a plan's audit trail: who did what, to which version, when, from which link. */
+export interface PlanAuditEntry {
+  planId: string;
+  at: string;
+  by: string;
+  action: "approved" | "rejected" | "edited";
+  linkId: string;
+  channel: Channel | null;
+  draftVersions: Record<string, number>;
+  comment: string | null;
 }

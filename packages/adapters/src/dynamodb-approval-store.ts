@@ -1,0 +1,209 @@
+import { randomBytes } from "node:crypto";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import type { ApprovalStore, BusEvent, EventOutbox, PlanAuditEntry, PlanDecision, PlanDraft } from "@pressbridge/core";
+import { DynamoTable } from "./dynamodb-store.ts";
+import { keys } from "./table-design.ts";
+
+type Item = Record<string, NativeAttributeValue>;
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof TransactionCanceledException || err instanceof ConditionalCheckFailedException;
+}
+
+/**
+ * Approval state on the one table: decisions and draft versions as conditional transactions with
+ * their audit entries, per-approver email records, and the event outbox.
+ */
+export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, EventOutbox {
+  private auditItem(entry: PlanAuditEntry): Item {
+    return { ...keys.planAudit(entry.planId, entry.at, entry.linkId, randomBytes(4).toString("hex")), type: "PlanAudit", ...entry };
+  }
+
+  async saveDraftVersion(planId: string, draftIndex: number, draft: PlanDraft, expectedVersion: number, audit: PlanAuditEntry): Promise<"saved" | "conflict"> {
+    const draftIsStillTheOneShown = "#status = :pending AND #drafts[" + draftIndex + "].#version = :expected AND #drafts[" + draftIndex + "].#channel = :channel";
+    try {
+      await this.send(
+        "TransactWriteItems",
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.plan(planId),
+                UpdateExpression: `SET #drafts[${draftIndex}] = :draft`,
+                ConditionExpression: draftIsStillTheOneShown,
+                ExpressionAttributeNames: { "#status": "status", "#drafts": "drafts", "#version": "version", "#channel": "channel" },
+                ExpressionAttributeValues: { ":pending": "pending_approval", ":expected": expectedVersion, ":channel": draft.channel, ":draft": draft },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
+          ],
+        }),
+      );
+      return "saved";
+    } catch (err) {
+      if (isConditionFailure(err)) return "conflict";
+      throw err;
+    }
+  }
+
+  async decide(
+    planId: string,
+    decision: PlanDecision,
+    shownVersions: ReadonlyArray<{ index: number; version: number }>,
+    audit: PlanAuditEntry,
+    event: BusEvent,
+  ): Promise<"decided" | "conflict"> {
+    const names: Record<string, string> = { "#status": "status", "#drafts": "drafts", "#version": "version" };
+    const values: Record<string, NativeAttributeValue> = { ":pending": "pending_approval", ":status": decision.action, ":decision": decision };
+    const versionChecks = shownVersions.map((s, i) => {
+      values[`:v${i}`] = s.version;
+      return `#drafts[${s.index}].#version = :v${i}`;
+    });
+    const stillPendingAtShownVersions = ["#status = :pending", "attribute_not_exists(decision)", ...versionChecks].join(" AND ");
+    try {
+      await this.send(
+        "TransactWriteItems",
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.plan(planId),
+                UpdateExpression: "SET #status = :status, decision = :decision",
+                ConditionExpression: stillPendingAtShownVersions,
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.outboxEvent(event.id), ...keys.outboxByTime(event.time, event.id), type: "OutboxEvent", event },
+                ConditionExpression: "attribute_not_exists(PK)",
+              },
+            },
+          ],
+        }),
+      );
+      return "decided";
+    } catch (err) {
+      if (isConditionFailure(err)) return "conflict";
+      throw err;
+    }
+  }
+
+  async auditTrail(planId: string): Promise<PlanAuditEntry[]> {
+    const res = await this.send<{ Items?: Item[] }>(
+      "Query",
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+        ExpressionAttributeValues: { ":pk": keys.plan(planId).PK, ":prefix": "AUDIT#" },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? []).map((i) => ({
+      planId: i.planId,
+      at: i.at,
+      by: i.by,
+      action: i.action,
+      linkId: i.linkId,
+      channel: i.channel ?? null,
+      draftVersions: i.draftVersions ?? {},
+      comment: i.comment ?? null,
+    }));
+  }
+
+  async claimEmail(planId: string, approver: string, kind: string, now: string, leaseUntil: string): Promise<"claimed" | "sent" | "in-progress" | "failed"> {
+    const unclaimedOrAbandoned = "attribute_not_exists(PK) OR #status = :released OR (#status = :sending AND leaseUntil <= :now)";
+    try {
+      await this.send(
+        "PutItem",
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.planEmail(planId, kind, approver), type: "PlanEmail", planId, approver, kind, status: "sending", leaseUntil, at: now },
+          ConditionExpression: unclaimedOrAbandoned,
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":released": "released", ":sending": "sending", ":now": now },
+        }),
+      );
+      return "claimed";
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const res = await this.send<{ Item?: Item }>(
+        "GetItem",
+        new GetCommand({ TableName: this.tableName, Key: keys.planEmail(planId, kind, approver), ConsistentRead: true }),
+      );
+      const status = res.Item?.status;
+      return status === "sent" ? "sent" : status === "failed" ? "failed" : "in-progress";
+    }
+  }
+
+  async markEmailSent(planId: string, approver: string, kind: string, messageId: string, at: string): Promise<void> {
+    await this.send(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.planEmail(planId, kind, approver),
+        UpdateExpression: "SET #status = :sent, messageId = :id, sentAt = :at REMOVE leaseUntil, lastError",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": at },
+      }),
+    );
+  }
+
+  async releaseEmail(planId: string, approver: string, kind: string, error: string, permanent: boolean): Promise<void> {
+    await this.send(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.planEmail(planId, kind, approver),
+        UpdateExpression: "SET #status = :status, lastError = :error REMOVE leaseUntil",
+        ConditionExpression: "#status = :sending",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":status": permanent ? "failed" : "released", ":error": error.slice(0, 1000), ":sending": "sending" },
+      }),
+    );
+  }
+
+  async emailRecords(planId: string) {
+    const res = await this.send<{ Items?: Item[] }>(
+      "Query",
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+        ExpressionAttributeValues: { ":pk": keys.plan(planId).PK, ":prefix": "MAIL#" },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? []).map((i) => ({
+      approver: i.approver as string,
+      kind: i.kind as string,
+      status: (i.status === "released" ? "failed" : i.status) as "sending" | "sent" | "failed",
+      at: (i.sentAt ?? i.at) as string,
+      messageId: (i.messageId as string | undefined) ?? null,
+      error: (i.lastError as string | undefined) ?? null,
+    }));
+  }
+
+  async pendingEvents(olderThan: string, limit: number): Promise<BusEvent[]> {
+    const res = await this.send<{ Items?: Item[] }>(
+      "Query",
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: "GSI1",
+        KeyConditionExpression: "GSI1PK = :pk AND GSI1SK < :before",
+        ExpressionAttributeValues: { ":pk": "OUTBOX", ":before": olderThan },
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).map((i) => i.event as BusEvent);
+  }
+
+  async deleteEvents(eventIds: readonly string[]): Promise<void> {
+    await this.batchDelete(eventIds.map((id) => keys.outboxEvent(id)));
+  }
+}

@@ -1,0 +1,178 @@
+import { createHash } from "node:crypto";
+import { makeEvent, type BusEvent } from "../events/catalog.ts";
+import { silentLogger, type Logger } from "../logger.ts";
+import type { ApprovalStore, Clock, EventBus, EventOutbox, PlanStore } from "../ports.ts";
+import type { AmplificationPlan, Channel, PlanAuditEntry, PlanDecision } from "../plans/plan.ts";
+import {
+  csrfTokenFor,
+  describeTokenProblem,
+  verifyApprovalToken,
+  verifyCsrfToken,
+  type ApprovalTokenClaims,
+  type SigningKeys,
+} from "./approval-token.ts";
+import { editedDraft } from "./edited-draft.ts";
+
+export interface ReviewDeps {
+  plans: PlanStore;
+  approvals: ApprovalStore;
+  outbox: EventOutbox;
+  bus: EventBus;
+  clock: Clock;
+  keys: SigningKeys;
+  logger?: Logger;
+}
+
+/** What a review page shows. Computing it never writes anything: a GET is safe for link scanners. */
+export type ReviewView =
+  | { kind: "invalid"; message: string }
+  | {
+      kind: "review";
+      plan: AmplificationPlan;
+      approver: string;
+      csrf: string;
+      linkId: string;
+      audit: PlanAuditEntry[];
+    };
+
+async function planFor(deps: ReviewDeps, token: string): Promise<{ claims: ApprovalTokenClaims; plan: AmplificationPlan } | { message: string }> {
+  const check = verifyApprovalToken(deps.keys, token, deps.clock.now());
+  if (!check.ok) return { message: describeTokenProblem(check.reason) };
+  const plan = await deps.plans.getPlan(check.claims.p);
+  if (plan === undefined) return { message: "This approval link points at a plan that does not exist (any more)." };
+  if (!plan.approvers.includes(check.claims.a)) return { message: "This approval link's approver is no longer an approver of this client." };
+  return { claims: check.claims, plan };
+}
+
+/** Loads the review page of a link. */
+export async function openReview(deps: ReviewDeps, token: string): Promise<ReviewView> {
+  const found = await planFor(deps, token);
+  if ("message" in found) return { kind: "invalid", message: found.message };
+  return {
+    kind: "review",
+    plan: found.plan,
+    approver: found.claims.a,
+    csrf: csrfTokenFor(deps.keys, found.claims),
+    linkId: found.claims.n,
+    audit: await deps.approvals.auditTrail(found.plan.id),
+  };
+}
+
+export type ActionResult =
+  | { status: "invalid"; message: string }
+  | { status: "forbidden"; message: string }
+  | { status: "already-decided"; decision: PlanDecision }
+  | { status: "stale"; message: string }
+  | { status: "invalid-draft"; channel: Channel; reason: string }
+  | { status: "decided"; decision: PlanDecision }
+  | { status: "edited"; channel: Channel; version: number };
+
+async function authorise(deps: ReviewDeps, token: string, csrf: unknown): Promise<{ claims: ApprovalTokenClaims; plan: AmplificationPlan } | ActionResult> {
+  const found = await planFor(deps, token);
+  if ("message" in found) return { status: "invalid", message: found.message };
+  if (!verifyCsrfToken(deps.keys, found.claims, csrf)) {
+    return { status: "forbidden", message: "This form has expired or did not come from the review page. Open the link again." };
+  }
+  if (found.plan.decision !== undefined) return { status: "already-decided", decision: found.plan.decision };
+  return found;
+}
+
+function decisionEventId(planId: string): string {
+  return `amplification-decided:${planId}`;
+}
+
+/**
+ * Approves or rejects a plan, once. The decision is final and single-use: a conditional write moves
+ * the plan from pending_approval and fails for a second approver or a double click, who then see who
+ * decided and when. The decision applies to the draft versions the approver was shown; if a draft
+ * changed since, nothing is decided and the page asks for a fresh look. The audit entry and the
+ * Amplification Approved/Rejected event are written in the same transaction (the event via the
+ * outbox), then the event is published; if publishing fails, the outbox flush publishes it later.
+ */
+export async function decidePlan(
+  deps: ReviewDeps,
+  input: { token: string; csrf: unknown; action: "approve" | "reject"; shownVersions: Record<string, number>; comment?: string | null },
+): Promise<ActionResult> {
+  const auth = await authorise(deps, input.token, input.csrf);
+  if ("status" in auth) return auth;
+  const { claims, plan } = auth;
+  const shown = plan.drafts.map((d, index) => ({ index, version: input.shownVersions[d.channel] ?? 0, current: d.version }));
+  if (shown.some((s) => s.version !== s.current)) {
+    return { status: "stale", message: "A draft changed since this page was loaded. Review the current drafts and decide again." };
+  }
+  const now = deps.clock.now().toISOString();
+  const comment = typeof input.comment === "string" && input.comment.trim() !== "" ? input.comment.trim().slice(0, 2000) : null;
+  const draftVersions = Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version]));
+  const decision: PlanDecision = {
+    action: input.action === "approve" ? "approved" : "rejected",
+    by: claims.a,
+    at: now,
+    linkId: claims.n,
+    draftVersions,
+    comment,
+  };
+  const event: BusEvent = makeEvent(
+    input.action === "approve" ? "AmplificationApproved" : "AmplificationRejected",
+    decisionEventId(plan.id),
+    { version: 1, planId: plan.id, releaseId: plan.releaseId, clientId: plan.clientId, decidedBy: claims.a, decidedAt: now, draftVersions, linkId: claims.n, comment },
+    now,
+  );
+  const audit: PlanAuditEntry = { planId: plan.id, at: now, by: claims.a, action: decision.action, linkId: claims.n, channel: null, draftVersions, comment };
+  const result = await deps.approvals.decide(plan.id, decision, shown.map(({ index, version }) => ({ index, version })), audit, event);
+  if (result === "conflict") {
+    const latest = await deps.plans.getPlan(plan.id);
+    if (latest?.decision !== undefined) return { status: "already-decided", decision: latest.decision };
+    return { status: "stale", message: "A draft changed since this page was loaded. Review the current drafts and decide again." };
+  }
+  try {
+    await deps.bus.publish([event]);
+    await deps.outbox.deleteEvents([event.id]);
+  } catch (err) {
+    (deps.logger ?? silentLogger).warn("decision event left in the outbox for a later flush", { planId: plan.id, error: String(err) });
+  }
+  return { status: "decided", decision };
+}
+
+/** Saves an approver's edit of one draft as a new version, validated with the channel's own rules. */
+export async function editPlanDraft(
+  deps: ReviewDeps,
+  input: { token: string; csrf: unknown; channel: string; text: string; expectedVersion: number },
+): Promise<ActionResult> {
+  const auth = await authorise(deps, input.token, input.csrf);
+  if ("status" in auth) return auth;
+  const { claims, plan } = auth;
+  const index = plan.drafts.findIndex((d) => d.channel === input.channel);
+  const previous = plan.drafts[index];
+  if (previous === undefined) return { status: "invalid", message: `This plan has no ${String(input.channel).slice(0, 40)} draft.` };
+  if (previous.version !== input.expectedVersion) {
+    return { status: "stale", message: `The ${previous.channel} draft was changed by someone else since this page was loaded.` };
+  }
+  if (typeof input.text !== "string" || input.text.length > 70_000) return { status: "invalid-draft", channel: previous.channel, reason: "the text is missing or far too long" };
+  const edited = editedDraft(previous, input.text);
+  if (!edited.ok) return { status: "invalid-draft", channel: previous.channel, reason: edited.reason };
+  const now = deps.clock.now().toISOString();
+  const draftVersions = Object.fromEntries(plan.drafts.map((d, i) => [d.channel, i === index ? edited.draft.version : d.version]));
+  const audit: PlanAuditEntry = { planId: plan.id, at: now, by: claims.a, action: "edited", linkId: claims.n, channel: previous.channel, draftVersions, comment: null };
+  const saved = await deps.approvals.saveDraftVersion(plan.id, index, edited.draft, previous.version, audit);
+  if (saved === "conflict") {
+    const latest = await deps.plans.getPlan(plan.id);
+    if (latest?.decision !== undefined) return { status: "already-decided", decision: latest.decision };
+    return { status: "stale", message: `The ${previous.channel} draft was changed by someone else since this page was loaded.` };
+  }
+  return { status: "edited", channel: previous.channel, version: edited.draft.version };
+}
+
+/** Publishes events left in the outbox (a publish that failed after its transaction committed). */
+export async function flushOutbox(deps: Pick<ReviewDeps, "outbox" | "bus" | "clock">, minAgeSeconds = 10): Promise<number> {
+  const olderThan = new Date(deps.clock.now().getTime() - minAgeSeconds * 1000).toISOString();
+  const events = await deps.outbox.pendingEvents(olderThan, 100);
+  if (events.length === 0) return 0;
+  await deps.bus.publish(events);
+  await deps.outbox.deleteEvents(events.map((e) => e.id));
+  return events.length;
+}
+
+/** The deterministic id of the link an approver gets for a plan, so the email and the CLI agree. */
+export function linkIdFor(planId: string, approver: string, keyId: string): string {
+  return createHash("sha256").update(`${planId}\u0000${approver.toLowerCase()}\u0000${keyId}`).digest("base64url").slice(0, 12);
+}

@@ -1,0 +1,191 @@
+import { Hono, type Context } from "hono";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import { bodyLimit } from "hono/body-limit";
+import {
+  decidePlan,
+  editPlanDraft,
+  openReview,
+  type ActionResult,
+  type ClientConfig,
+  type Logger,
+  type PressbridgeConfig,
+  type ReviewDeps,
+} from "@pressbridge/core";
+import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView } from "./views/outbox-page.ts";
+import { queuePage } from "./views/queue-page.ts";
+import { messagePage, reviewPage } from "./views/review-page.ts";
+
+export interface WebDeps {
+  review: ReviewDeps;
+  config: PressbridgeConfig;
+  logger?: Logger;
+  /** Local mode only: the on-disk outbox the web app shows at /outbox. */
+  outbox?: {
+    list(): Promise<OutboxEntry[]>;
+    read(file: string): Promise<OutboxMessageView | undefined>;
+  };
+  /**
+   * Protects the queue and outbox pages (not the review pages, which carry their own signed token).
+   * When set, those pages need `Authorization: Bearer <token>`. Leave unset only on loopback.
+   */
+  adminToken?: string;
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
+
+/**
+ * The approval and dashboard web app: server-rendered with escaping by construction (hono/html), the
+ * same app on Lambda (hono/aws-lambda) and locally (@hono/node-server).
+ *
+ * Link scanners (Safe Links, Mimecast, Proofpoint) GET every link in an email: a GET here only shows
+ * a page and changes nothing. Decisions and edits are POSTs from the page, carrying a CSRF token bound
+ * to the link, and the browser's Origin must be this site.
+ */
+export function createWebApp(deps: WebDeps): Hono {
+  const app = new Hono();
+
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      xFrameOptions: "DENY",
+      referrerPolicy: "no-referrer",
+      strictTransportSecurity: "max-age=31536000; includeSubDomains",
+      crossOriginResourcePolicy: "same-origin",
+    }),
+  );
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+    c.header("X-Robots-Tag", "noindex, nofollow");
+  });
+  app.use("*", csrf());
+  app.use("*", bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.html(messagePage("Too large", "The form was too large."), 413) }));
+
+  const requireAdmin = async (c: Context, next: () => Promise<void>) => {
+    if (deps.adminToken !== undefined && c.req.header("authorization") !== `Bearer ${deps.adminToken}`) {
+      return c.html(messagePage("Sign-in needed", "This page needs the operator token."), 401);
+    }
+    await next();
+  };
+
+  app.get("/healthz", (c) => c.text("ok"));
+  app.get("/", (c) => c.redirect("/queue", 302));
+
+  app.get("/review/:token", async (c) => {
+    const token = c.req.param("token");
+    if (!TOKEN.test(token)) return c.html(messagePage("Invalid link", "This approval link is not valid. Check that it was copied completely."), 400);
+    const view = await openReview(deps.review, token);
+    if (view.kind === "invalid") return c.html(messagePage("Link not usable", view.message), 410);
+    const done = c.req.query("done");
+    const message = done === "edited" ? { kind: "notice" as const, text: "Your edit was saved as a new version." } : undefined;
+    return c.html(reviewPage({ ...view, token, now: deps.review.clock.now(), ...(message ? { message } : {}) }));
+  });
+
+  app.post("/review/:token/decision", async (c) => {
+    const token = c.req.param("token");
+    if (!TOKEN.test(token)) return c.html(messagePage("Invalid link", "This approval link is not valid."), 400);
+    const form = await c.req.parseBody();
+    const action = form.action === "approve" || form.action === "reject" ? form.action : undefined;
+    if (action === undefined) return c.html(messagePage("Bad request", "Choose approve or reject."), 400);
+    const shownVersions: Record<string, number> = {};
+    for (const [k, v] of Object.entries(form)) {
+      if (k.startsWith("v_") && typeof v === "string" && /^\d{1,6}$/.test(v)) shownVersions[k.slice(2)] = Number(v);
+    }
+    const result = await decidePlan(deps.review, {
+      token,
+      csrf: form.csrf,
+      action,
+      shownVersions,
+      comment: typeof form.comment === "string" ? form.comment : null,
+    });
+    return respond(c, token, result);
+  });
+
+  app.post("/review/:token/drafts/:channel", async (c) => {
+    const token = c.req.param("token");
+    if (!TOKEN.test(token)) return c.html(messagePage("Invalid link", "This approval link is not valid."), 400);
+    const form = await c.req.parseBody();
+    const version = typeof form.version === "string" && /^\d{1,6}$/.test(form.version) ? Number(form.version) : -1;
+    const text = typeof form.text === "string" ? form.text : "";
+    const result = await editPlanDraft(deps.review, { token, csrf: form.csrf, channel: c.req.param("channel"), text, expectedVersion: version });
+    if (result.status === "invalid-draft") {
+      const view = await openReview(deps.review, token);
+      if (view.kind === "invalid") return c.html(messagePage("Link not usable", view.message), 410);
+      return c.html(
+        reviewPage({
+          ...view,
+          token,
+          now: deps.review.clock.now(),
+          message: { kind: "error", text: `The ${result.channel} edit was not saved: ${result.reason}.` },
+          rejectedEdit: { channel: result.channel, text },
+        }),
+        422,
+      );
+    }
+    return respond(c, token, result);
+  });
+
+  /** Maps a POST's result: success and "already decided" redirect to the (read-only) page; errors render. */
+  async function respond(c: Context, token: string, result: ActionResult) {
+    switch (result.status) {
+      case "decided":
+      case "already-decided":
+        return c.redirect(`/review/${token}#decision`, 303);
+      case "edited":
+        return c.redirect(`/review/${token}?done=edited#draft-${result.channel}`, 303);
+      case "invalid":
+        return c.html(messagePage("Link not usable", result.message), 410);
+      case "forbidden":
+        return c.html(messagePage("Form expired", result.message), 403);
+      case "stale": {
+        const view = await openReview(deps.review, token);
+        if (view.kind === "invalid") return c.html(messagePage("Link not usable", view.message), 410);
+        return c.html(reviewPage({ ...view, token, now: deps.review.clock.now(), message: { kind: "error", text: result.message } }), 409);
+      }
+      case "invalid-draft":
+        return c.html(messagePage("Edit not saved", result.reason), 422);
+    }
+  }
+
+  app.get("/queue", requireAdmin, async (c) => {
+    const now = deps.review.clock.now();
+    const from = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+    const to = new Date(now.getTime() + 31 * 86_400_000).toISOString();
+    const rows: Array<{ client: ClientConfig; plans: Awaited<ReturnType<ReviewDeps["plans"]["listPlans"]>> }> = [];
+    for (const client of deps.config.clients) {
+      const plans = await deps.review.plans.listPlans({ clientId: client.id, from, to, limit: 200 });
+      rows.push({ client, plans: plans.filter((p) => p.status === "pending_approval").sort((a, b) => a.windowDeadline.localeCompare(b.windowDeadline)) });
+    }
+    return c.html(queuePage(rows, now));
+  });
+
+  app.get("/outbox", requireAdmin, async (c) => {
+    if (deps.outbox === undefined) return c.html(messagePage("No outbox", "Email is sent through a mail server in this deployment."), 404);
+    return c.html(outboxPage(await deps.outbox.list()));
+  });
+
+  app.get("/outbox/:file", requireAdmin, async (c) => {
+    if (deps.outbox === undefined) return c.html(messagePage("No outbox", "Email is sent through a mail server in this deployment."), 404);
+    const message = await deps.outbox.read(c.req.param("file") ?? "");
+    if (message === undefined) return c.html(messagePage("Not found", "No such email in the outbox."), 404);
+    return c.html(outboxMessagePage(message));
+  });
+
+  app.notFound((c) => c.html(messagePage("Not found", "There is nothing here."), 404));
+  app.onError((err, c) => {
+    const fields = { path: c.req.path.startsWith("/review/") ? "/review/…" : c.req.path, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    if (deps.logger !== undefined) deps.logger.error("web request failed", fields);
+    else console.error("web request failed", fields);
+    return c.html(messagePage("Something went wrong", "The request could not be completed. Reload the page to see the current state, then try again."), 500);
+  });
+  return app;
+}

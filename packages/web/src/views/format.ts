@@ -1,0 +1,31 @@
+/** Formats an ISO time in a client's time zone, e.g. "Tue, Nov 24, 2026, 10:00 AM EST". */
+export function formatInZone(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    year: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(new Date(iso));
+}
+
+/** "in 31 h", "in 45 min" or "4 h ago". */
+export function relativeTo(iso: string, now: Date): string {
+  const ms = Date.parse(iso) - now.getTime();
+  const abs = Math.abs(ms);
+  const text = abs >= 3600_000 ? `${Math.round(abs / 3600_000)} h` : `${Math.max(1, Math.round(abs / 60_000))} min`;
+  return ms >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+export const CHANNEL_NAMES: Record<string, string> = {
+  x: "X",
+  linkedin: "LinkedIn",
+  facebook: "Facebook",
+  instagram: "Instagram",
+  bluesky: "Bluesky",
+  threads: "Threads",
+  meta: "Meta",
+};

@@ -1,0 +1,38 @@
+import { html, raw } from "hono/html";
+
+type Html = ReturnType<typeof html>;
+
+const STYLE = `
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
+header{background:#12263a;color:#fff;padding:12px 24px;display:flex;gap:24px;align-items:center}
+header a{color:#cfe3ff;text-decoration:none}header strong{font-size:18px}
+main{max-width:980px;margin:24px auto;padding:0 16px}
+.card{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:16px 20px;margin-bottom:16px}
+h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:0 0 8px}
+.muted{color:#5b6475;font-size:14px}.pill{display:inline-block;padding:2px 8px;border-radius:10px;font-size:12px;background:#e8edf5}
+.pending_approval{background:#fff3cd}.approved{background:#d1f0da}.rejected{background:#f8d7da}
+textarea{width:100%;box-sizing:border-box;min-height:110px;font:14px/1.4 ui-monospace,Menlo,monospace}
+pre{white-space:pre-wrap;word-wrap:break-word;background:#f8f9fb;padding:8px;border-radius:4px}
+button{font-size:15px;padding:8px 16px;border-radius:6px;border:1px solid #8895a7;background:#fff;cursor:pointer}
+button.approve{background:#1f7a3a;color:#fff;border-color:#1f7a3a}button.reject{background:#a3262f;color:#fff;border-color:#a3262f}
+.error{background:#fde8ea;border-color:#e5a0a6}.notice{background:#e9f5ec;border-color:#9fd0ad}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #eceff3;font-size:14px;vertical-align:top}
+`;
+
+/** The page shell. Every value interpolated with `html` is escaped; only this file's constants are raw. */
+export function layout(title: string, body: Html, options: { nav?: boolean } = {}): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · Pressbridge</title>
+<style>${raw(STYLE)}</style>
+</head>
+<body>
+<header><strong>Pressbridge</strong>${options.nav === false ? "" : html`<a href="/queue">Approval queue</a><a href="/outbox">Outbox</a>`}</header>
+<main>${body}</main>
+</body>
+</html>`;
+}

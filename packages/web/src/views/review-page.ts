@@ -1,0 +1,122 @@
+import { html } from "hono/html";
+import type { AmplificationPlan, PlanAuditEntry, PlanDecision } from "@pressbridge/core";
+import { CHANNEL_NAMES, formatInZone, relativeTo } from "./format.ts";
+import { layout } from "./layout.ts";
+
+interface BriefView {
+  platform: string;
+  objectiveLabel?: string;
+  audience?: { summary?: string; matchedAudience?: { count?: number } };
+  budget?: { daily?: number; total?: number; currency?: string };
+  flight?: { days?: number; latestStart?: string };
+  creative?: { headline?: string; body?: string; callToActionLabel?: string; offer?: { title?: string; url?: string | null } };
+  status?: string;
+}
+
+export interface ReviewPageModel {
+  plan: AmplificationPlan;
+  token: string;
+  approver: string;
+  csrf: string;
+  audit: PlanAuditEntry[];
+  now: Date;
+  /** A message to show above the plan (an error from a POST, or the result of one). */
+  message?: { kind: "error" | "notice"; text: string };
+  /** Text the approver submitted for a channel that failed validation, kept so nothing is lost. */
+  rejectedEdit?: { channel: string; text: string };
+}
+
+function decisionBanner(decision: PlanDecision, timezone: string) {
+  const verb = decision.action === "approved" ? "Approved" : "Rejected";
+  return html`<div class="card ${decision.action === "approved" ? "notice" : "error"}" id="decision">
+<h2>${verb} by ${decision.by}</h2>
+<p>${formatInZone(decision.at, timezone)} · draft versions ${Object.entries(decision.draftVersions).map(([c, v]) => `${CHANNEL_NAMES[c] ?? c} v${v}`).join(", ")}</p>
+${decision.comment === null ? "" : html`<p>Comment: ${decision.comment}</p>`}
+<p class="muted">This decision is final. Opening this link again only shows it.</p>
+</div>`;
+}
+
+export function reviewPage(m: ReviewPageModel) {
+  const { plan } = m;
+  const pending = plan.status === "pending_approval" && plan.decision === undefined;
+  const deadline = `${formatInZone(plan.windowDeadline, plan.timezone)} (${relativeTo(plan.windowDeadline, m.now)})`;
+  const base = `/review/${m.token}`;
+  const briefs = plan.briefs as BriefView[];
+  const body = html`
+${m.message === undefined ? "" : html`<div class="card ${m.message.kind}" role="alert" id="message">${m.message.text}</div>`}
+${plan.decision === undefined ? "" : decisionBanner(plan.decision, plan.timezone)}
+<div class="card">
+<span class="pill ${plan.status}" id="status">${plan.status.replace("_", " ")}</span>
+<h1>${plan.release.title === "" ? "(untitled release)" : plan.release.title}</h1>
+<p class="muted">${plan.clientName} · ${plan.release.wire} · detected ${formatInZone(plan.release.detectedAt, plan.timezone)}</p>
+<p><strong>Amplify by ${deadline}</strong></p>
+${plan.release.url === null ? "" : html`<p><a href="${safeHref(plan.release.url)}" rel="noopener noreferrer" target="_blank">Read the release</a></p>`}
+<p class="muted">Reviewing as ${m.approver}. Approving publishes these posts and creates the ads as <strong>paused</strong> drafts: a person launches spend.</p>
+</div>
+<h2>Posts</h2>
+${plan.drafts.map(
+  (d) => html`<div class="card" id="draft-${d.channel}">
+<h2>${CHANNEL_NAMES[d.channel] ?? d.channel} <span class="muted">v${d.version} · ${d.length.value}/${d.length.limit} ${d.length.unit}</span></h2>
+${
+  pending
+    ? html`<form method="post" action="${base}/drafts/${d.channel}">
+<input type="hidden" name="csrf" value="${m.csrf}">
+<input type="hidden" name="version" value="${d.version}">
+<textarea name="text" aria-label="${CHANNEL_NAMES[d.channel] ?? d.channel} draft">${m.rejectedEdit?.channel === d.channel ? m.rejectedEdit.text : d.text}</textarea>
+<p><button type="submit">Save ${CHANNEL_NAMES[d.channel] ?? d.channel} edit</button></p>
+</form>`
+    : html`<pre>${d.text}</pre>`
+}
+${d.link === null ? "" : html`<p class="muted">Link: ${d.link}</p>`}
+</div>`,
+)}
+${plan.skipped.map((s) => html`<div class="card"><h2>${CHANNEL_NAMES[s.channel] ?? s.channel}</h2><p class="muted">Skipped: ${s.reason}</p></div>`)}
+${briefs.length === 0 ? "" : html`<h2>Ad briefs (created paused)</h2>`}
+${briefs.map(
+  (b) => html`<div class="card">
+<h2>${CHANNEL_NAMES[b.platform] ?? b.platform} · ${b.objectiveLabel ?? ""}</h2>
+<p>${b.audience?.summary ?? ""}${b.audience?.matchedAudience?.count === undefined ? "" : html` · media list: ${b.audience.matchedAudience.count} hashed contacts`}</p>
+<p class="muted">Budget ${b.budget?.daily ?? ""} ${b.budget?.currency ?? ""}/day, ${b.budget?.total ?? ""} ${b.budget?.currency ?? ""} over ${b.flight?.days ?? ""} days · starts on approval, no later than ${b.flight?.latestStart === undefined ? "" : formatInZone(b.flight.latestStart, plan.timezone)}</p>
+<p><strong>${b.creative?.headline ?? ""}</strong><br>${b.creative?.body ?? ""}</p>
+<p class="muted">Offer: ${b.creative?.offer?.title ?? ""} · call to action: ${b.creative?.callToActionLabel ?? ""}</p>
+</div>`,
+)}
+${
+  pending
+    ? html`<div class="card" id="decide">
+<h2>Decision</h2>
+<form method="post" action="${base}/decision">
+<input type="hidden" name="csrf" value="${m.csrf}">
+${plan.drafts.map((d) => html`<input type="hidden" name="v_${d.channel}" value="${d.version}">`)}
+<p><label>Comment (optional)<br><textarea name="comment" style="min-height:50px"></textarea></label></p>
+<p><button class="approve" type="submit" name="action" value="approve">Approve and publish</button>
+<button class="reject" type="submit" name="action" value="reject">Reject</button></p>
+<p class="muted">Your decision applies to the versions shown above and is final.</p>
+</form>
+</div>`
+    : ""
+}
+${
+  m.audit.length === 0
+    ? ""
+    : html`<div class="card"><h2>History</h2><table><tr><th>When</th><th>Who</th><th>What</th></tr>
+${m.audit.map(
+  (a) => html`<tr><td>${formatInZone(a.at, plan.timezone)}</td><td>${a.by}</td><td>${a.action}${a.channel === null ? "" : ` ${CHANNEL_NAMES[a.channel] ?? a.channel}`} (${Object.entries(a.draftVersions).map(([c, v]) => `${c} v${v}`).join(", ")})</td></tr>`,
+)}</table></div>`
+}`;
+  return layout(plan.release.title || "Review", body, { nav: false });
+}
+
+export function messagePage(title: string, text: string) {
+  return layout(title, html`<div class="card error" role="alert"><h1>${title}</h1><p>${text}</p></div>`, { nav: false });
+}
+
+/** Only http(s) URLs become links; anything else (javascript:, data:) is dropped. */
+export function safeHref(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : "#";
+  } catch {
+    return "#";
+  }
+}
