@@ -60,6 +60,12 @@ describe("decodeFeedBytes: precedence BOM > HTTP charset > XML declaration > val
     expect(decoded.text).toContain("Привет");
   });
 
+  it("ignores labels that WHATWG maps to the replacement decoder", () => {
+    const decoded = decodeFeedBytes(utf8('<?xml version="1.0" encoding="ISO-2022-KR"?><rss>ok</rss>'), "text/xml; charset=hz-gb-2312");
+    expect(decoded).toMatchObject({ encoding: "utf-8", source: "utf-8-valid" });
+    expect(decoded.text).toContain("<rss>ok</rss>");
+  });
+
   it("ignores a UTF-16 label on ASCII-compatible bytes", () => {
     const decoded = decodeFeedBytes(utf8('<?xml version="1.0" encoding="UTF-16"?><rss>ok é</rss>'), "text/xml; charset=utf-16");
     expect(decoded).toMatchObject({ encoding: "utf-8", source: "utf-8-valid" });

@@ -138,6 +138,23 @@ describe("parseFeed: hostile and broken input", () => {
     expect(onlyFeedUrl.items[0]!.url).toBe("https://feeds.example.com/p/1");
   });
 
+  it("never outputs unpaired surrogates or links with spaces", async () => {
+    // A character reference to a surrogate is malformed XML; once HTML-decoded it becomes U+FFFD.
+    expect((await parseError(rss("<item><title>&#xD800;</title></item>"))).message).toMatch(/^malformed XML/);
+    const feed = await parse(
+      rss(
+        `<item><title>bad &amp;#xD800; char</title><description>x &amp;#xDC00; y</description>` +
+          `<link>https://spaces.example/a b?q=c d</link></item>` +
+          `<item><title>t</title><guid>https://ünïcode.example/päth</guid></item>`,
+      ),
+    );
+    const [first, second] = feed.items;
+    expect(first!.title).toBe("bad \uFFFD char");
+    expect(first!.summary).toBe("x \uFFFD y");
+    expect(first!.url).toBe("https://spaces.example/a%20b?q=c%20d");
+    expect(second!.url).toBe("https://xn--ncode-cta3g.example/p%C3%A4th");
+  });
+
   it("bounds a huge title and summary, never splitting a surrogate pair", async () => {
     const feed = await parse(
       rss(

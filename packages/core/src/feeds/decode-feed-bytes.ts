@@ -28,6 +28,9 @@ function decoderFor(label: string, fatal: boolean): Decoder | undefined {
     } catch {
       return undefined; // unknown or unsupported label
     }
+    // WHATWG maps a few obsolete labels (iso-2022-kr, hz-gb-2312, ...) to "replacement", which
+    // turns any input into a single U+FFFD: treat them as unknown.
+    if (decoder.encoding === "replacement") return undefined;
     if (decoders.size > 64) decoders.clear();
     decoders.set(key, decoder);
   }

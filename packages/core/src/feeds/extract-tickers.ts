@@ -84,6 +84,7 @@ const BUSINESS_WIRE_RE = /\(BUSINESS\s?WIRE\)/i;
 const CASHTAG_RE = /(?:^|\s)\$([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?)(?=\s|$)/g;
 
 const CATEGORY_SYMBOL_RE = /^[\p{L}\p{N}][\p{L}\p{N}._\-/^=+]{0,23}$/u;
+const CATEGORY_EXCHANGE_RE = /^[\p{L}\p{N}][\p{L}\p{N} .&'()\-/]{0,39}$/u;
 const SPACES_RE = /\s+/g;
 
 const STOCK_CATEGORY_RE = /^\s*(?:([^:]*?)\s*:)?\s*([^\s:]+)\s*$/;
@@ -96,7 +97,8 @@ export function normaliseStockCategory(value: string): string | undefined {
   if (m === null) return undefined;
   let exchange = m[1] ?? "";
   const symbol = m[2]!;
-  if (!CATEGORY_SYMBOL_RE.test(symbol) || exchange.length > 40) return undefined;
+  if (!CATEGORY_SYMBOL_RE.test(symbol)) return undefined;
+  if (exchange !== "" && !CATEGORY_EXCHANGE_RE.test(exchange)) return undefined;
   if (exchange === "") return symbol;
   if (MULTI_SPACE_RE.test(exchange)) exchange = exchange.replace(SPACES_RE, " ");
   return `${exchange}:${symbol}`;

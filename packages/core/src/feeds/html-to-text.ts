@@ -40,8 +40,9 @@ const WS_ANY = "\\s\\u0000-\\u001f\\u007f-\\u009f\\u200b";
  * One token per match: a comment, CDATA section, declaration or processing instruction, a start/end
  * tag (group 1: "/" for end tags, group 2: the tag name), or (group 3) a whitespace run that starts
  * with something other than U+0020 (plain spaces are left to a cheap final check: matching at
- * every space would make this the slowest part of normalisation). Quoted attribute values are bounded to 2,000 characters and unquoted attribute text
- * stops at "<", so a failed match is cheap and no input backtracks super-linearly.
+ * every space would make this the slowest part of normalisation). Quoted attribute values are
+ * bounded to 2,000 characters and unquoted attribute text stops at "<", so a failed match is cheap
+ * and no input backtracks super-linearly.
  */
 const TOKEN_RE = new RegExp(
   "<(?:!--[\\s\\S]*?(?:--!?>|$)|!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>|$)|[!?][^>]*(?:>|$)|" +
@@ -85,7 +86,16 @@ export function htmlToText(input: string, maxLength: number): string {
     const decoded = decodeHTML(text);
     text = SPACE_ENTITY_RE.test(text) ? collapseWhitespace(decoded) : decoded;
   }
-  return truncateText(text, maxLength);
+  return truncateText(wellFormed(text), maxLength);
+}
+
+/**
+ * Replaces unpaired UTF-16 surrogates (which a numeric character reference such as &#xD800; can
+ * produce) with U+FFFD, so every output string is valid Unicode.
+ */
+export function wellFormed(text: string): string {
+  const s = text as unknown as { isWellFormed(): boolean; toWellFormed(): string };
+  return s.isWellFormed() ? text : s.toWellFormed();
 }
 
 /** Strips markup and collapses whitespace in one pass; stops once `enough` characters are out. */

@@ -1,8 +1,8 @@
 import type { FeedItem, ParsedFeed } from "./feed-item.ts";
 import { extractTickers } from "./extract-tickers.ts";
-import { htmlToText } from "./html-to-text.ts";
+import { htmlToText, wellFormed } from "./html-to-text.ts";
 import { parseFeedDate } from "./parse-feed-date.ts";
-import { isAbsoluteHttpUrl, resolveHttpUrl } from "./resolve-link.ts";
+import { resolveHttpUrl } from "./resolve-link.ts";
 import { truncateText } from "./truncate-text.ts";
 
 /**
@@ -181,8 +181,9 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   let url = atom ? atomLink(raw.link, base) : rssLink(raw.link, base);
   if (url === undefined && !atom) {
     const permalink = attr(attributesOf(guidEl), "isPermaLink");
-    if (guid !== undefined && permalink?.trim().toLowerCase() !== "false" && isAbsoluteHttpUrl(guid)) url = guid.trim();
-    else if (about !== undefined && isAbsoluteHttpUrl(about)) url = about.trim();
+    // Only an absolute guid is a link: a relative one is an opaque id, not a path.
+    if (guid !== undefined && permalink?.trim().toLowerCase() !== "false") url = resolveHttpUrl(guid, undefined);
+    if (url === undefined && about !== undefined) url = resolveHttpUrl(about, undefined);
   }
 
   // Date: pubDate/published, then dc:date, then updated.
@@ -292,7 +293,7 @@ function pickSummary(raw: RawItem, atom: boolean): string {
 function cleanId(value: string | undefined, max: number): string | undefined {
   if (value === undefined) return undefined;
   const id = value.trim();
-  return id === "" || id.length > max ? undefined : id;
+  return id === "" || id.length > max ? undefined : wellFormed(id);
 }
 
 function rssLink(linkEls: unknown, base: string | undefined): string | undefined {

@@ -17,7 +17,9 @@ const PLAIN_HTTP_URL_RE =
 
 /**
  * Returns an absolute http(s) URL for `raw` (trimmed), resolving relative references against
- * `base`. An already-absolute URL is returned as written (not canonicalised) once it parses.
+ * `base`. A plain absolute URL (printable ASCII, DNS host) is returned exactly as written; others
+ * come back in WHATWG serialisation so they never carry spaces or unpaired surrogates. Query
+ * strings and tracking parameters are never touched.
  */
 export function resolveHttpUrl(raw: string | undefined, base: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
@@ -25,7 +27,7 @@ export function resolveHttpUrl(raw: string | undefined, base: string | undefined
   if (value === "" || value.length > MAX_URL_LENGTH) return undefined;
   if (PLAIN_HTTP_URL_RE.test(value)) return value;
   if (CONTROL_RE.test(value)) value = value.replace(/[\u0000-\u001f\u007f]+/g, "");
-  if (ABSOLUTE_HTTP_RE.test(value)) return parsesAsHttp(value) ? value : undefined;
+  if (ABSOLUTE_HTTP_RE.test(value)) return canonicalHttp(value);
   if (SCHEME_RE.test(value) || base === undefined) return undefined; // other schemes, or nothing to resolve against
   try {
     const url = new URL(value, base);
@@ -36,17 +38,13 @@ export function resolveHttpUrl(raw: string | undefined, base: string | undefined
   }
 }
 
-function parsesAsHttp(value: string): boolean {
+/** The WHATWG serialisation (spaces and non-ASCII percent-encoded) of an absolute http(s) URL. */
+function canonicalHttp(value: string): string | undefined {
   try {
     const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") return undefined;
+    return url.href.length > MAX_URL_LENGTH ? undefined : url.href;
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-/** True when `value` is (after trimming) an absolute http(s) URL. */
-export function isAbsoluteHttpUrl(value: string): boolean {
-  const v = value.trim();
-  return ABSOLUTE_HTTP_RE.test(v) && (PLAIN_HTTP_URL_RE.test(v) || parsesAsHttp(v));
 }
