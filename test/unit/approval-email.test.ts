@@ -5,8 +5,8 @@ import {
   MAX_SUBJECT_LENGTH,
   REVIEW_BUTTON_LABEL,
   escapeHtml,
-  formatInZone,
-  html,
+  emailHtml as html,
+  formatZonedTime,
   renderApprovalEmail,
 } from "../../packages/core/src/approvals/approval-email.ts";
 import { ClientConfig } from "../../packages/core/src/config/config-schema.ts";
@@ -176,6 +176,14 @@ describe("renderApprovalEmail: envelope", () => {
     }
   });
 
+  it("accepts a sender with a display name, quoting it when needed", () => {
+    expect(render({ from: "Pressbridge <approvals@pressbridge.local>" }).from).toBe("Pressbridge <approvals@pressbridge.local>");
+    expect(render({ from: '"Acme, PR" <pr@acme.example>' }).from).toBe('"Acme, PR" <pr@acme.example>');
+    expect(render({ from: "Presse Équipe <pr@acme.example>" }).from).toBe("Presse Équipe <pr@acme.example>");
+    expect(() => render({ from: "Pressbridge <not an address>" })).toThrow(ValidationError);
+    expect(render({ from: "Evil\r\nBcc: x@example.com <pr@acme.example>" }).from).toBe('"Evil Bcc: x@example.com" <pr@acme.example>');
+  });
+
   it("rejects an approver or sender that could inject headers", () => {
     expect(() => render({ approver: "a@example.com\r\nBcc: b@example.com" })).toThrow(ValidationError);
     expect(() => render({ approver: "Someone <a@example.com>" })).toThrow(ValidationError);
@@ -292,9 +300,9 @@ describe("deadline time zones", () => {
 
   it("formats with plain spaces and falls back to UTC for an unknown zone", () => {
     const ms = Date.parse("2026-11-24T15:00:00.000Z");
-    expect(formatInZone(ms, "Asia/Tokyo")).toBe("Wed, Nov 25, 2026, 12:00 AM GMT+9");
-    expect(formatInZone(ms, "Not/AZone")).toBe("Tue, Nov 24, 2026, 3:00 PM UTC");
-    expect(formatInZone(ms, "America/New_York")).not.toMatch(/[\u202f\u00a0]/);
+    expect(formatZonedTime(ms, "Asia/Tokyo")).toBe("Wed, Nov 25, 2026, 12:00 AM GMT+9");
+    expect(formatZonedTime(ms, "Not/AZone")).toBe("Tue, Nov 24, 2026, 3:00 PM UTC");
+    expect(formatZonedTime(ms, "America/New_York")).not.toMatch(/[\u202f\u00a0]/);
   });
 });
 

@@ -7,3 +7,4 @@ export * from "./http-feed-fetcher.ts";
 export * from "./dynamodb-plan-store.ts";
 export * from "./file-media-lists.ts";
 export * from "./dynamodb-approval-store.ts";
+export * from "./mailers/index.ts";

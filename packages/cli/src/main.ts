@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ValidationError } from "@pressbridge/core";
 import { JavaMissingError } from "@pressbridge/adapters";
 import { pollCommand } from "./commands/poll.ts";
+import { approvalsCommand } from "./commands/approvals.ts";
 import { plansCommand } from "./commands/plans.ts";
 import { releasesCommand } from "./commands/releases.ts";
 import { startCommand } from "./commands/start.ts";
@@ -16,6 +17,8 @@ Commands:
                                       stored releases with their sources
   plans [--client ID] [--limit N] [--days N] [--data-dir DIR] [--json]
                                       amplification plans: drafts, ad briefs, status, deadline
+  approvals [--days N] [--data-dir DIR] [--json]
+                                      pending approvals with each approver's review link
 
 Options common to all commands:
   --config FILE     config file (default: pressbridge.config.json)
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig["options"]; run: (args
   poll: { options: { once: { type: "boolean" }, all: { type: "boolean" }, feed: { type: "string", multiple: true } }, run: pollCommand },
   releases: { options: { limit: { type: "string" }, days: { type: "string" } }, run: releasesCommand },
   plans: { options: { limit: { type: "string" }, days: { type: "string" }, client: { type: "string" } }, run: plansCommand },
+  approvals: { options: { days: { type: "string" } }, run: approvalsCommand },
   start: { options: { demo: { type: "boolean" }, port: { type: "string" } }, run: startCommand },
 };
 

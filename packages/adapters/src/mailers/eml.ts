@@ -109,7 +109,8 @@ function walk(headers: RawHeader[], body: string, depth: number, found: { text: 
   if (disposition.startsWith("attachment")) return;
   if (type !== "text/plain" && type !== "text/html") return;
   const bytes = decodeTransfer(body, (rawHeader(headers, "content-transfer-encoding") ?? "7bit").toLowerCase());
-  const text = decodeCharset(bytes, params["charset"] ?? "us-ascii");
+  // MIME puts text in canonical form (CRLF line ends); give it back with \n, as it was written.
+  const text = decodeCharset(bytes, params["charset"] ?? "us-ascii").replace(/\r\n/g, "\n");
   if (type === "text/plain" && found.text === undefined) found.text = text;
   if (type === "text/html" && found.html === undefined) found.html = text;
 }

@@ -2,7 +2,7 @@ export { OutboxMailer, listOutbox, readOutboxMessage, OUTBOX_FILE_RE } from "./o
 export type { OutboxMailerOptions, OutboxEntry, OutboxMessage } from "./outbox-mailer.ts";
 export { SmtpMailer, parseSmtpUrl } from "./smtp-mailer.ts";
 export type { SmtpMailerOptions } from "./smtp-mailer.ts";
-export { SesMailer, createSesClient, emailTags, sesMailError } from "./ses-mailer.ts";
+export { SesMailer, createSesClient, emailTags, fromEmailAddress, sesMailError } from "./ses-mailer.ts";
 export type { SesMailerOptions, SesClientOptions } from "./ses-mailer.ts";
 export { createMailerFromEnv } from "./from-env.ts";
 export type { ConfiguredMailer, MailEnv, MailTransport } from "./from-env.ts";

@@ -33,7 +33,8 @@ const ADDRESS_RE = /^[^\s@<>()[\]\\,;:"\u0000-\u001F\u007F]+@[^\s@<>()[\]\\,;:"\
 
 /** An EmailMessage after the checks: safe to hand to any transport. */
 export interface CheckedMessage {
-  from: string;
+  /** The sender; `name` is "" when the message gave a plain address. */
+  from: { name: string; address: string };
   to: string[];
   subject: string;
   text: string;
@@ -48,7 +49,7 @@ export interface CheckedMessage {
  * malformed message will not get better by retrying.
  */
 export function checkMessage(message: EmailMessage): CheckedMessage {
-  const from = checkAddress("from", message.from);
+  const from = checkSender(message.from);
   if (!Array.isArray(message.to) || message.to.length === 0) throw new MailError("message has no recipient", false);
   if (message.to.length > 50) throw new MailError("message has more than 50 recipients", false);
   const to = message.to.map((a) => checkAddress("to", a));
@@ -71,6 +72,14 @@ export function checkMessage(message: EmailMessage): CheckedMessage {
   };
 }
 
+/** `address` or `Display Name <address>` (name possibly quoted); the name ends up on one line. */
+function checkSender(value: unknown): { name: string; address: string } {
+  const m = typeof value === "string" ? /^\s*(.*?)\s*<([^<>]*)>\s*$/s.exec(value) : null;
+  if (m === null) return { name: "", address: checkAddress("from", value) };
+  const name = singleLine((m[1] ?? "").replace(/^"(.*)"$/s, "$1").replace(/\\(.)/g, "$1")).slice(0, 100);
+  return { name, address: checkAddress("from", m[2]) };
+}
+
 function checkAddress(field: string, address: unknown): string {
   const a = typeof address === "string" ? address.trim() : "";
   if (a.length === 0 || a.length > 254 || !ADDRESS_RE.test(a)) {
@@ -89,7 +98,7 @@ export function singleLine(text: string): string {
 
 /** `<uuid@domain-of-from>`: unique, and says who made it. */
 export function newMessageId(from: string): string {
-  const domain = (from.split("@")[1] ?? "").toLowerCase().replace(/[^a-z0-9.-]/g, "");
+  const domain = (from.split("@").pop() ?? "").toLowerCase().replace(/[^a-z0-9.-]/g, "");
   return `<${randomUUID()}@${domain === "" ? "pressbridge.invalid" : domain}>`;
 }
 
@@ -100,7 +109,7 @@ export function newMessageId(from: string): string {
  */
 export async function buildMime(message: CheckedMessage, options: { messageId: string; date: Date }): Promise<Buffer> {
   const composer = new MailComposer({
-    from: message.from,
+    from: message.from.name === "" ? message.from.address : { name: message.from.name, address: message.from.address },
     to: message.to,
     subject: message.subject,
     text: message.text,

@@ -41,7 +41,7 @@ export class OutboxMailer implements Mailer {
   async send(message: EmailMessage): Promise<{ messageId: string; file: string }> {
     const checked = checkMessage(message);
     const date = this.#clock.now();
-    const messageId = newMessageId(checked.from);
+    const messageId = newMessageId(checked.from.address);
     let raw: Buffer;
     try {
       raw = await buildMime(checked, { messageId, date });

@@ -90,7 +90,7 @@ export class SesMailer implements Mailer {
     const checked = checkMessage(message);
     const headers: MessageHeader[] = Object.entries(checked.headers).map(([Name, Value]) => ({ Name, Value }));
     const input: SendEmailCommandInput = {
-      FromEmailAddress: checked.from,
+      FromEmailAddress: fromEmailAddress(checked.from),
       Destination: { ToAddresses: checked.to },
       Content: {
         Simple: {
@@ -119,6 +119,19 @@ export class SesMailer implements Mailer {
     }
     return { messageId };
   }
+}
+
+/**
+ * SES takes `Name <address>` in FromEmailAddress; a name outside printable ASCII must be an RFC 2047
+ * encoded word, and one with specials a quoted string.
+ */
+export function fromEmailAddress(from: { name: string; address: string }): string {
+  if (from.name === "") return from.address;
+  if (/^[\x20-\x7e]+$/.test(from.name)) {
+    const atoms = /^[A-Za-z0-9 !#$%&'*+\-/=?^_`{|}~]+$/.test(from.name);
+    return `${atoms ? from.name : `"${from.name.replace(/["\\]/g, "\\$&")}"`} <${from.address}>`;
+  }
+  return `=?UTF-8?B?${Buffer.from(from.name, "utf8").toString("base64")}?= <${from.address}>`;
 }
 
 /** EmailTags from message tags: names and values reduced to [A-Za-z0-9_-], at most 256 characters, empty ones dropped. */

@@ -126,10 +126,10 @@ export class SmtpMailer implements Mailer {
 
   async send(message: EmailMessage): Promise<{ messageId: string }> {
     const checked = checkMessage(message);
-    const messageId = newMessageId(checked.from);
+    const messageId = newMessageId(checked.from.address);
     try {
       const info = await this.#transport.sendMail({
-        from: checked.from,
+        from: checked.from.name === "" ? checked.from.address : { name: checked.from.name, address: checked.from.address },
         to: checked.to,
         subject: checked.subject,
         text: checked.text,
@@ -157,7 +157,7 @@ export class SmtpMailer implements Mailer {
     const responseCode = typeof e.responseCode === "number" ? e.responseCode : undefined;
     let retryable: boolean;
     if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {
-      retryable = responseCode < 500 || responseCode === 503;
+      retryable = true;
     } else {
       retryable = code === undefined || !PERMANENT_CODES.has(code);
     }

@@ -1,10 +1,14 @@
-import { existsSync } from "node:fs";
-import { parseConfig, parseFeed, pollFeeds, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, listOutbox, readOutboxMessage } from "@pressbridge/adapters";
+import { flushOutbox, parseConfig, parseFeed, pollFeeds, sendReminders, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
+import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
-import { intFlag, type CommandArgs } from "../main.ts";
+import type { CommandArgs } from "../main.ts";
+import { notifyDeps } from "../runtime/local-consumers.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
-import { configDirFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+import { configDirFrom, dataDirFrom, openLocalContext, reviewDeps } from "../runtime/local-context.ts";
 
 /** Local scheduler ticks: as often as the most frequent feed wants, between 5 and 60 seconds. */
 export function tickSecondsFor(config: PressbridgeConfig): number {
@@ -48,7 +52,7 @@ export function demoConfig(demoWireUrl: string, base?: PressbridgeConfig): Press
  */
 export async function startCommand(args: CommandArgs): Promise<number> {
   const logger = createCliLogger();
-  intFlag(args, "port", 3000);
+  const port = portFlag(args.port);
   let demoWire: DemoWire | undefined;
   let config: PressbridgeConfig;
   if (args.demo === true) {
@@ -64,8 +68,37 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     config = loadConfigFile(file);
   }
 
-  const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
+  // Review links in emails point at this port, so it is fixed before anything is sent.
+  const dataDir = dataDirFrom(args);
+  const webPort = port === 0 ? await freePort() : port;
+  const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir, logger, baseUrl: `http://127.0.0.1:${webPort}` });
+  const web = await startWebServer(
+    createWebApp({
+      review: reviewDeps(ctx),
+      config,
+      logger,
+      outbox: {
+        list: () => listOutbox(ctx.outboxDir),
+        read: async (file) => {
+          try {
+            const m = await readOutboxMessage(ctx.outboxDir, file);
+            return m === undefined ? undefined : { file, subject: m.parsed.subject, to: m.parsed.to, date: m.parsed.date ?? "", text: m.parsed.text };
+          } catch {
+            return undefined;
+          }
+        },
+      },
+    }),
+    { port: webPort },
+  ).catch(async (err: unknown) => {
+    await ctx.close();
+    await demoWire?.close();
+    const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
+    throw inUse ? new ValidationError("--port", `port ${webPort} is already in use; pick another with --port N (0 picks a free one)`) : err;
+  });
+  writeFileSync(join(dataDir, "web.json"), JSON.stringify({ url: web.url, pid: process.pid }));
   const tickSeconds = tickSecondsFor(config);
+  logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/outbox (emails; ${ctx.mail.description})`);
   logger.info(`pressbridge is running: ${config.feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
 
   let stopping = false;
@@ -102,8 +135,11 @@ export async function startCommand(args: CommandArgs): Promise<number> {
             logger.info(`new release on ${feed.id}: ${r?.title ?? id}`, { releaseId: id });
           }
         }
+        await ctx.bus.drain();
+        await flushOutbox(reviewDeps(ctx));
+        await sendReminders(notifyDeps(ctx), config);
       } catch (err) {
-        logger.error("poll pass failed; retrying on the next tick", { error: String(err) });
+        logger.error("tick failed; retrying on the next tick", { error: String(err) });
       }
       const wait = Math.max(0, tickSeconds * 1000 - (Date.now() - started));
       await new Promise<void>((resolve) => {
@@ -117,9 +153,20 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
+    rmSync(join(dataDir, "web.json"), { force: true });
+    await web.close();
     await ctx.close();
     await demoWire?.close();
     logger.info("stopped");
   }
   return 0;
+}
+
+function portFlag(raw: unknown): number {
+  if (raw === undefined) return 3000;
+  const n = Number(raw);
+  if (typeof raw !== "string" || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ValidationError("--port", `must be a port number 0-65535 (0 picks a free port), got "${String(raw)}"`);
+  }
+  return n;
 }

@@ -1,4 +1,4 @@
-import { ROUTES, parseEventDetail, planAmplification, type BusEvent } from "@pressbridge/core";
+import { ROUTES, notifyOnPlanned, parseEventDetail, planAmplification, type BusEvent, type NotifyDeps } from "@pressbridge/core";
 import type { LocalContext } from "./local-context.ts";
 
 /**
@@ -18,10 +18,30 @@ export function subscribeLocalConsumers(ctx: LocalContext): void {
         if (p.result === "created") ctx.logger.info(`planned amplification for ${p.clientId}: ${detail.title}`, { planId: p.planId });
       }
     },
+    "notify-approvers": async (event) => {
+      const detail = parseEventDetail("AmplificationPlanned", event.detail);
+      const outcome = await notifyOnPlanned(notifyDeps(ctx), detail);
+      if (outcome.sent.length > 0) {
+        ctx.logger.info(`approval email sent to ${outcome.sent.join(", ")} (${ctx.mail.description})`, { planId: detail.planId });
+      }
+    },
   };
   for (const route of ROUTES) {
     const handler = handlers[route.consumer];
     if (handler === undefined) throw new Error(`no local handler for consumer "${route.consumer}" of the routes table`);
     ctx.bus.subscribe(route.consumer, handler);
   }
+}
+
+export function notifyDeps(ctx: LocalContext): NotifyDeps {
+  return {
+    plans: ctx.plans,
+    approvals: ctx.approvals,
+    mailer: ctx.mail.mailer,
+    clock: ctx.clock,
+    keys: ctx.keys,
+    baseUrl: ctx.baseUrl,
+    from: ctx.mail.from,
+    logger: ctx.logger,
+  };
 }

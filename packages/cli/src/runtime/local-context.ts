@@ -1,13 +1,19 @@
 import { dirname, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
+  DynamoApprovalStore,
   DynamoPlanStore,
   FileMediaLists,
   HttpFeedFetcher,
   LocalEventBus,
+  createMailerFromEnv,
+  type ConfiguredMailer,
   type DynamoReleaseStore,
   type RequestCounter,
 } from "@pressbridge/adapters";
-import { ROUTES, systemClock, type Clock, type Logger, type PressbridgeConfig } from "@pressbridge/core";
+import { ROUTES, systemClock, type Clock, type Logger, type PressbridgeConfig, type ReviewDeps, type SigningKeys } from "@pressbridge/core";
+import { loadSigningKeys } from "./local-secrets.ts";
 import { loadConfigFile, DEFAULT_CONFIG_FILE } from "../config-file.ts";
 import type { CommandArgs } from "../main.ts";
 import { subscribeLocalConsumers } from "./local-consumers.ts";
@@ -19,7 +25,13 @@ export interface LocalContext {
   dataDir: string;
   store: DynamoReleaseStore;
   plans: DynamoPlanStore;
+  approvals: DynamoApprovalStore;
   mediaLists: FileMediaLists;
+  mail: ConfiguredMailer;
+  outboxDir: string;
+  keys: SigningKeys;
+  /** Where review links point: the running web app of this data dir. */
+  baseUrl: string;
   fetcher: HttpFeedFetcher;
   bus: LocalEventBus;
   clock: Clock;
@@ -51,6 +63,8 @@ export async function openLocalContext(options: {
   dataDir: string;
   logger: Logger;
   counter?: RequestCounter;
+  /** The web app's URL when this process serves it (start); otherwise read from the data dir. */
+  baseUrl?: string;
 }): Promise<LocalContext> {
   const opened = await openLocalStore({
     dataDir: options.dataDir,
@@ -62,6 +76,13 @@ export async function openLocalContext(options: {
     tableName: opened.store.tableName,
     ...(options.counter ? { counter: options.counter } : {}),
   });
+  const approvals = new DynamoApprovalStore({
+    client: opened.client,
+    tableName: opened.store.tableName,
+    ...(options.counter ? { counter: options.counter } : {}),
+  });
+  const outboxDir = join(options.dataDir, "outbox");
+  const mail = createMailerFromEnv(process.env, { outboxDir, from: "approvals@pressbridge.local" });
   const fetcher = new HttpFeedFetcher({ allowPrivateHosts: options.config.security.allowPrivateFeedHosts });
   const bus = new LocalEventBus({ routes: ROUTES, logger: options.logger });
   const ctx: LocalContext = {
@@ -69,6 +90,11 @@ export async function openLocalContext(options: {
     dataDir: options.dataDir,
     store: opened.store,
     plans,
+    approvals,
+    mail,
+    outboxDir,
+    keys: loadSigningKeys(options.dataDir),
+    baseUrl: options.baseUrl ?? baseUrlFor(options.dataDir),
     mediaLists: new FileMediaLists({ config: options.config, baseDir: options.configDir ?? process.cwd(), logger: options.logger }),
     fetcher,
     bus,
@@ -78,6 +104,7 @@ export async function openLocalContext(options: {
     close: async () => {
       await bus.drain();
       fetcher.destroy();
+      await mail.close();
       await opened.close();
     },
   };
@@ -87,4 +114,23 @@ export async function openLocalContext(options: {
 
 export function configDirFrom(args: CommandArgs): string {
   return dirname(configPathFrom(args));
+}
+
+/** The URL a running `start` recorded for this data dir, else PRESSBRIDGE_BASE_URL, else port 3000. */
+export function baseUrlFor(dataDir: string): string {
+  if (process.env.PRESSBRIDGE_BASE_URL) return process.env.PRESSBRIDGE_BASE_URL.replace(/\/+$/, "");
+  const file = join(dataDir, "web.json");
+  if (existsSync(file)) {
+    try {
+      return (JSON.parse(readFileSync(file, "utf8")) as { url: string }).url;
+    } catch {
+      // fall through to the default
+    }
+  }
+  return "http://127.0.0.1:3000";
+}
+
+/** The review use cases' dependencies from a local context. */
+export function reviewDeps(ctx: LocalContext): ReviewDeps {
+  return { plans: ctx.plans, approvals: ctx.approvals, outbox: ctx.approvals, bus: ctx.bus, clock: ctx.clock, keys: ctx.keys, logger: ctx.logger };
 }

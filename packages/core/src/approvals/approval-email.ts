@@ -31,6 +31,7 @@ export interface ApprovalEmailInput {
   /** The review page (GET shows the plan, a POST from the page decides). Must be http(s). */
   reviewLink: string;
   kind: ApprovalEmailKind;
+  /** `approvals@example.com` or `Pressbridge <approvals@example.com>`. */
   from: string;
   /** ISO 8601: when the email is rendered, for "hours left". */
   now: string;
@@ -56,7 +57,7 @@ export function renderApprovalEmail(input: ApprovalEmailInput): EmailMessage {
   const { plan, kind } = input;
   if (kind !== "approval" && kind !== "reminder") throw new ValidationError("kind", `must be "approval" or "reminder"`);
   const approver = plainAddress("approver", input.approver);
-  const from = plainAddress("from", input.from);
+  const from = senderAddress(input.from);
   const reviewLink = checkReviewLink(input.reviewLink);
   const nowMs = Date.parse(input.now);
   if (!Number.isFinite(nowMs)) throw new ValidationError("now", "must be an ISO 8601 date-time");
@@ -130,8 +131,8 @@ function viewOf(plan: AmplificationPlan<AdBrief>, reviewLink: string, nowMs: num
     wire: oneLine(plan.release.wire),
     issuer: plan.release.issuer === null ? null : oneLine(plan.release.issuer) || null,
     releaseUrl: httpUrlOrNull(plan.release.url),
-    detected: Number.isFinite(detectedMs) ? `${formatInZone(detectedMs, tz)} (${new Date(detectedMs).toISOString()})` : "unknown",
-    deadlineLocal: formatInZone(deadlineMs, tz),
+    detected: Number.isFinite(detectedMs) ? `${formatZonedTime(detectedMs, tz)} (${new Date(detectedMs).toISOString()})` : "unknown",
+    deadlineLocal: formatZonedTime(deadlineMs, tz),
     deadlineUtc: new Date(deadlineMs).toISOString(),
     hoursLeftLabel: hoursLeftLabel(msLeft),
     windowClosed: msLeft <= 0,
@@ -156,7 +157,7 @@ function briefView(brief: AdBrief, tz: string): BriefView {
     audience: oneLine(brief.audience.summary),
     budget: `${amount(brief.budget.daily)} ${currency} a day, ${amount(brief.budget.total)} ${currency} in total`,
     flight: `${amount(days)} day${days === 1 ? "" : "s"}, starting on approval, no later than ${
-      Number.isFinite(latestStartMs) ? formatInZone(latestStartMs, tz) : oneLine(brief.flight.latestStart)
+      Number.isFinite(latestStartMs) ? formatZonedTime(latestStartMs, tz) : oneLine(brief.flight.latestStart)
     }`,
     offer: oneLine(brief.creative.offer.title) || "(none)",
   };
@@ -310,7 +311,7 @@ type HtmlValue = SafeHtml | string | number | ReadonlyArray<SafeHtml>;
  * Tagged template: the literal parts are markup (they are source code); every interpolated value is
  * HTML-escaped unless it is SafeHtml (or an array of SafeHtml) made by this same tag.
  */
-export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   if (!Array.isArray(strings) || !Array.isArray((strings as { raw?: unknown }).raw)) {
     throw new TypeError("html must be used as a tagged template");
   }
@@ -320,6 +321,9 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   });
   return new SafeHtml(out, SAFE_TOKEN);
 }
+
+/** The tag under an exported name that will not clash with other `html` helpers. */
+export const emailHtml = html;
 
 function htmlValue(value: HtmlValue): string {
   if (value instanceof SafeHtml) return value.toString();
@@ -403,6 +407,21 @@ function plainAddress(field: string, address: string): string {
   return a;
 }
 
+/**
+ * The sender: a plain address, or `Display Name <address>` (the name on one line, quoted when it
+ * holds characters that need it; the adapters encode non-ASCII names).
+ */
+function senderAddress(value: string): string {
+  const m = typeof value === "string" ? /^\s*(.*?)\s*<([^<>]*)>\s*$/s.exec(value) : null;
+  if (m === null) return plainAddress("from", value);
+  const address = plainAddress("from", m[2] ?? "");
+  const name = oneLine((m[1] ?? "").replace(/^"(.*)"$/s, "$1").replace(/\\(.)/g, "$1"));
+  if (name === "") return address;
+  if (name.length > 100) throw new ValidationError("from", "display name is longer than 100 characters");
+  const quoted = /^[\p{L}\p{N} !#$%&'*+\-/=?^_`{|}~]+$/u.test(name) ? name : `"${name.replace(/["\\]/g, "\\$&")}"`;
+  return `${quoted} <${address}>`;
+}
+
 /** The review link as given, once it is known to be an absolute http(s) URL without credentials. */
 function checkReviewLink(link: string): string {
   if (typeof link !== "string" || link.length === 0 || link.length > 2048) {
@@ -469,7 +488,7 @@ function zoneNameLocales(tz: string): string[] {
 }
 
 /** e.g. "Tue, Nov 24, 2026, 10:00 AM EST" (or "… 4:00 PM CET" for Europe/Berlin). */
-export function formatInZone(ms: number, timeZone: string): string {
+export function formatZonedTime(ms: number, timeZone: string): string {
   const tz = usableTimeZone(timeZone);
   const date = new Date(ms);
   const main = new Intl.DateTimeFormat("en-US", {
