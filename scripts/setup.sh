@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Pressbridge needs on a fresh Debian machine with Node/npm:
-# npm dependencies (which bring Node 24 itself), and Java 17+ for DynamoDB Local from Debian's
-# packages when it is missing. Safe to run again.
+# npm dependencies (which bring Node 24 itself), Java 17+ for DynamoDB Local from Debian's
+# packages when it is missing, and Debian's chromium for the browser tests (scripts/install-browser.sh).
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +25,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: installing npm dependencies (brings Node 24)" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The end-to-end browser tests (test/e2e) drive Debian's chromium through playwright-core.
+bash scripts/install-browser.sh

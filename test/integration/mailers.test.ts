@@ -211,11 +211,12 @@ describe("SmtpMailer against a real SMTP server", () => {
     expect(sink.messages).toHaveLength(0);
   });
 
-  it("wrong password (535): not retryable, password not echoed", async () => {
-    sink.requireAuth({ user: USER, pass: "the-right-one" });
+  it("wrong password (535): not retryable, and the password is redacted even when the server echoes it", async () => {
+    sink.requireAuth({ user: USER, pass: "the-right-one" }, { echoPassword: true });
     const err = await expectMailError(mailer(sink.url({ user: USER, pass: PASSWORD })).send(message()));
     expect(err.retryable).toBe(false);
     expect(err.message).toContain("535");
+    expect(err.message).toContain("***");
     assertNoPassword(err);
   });
 

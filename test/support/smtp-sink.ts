@@ -23,8 +23,11 @@ export interface SmtpSink {
   url(auth?: { user: string; pass: string }): string;
   /** From now on, answer RCPT TO with this reply (null: accept again). */
   rejectRcpt(code: 550 | 451 | null): void;
-  /** Only these credentials log in; anything else gets 535. null: no login needed, any accepted. */
-  requireAuth(credentials: { user: string; pass: string } | null): void;
+  /**
+   * Only these credentials log in; anything else gets 535. null: no login needed, any accepted.
+   * `echoPassword` makes the 535 reply quote the password it got, like a careless server would.
+   */
+  requireAuth(credentials: { user: string; pass: string } | null, options?: { echoPassword?: boolean }): void;
   /** Resolves once `count` messages arrived (or rejects after `timeoutMs`). */
   waitForMessages(count: number, timeoutMs?: number): Promise<readonly ReceivedMessage[]>;
   reset(): void;
@@ -35,6 +38,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
   let reject: 550 | 451 | null = null;
   let credentials: { user: string; pass: string } | null = null;
+  let echoPassword = false;
   const waiters: Array<() => void> = [];
 
   const server = new SMTPServer({
@@ -50,7 +54,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         callback(null, { user: auth.username ?? "anonymous" });
         return;
       }
-      const err = Object.assign(new Error("Authentication credentials invalid"), { responseCode: 535 });
+      const text = echoPassword ? `Authentication credentials invalid: ${auth.username ?? ""} / ${auth.password ?? ""}` : "Authentication credentials invalid";
+      const err = Object.assign(new Error(text), { responseCode: 535 });
       callback(err);
     },
     onMailFrom(_address, session: SMTPServerSession, callback) {
@@ -105,8 +110,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     rejectRcpt(code) {
       reject = code;
     },
-    requireAuth(c) {
+    requireAuth(c, options) {
       credentials = c;
+      echoPassword = options?.echoPassword ?? false;
     },
     async waitForMessages(count, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
@@ -127,6 +133,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       messages.length = 0;
       reject = null;
       credentials = null;
+      echoPassword = false;
     },
     close() {
       return new Promise<void>((resolve) => server.close(() => resolve()));

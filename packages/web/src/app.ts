@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
@@ -182,6 +183,13 @@ export function createWebApp(deps: WebDeps): Hono {
 
   app.notFound((c) => c.html(messagePage("Not found", "There is nothing here."), 404));
   app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      const forbidden = err.status === 403;
+      return c.html(
+        messagePage(forbidden ? "Request refused" : "Bad request", forbidden ? "This form was not sent from this site's own page." : "The request could not be read."),
+        err.status,
+      );
+    }
     const fields = { path: c.req.path.startsWith("/review/") ? "/review/…" : c.req.path, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
     if (deps.logger !== undefined) deps.logger.error("web request failed", fields);
     else console.error("web request failed", fields);

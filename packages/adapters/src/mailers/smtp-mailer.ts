@@ -157,7 +157,7 @@ export class SmtpMailer implements Mailer {
     const responseCode = typeof e.responseCode === "number" ? e.responseCode : undefined;
     let retryable: boolean;
     if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {
-      retryable = true;
+      retryable = responseCode < 500 || responseCode === 503;
     } else {
       retryable = code === undefined || !PERMANENT_CODES.has(code);
     }

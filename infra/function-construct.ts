@@ -1,0 +1,239 @@
+/**
+ * The one construct every Pressbridge Lambda is built with. It fixes what must not vary between
+ * functions (runtime nodejs24.x on arm64, the esbuild bundle from functions/, JSON logs into a log
+ * group with a retention, X-Ray tracing, the shared environment, an error alarm) and derives the rest
+ * from the function's spec: least-privilege grants, a dead-letter queue for asynchronous consumers,
+ * reserved concurrency, a Function URL.
+ */
+import { Duration, RemovalPolicy, Stack, Token } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { NagSuppressions } from "cdk-nag";
+import { Construct } from "constructs";
+import { ensureBundle } from "./function-bundles.ts";
+import type { FunctionSpec } from "./function-specs.ts";
+import type { PressbridgeState } from "./state-construct.ts";
+
+/** Lambda's limit on the total size of a function's environment variables. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** Room assumed for a value only known at deploy time (a table name, an ARN). */
+const DEPLOY_TIME_VALUE_BYTES = 256;
+
+/** Namespace of the custom metrics the functions emit (Powertools metrics). */
+export const METRICS_NAMESPACE = "Pressbridge";
+
+export interface PressbridgeFunctionProps {
+  readonly spec: FunctionSpec;
+  readonly stage: string;
+  readonly state: PressbridgeState;
+  /** The validated service config, passed to the function as PRESSBRIDGE_CONFIG. */
+  readonly configJson: string;
+  /** Invoked asynchronously (a schedule or an EventBridge rule): gets a dead-letter queue. */
+  readonly asynchronous: boolean;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  /** The sender address for functions that send email (spec.sendsEmail). */
+  readonly mailFrom?: string;
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+  /** The function's code; by default its esbuild bundle from functions/<name>.ts. */
+  readonly code?: lambda.Code;
+}
+
+/** Bytes an environment takes against Lambda's 4 KB limit (keys and values, UTF-8). */
+export function environmentBytes(environment: Readonly<Record<string, string>>): number {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(environment)) {
+    bytes += Buffer.byteLength(key, "utf8");
+    bytes += Token.isUnresolved(value) ? DEPLOY_TIME_VALUE_BYTES : Buffer.byteLength(value, "utf8");
+  }
+  return bytes;
+}
+
+export class PressbridgeFunction extends Construct {
+  readonly spec: FunctionSpec;
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** Where failed asynchronous invocations and undeliverable events end up (async consumers only). */
+  readonly deadLetterQueue?: sqs.Queue;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly functionUrl?: lambda.FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: PressbridgeFunctionProps) {
+    super(scope, id);
+    const { spec, state } = props;
+    this.spec = spec;
+
+    this.logGroup = new logs.LogGroup(this, "Logs", { retention: props.logRetention, removalPolicy: props.removalPolicy });
+
+    // Our own role, so nothing is granted through a managed policy: logs to its log group only.
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `Pressbridge ${props.stage} ${spec.name}`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [this.logGroup.logGroupArn] }),
+    );
+
+    if (props.asynchronous) {
+      this.deadLetterQueue = new sqs.Queue(this, "DeadLetters", {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
+        {
+          id: "AwsSolutions-SQS3",
+          reason:
+            `This queue is itself the dead-letter queue of ${spec.name} (Lambda on-failure destination, EventBridge rule ` +
+            "and Scheduler DLQ); it is alarmed on depth and redriven by an operator (docs/deploy.md).",
+        },
+      ]);
+    }
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: state.table.tableName,
+      EVENT_BUS_NAME: state.bus.eventBusName,
+      PRESSBRIDGE_CONFIG: props.configJson,
+      PRESSBRIDGE_STAGE: props.stage,
+      POWERTOOLS_SERVICE_NAME: spec.name,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      NODE_OPTIONS: "--enable-source-maps",
+    };
+    if (spec.readsPlatformSecrets) environment.SECRETS_ARN = state.platformSecret.secretArn;
+    if (spec.sendsEmail) {
+      if (props.mailFrom === undefined) {
+        throw new Error(`function "${spec.name}" sends email: set the sender (context mailFrom or PRESSBRIDGE_MAIL_FROM, see docs/deploy.md)`);
+      }
+      environment.MAIL_FROM = props.mailFrom;
+    }
+    const envBytes = environmentBytes(environment);
+    if (envBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+      throw new Error(
+        `function "${spec.name}": its environment would take ~${envBytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}-byte limit ` +
+          `(PRESSBRIDGE_CONFIG alone is ${Buffer.byteLength(props.configJson, "utf8")} bytes). Trim the config, or see docs/deploy.md, "Config size".`,
+      );
+    }
+
+    this.function = new lambda.Function(this, "Function", {
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: "index.handler",
+      code: props.code ?? lambda.Code.fromAsset(ensureBundle(spec.name).dir),
+      memorySize: spec.memoryMiB ?? 512,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: lambda.Tracing.ACTIVE,
+      environment,
+      ...(spec.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: spec.reservedConcurrency }),
+      ...(this.deadLetterQueue === undefined
+        ? {}
+        : {
+            onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+            retryAttempts: spec.asyncRetryAttempts ?? 2,
+            maxEventAge: Duration.seconds(spec.maxEventAgeSeconds ?? 6 * 3600),
+          }),
+    });
+
+    this.grantTable(state);
+    if (spec.putsEvents) state.bus.grantPutEventsTo(this.role);
+    if (spec.readsPlatformSecrets) state.platformSecret.grantRead(this.role);
+    if (spec.sendsEmail && props.mailFrom !== undefined) this.grantSendEmail(props.mailFrom);
+
+    if (spec.httpEndpoint) {
+      // The approval app authenticates every request itself (signed, expiring links), so the URL is public.
+      this.functionUrl = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    }
+
+    this.addAlarms(props.alarmAction);
+
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: "AwsSolutions-IAM5",
+          reason:
+            "xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) do not support resource-level " +
+            "permissions, so their resource must be '*'. Every other statement of this role names its resources.",
+          appliesTo: ["Resource::*"],
+        },
+      ],
+      true,
+    );
+  }
+
+  /** Exactly the spec's table actions on the table, plus its indexes when the function queries. */
+  private grantTable(state: PressbridgeState): void {
+    const actions = this.spec.tableActions;
+    if (actions.length === 0) return;
+    const resources = [state.table.tableArn];
+    if (actions.includes("dynamodb:Query")) {
+      for (const index of state.indexNames) resources.push(`${state.table.tableArn}/index/${index}`);
+    }
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
+  }
+
+  /** ses:SendEmail on the sender's identities: the address and its domain (either may be the verified one). */
+  private grantSendEmail(mailFrom: string): void {
+    const stack = Stack.of(this);
+    const domain = mailFrom.slice(mailFrom.lastIndexOf("@") + 1);
+    const identities = [mailFrom, domain].map((identity) =>
+      stack.formatArn({ service: "ses", resource: "identity", resourceName: identity }),
+    );
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["ses:SendEmail", "ses:SendRawEmail"], resources: identities }));
+  }
+
+  private addAlarms(action: cloudwatch.IAlarmAction | undefined): void {
+    const name = this.spec.name;
+    this.alarms.push(
+      this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }).createAlarm(this, "ErrorsAlarm", {
+        alarmDescription: `${name}: the function failed (see its logs)`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    if (this.deadLetterQueue !== undefined) {
+      this.alarms.push(
+        this.deadLetterQueue
+          .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })
+          .createAlarm(this, "DeadLettersAlarm", {
+            alarmDescription: `${name}: events are waiting in its dead-letter queue (inspect, fix, redrive: docs/deploy.md)`,
+            threshold: 0,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      );
+    }
+    for (const spec of this.spec.metricAlarms ?? []) {
+      const metric = new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: spec.metricName,
+        dimensionsMap: { service: name },
+        statistic: spec.statistic ?? cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(spec.periodMinutes ?? 60),
+      });
+      this.alarms.push(
+        metric.createAlarm(this, `${spec.metricName}Alarm`, {
+          alarmDescription: `${name}: ${spec.description}`,
+          threshold: spec.threshold,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    if (action !== undefined) for (const alarm of this.alarms) alarm.addAlarmAction(action);
+  }
+}

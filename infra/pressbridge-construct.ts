@@ -1,0 +1,217 @@
+/**
+ * The whole Pressbridge service as one CDK construct, mounted by the plain CDK app (infra/app.ts)
+ * and by the SST app (sst.config.ts), so both deploy the same definition.
+ *
+ *   Pressbridge
+ *   ├── State      stateful: table, bus + archive, platform secret        (infra/state-construct.ts)
+ *   └── Compute    stateless: one PressbridgeFunction per spec, one EventBridge rule per routes-table
+ *                  consumer, Scheduler schedules, alarms, outputs          (this file)
+ *
+ * Data-driven: the functions come from infra/function-specs.ts and the rules from the routes table in
+ * packages/core/src/events/routes.ts, the same table the local bus dispatches with.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Annotations } from "aws-cdk-lib";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
+import * as sns from "aws-cdk-lib/aws-sns";
+import { Construct } from "constructs";
+import type { PressbridgeConfig } from "../packages/core/src/config/config-schema.ts";
+import { EVENT_SOURCE } from "../packages/core/src/events/catalog.ts";
+import { ROUTES, type Route } from "../packages/core/src/events/routes.ts";
+import { PressbridgeFunction } from "./function-construct.ts";
+import { FUNCTIONS, PENDING_CONSUMERS, type FunctionSpec } from "./function-specs.ts";
+import { PressbridgeState } from "./state-construct.ts";
+
+/** Stage names whose data is protected: deletion protection, RETAIN, longer log and archive retention. */
+export const PRODUCTION_STAGES: readonly string[] = ["prod", "production"];
+
+export function isProductionStage(stage: string): boolean {
+  return PRODUCTION_STAGES.includes(stage);
+}
+
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+const EMAIL_PATTERN = /^[^\s@]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
+
+export interface PressbridgeProps {
+  /** The stage: names the bus (pressbridge-<stage>) and decides production protections. */
+  readonly stage: string;
+  /** The validated service config (parseConfig), handed to every function as PRESSBRIDGE_CONFIG. */
+  readonly config: PressbridgeConfig;
+  /**
+   * The SES sender address (its address or domain identity must be verified in SES). Required once a
+   * function that sends email is deployed (notify-approvers, the audit digest); validated when given.
+   */
+  readonly mailFrom?: string;
+  /** An existing SNS topic every alarm notifies (for example the on-call topic). */
+  readonly alarmTopicArn?: string;
+  /** Use this existing Secrets Manager secret (complete ARN) for platform credentials. */
+  readonly platformSecretArn?: string;
+  /** Log retention; by default 3 months on production stages and 2 weeks elsewhere. */
+  readonly logRetention?: logs.RetentionDays;
+  /** The functions; by default infra/function-specs.ts. */
+  readonly functions?: readonly FunctionSpec[];
+  /** The routes table; by default the one the local bus uses. */
+  readonly routes?: readonly Route[];
+  /** Route consumers whose function has not landed yet (no rule, a synth warning). */
+  readonly pendingConsumers?: readonly string[];
+  /** Code for a function; by default the esbuild bundle of functions/<name>.ts. */
+  readonly codeFor?: (spec: FunctionSpec) => lambda.Code | undefined;
+}
+
+/** Every rule's target retries delivery for up to this long, then dead-letters the event. */
+const RULE_TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
+
+export class Pressbridge extends Construct {
+  readonly state: PressbridgeState;
+  readonly functions: ReadonlyMap<string, PressbridgeFunction>;
+  readonly rules: ReadonlyMap<string, events.Rule>;
+  readonly schedules: ReadonlyMap<string, scheduler.Schedule>;
+
+  constructor(scope: Construct, id: string, props: PressbridgeProps) {
+    super(scope, id);
+    validateProps(props);
+    const production = isProductionStage(props.stage);
+    const specs = props.functions ?? FUNCTIONS;
+    const routes = props.routes ?? ROUTES;
+    const consumers = consumersByName(routes);
+    const pending = new Set(props.pendingConsumers ?? PENDING_CONSUMERS);
+    const specNames = new Set(specs.map((s) => s.name));
+    if (specNames.size !== specs.length) throw new Error("function specs: duplicate function names");
+    for (const consumer of consumers.keys()) {
+      if (!specNames.has(consumer) && !pending.has(consumer)) {
+        throw new Error(
+          `routes table: consumer "${consumer}" has no function spec. Add its one-line spec to FUNCTIONS in ` +
+            "infra/function-specs.ts (or list it in PENDING_CONSUMERS until functions/" + consumer + ".ts lands).",
+        );
+      }
+    }
+
+    this.state = new PressbridgeState(this, "State", {
+      stage: props.stage,
+      production,
+      ...(props.platformSecretArn === undefined ? {} : { platformSecretArn: props.platformSecretArn }),
+    });
+
+    // Stateless: everything below can be replaced without touching data.
+    const compute = new Construct(this, "Compute");
+    const alarmAction: cloudwatch.IAlarmAction | undefined =
+      props.alarmTopicArn === undefined
+        ? undefined
+        : new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(compute, "AlarmTopic", props.alarmTopicArn));
+    const configJson = JSON.stringify(props.config);
+    const logRetention = props.logRetention ?? (production ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS);
+
+    const functions = new Map<string, PressbridgeFunction>();
+    const rules = new Map<string, events.Rule>();
+    const schedules = new Map<string, scheduler.Schedule>();
+    for (const spec of specs) {
+      const route = consumers.get(spec.name);
+      const code = props.codeFor?.(spec);
+      const fn = new PressbridgeFunction(compute, pascal(spec.name), {
+        spec,
+        stage: props.stage,
+        state: this.state,
+        configJson,
+        asynchronous: route !== undefined || spec.schedule !== undefined,
+        logRetention,
+        removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        ...(props.mailFrom === undefined ? {} : { mailFrom: props.mailFrom }),
+        ...(alarmAction === undefined ? {} : { alarmAction }),
+        ...(code === undefined ? {} : { code }),
+      });
+      functions.set(spec.name, fn);
+
+      if (route !== undefined) {
+        const rule = new events.Rule(compute, `${pascal(spec.name)}Rule`, {
+          eventBus: this.state.bus,
+          description: `${route.detailTypes.join(", ")} -> ${spec.name}: ${route.description}`.slice(0, 512),
+          eventPattern: { source: [EVENT_SOURCE], detailType: [...route.detailTypes] },
+        });
+        rule.addTarget(new targets.LambdaFunction(fn.function, { deadLetterQueue: fn.deadLetterQueue!, ...RULE_TARGET_RETRY }));
+        rules.set(spec.name, rule);
+      }
+
+      if (spec.schedule !== undefined) {
+        const schedule = new scheduler.Schedule(compute, `${pascal(spec.name)}Schedule`, {
+          description: `Invokes ${spec.name} (${spec.schedule.expression})`,
+          schedule: scheduler.ScheduleExpression.expression(spec.schedule.expression),
+          target: new schedulerTargets.LambdaInvoke(fn.function, {
+            input: scheduler.ScheduleTargetInput.fromObject(spec.schedule.input),
+            deadLetterQueue: fn.deadLetterQueue!,
+            // A missed tick is not retried: the next one is due within the period anyway.
+            retryAttempts: 0,
+            maxEventAge: Duration.seconds(60),
+          }),
+        });
+        schedules.set(spec.name, schedule);
+      }
+
+      new CfnOutput(compute, `${pascal(spec.name)}FunctionName`, {
+        description: `Lambda function ${spec.name}`,
+        value: fn.function.functionName,
+      });
+      if (fn.functionUrl !== undefined) {
+        new CfnOutput(compute, `${pascal(spec.name)}Url`, { description: `Function URL of ${spec.name}`, value: fn.functionUrl.url });
+      }
+    }
+    for (const consumer of consumers.keys()) {
+      if (!specNames.has(consumer)) {
+        Annotations.of(this).addWarningV2(
+          "pressbridge:pending-consumer",
+          `routes table: ${consumer} (${consumers.get(consumer)!.detailTypes.join(", ")}) is not deployed yet; ` +
+            "its events reach no consumer in AWS until its function spec is added",
+        );
+      }
+    }
+    this.functions = functions;
+    this.rules = rules;
+    this.schedules = schedules;
+
+    // Extension point: the approval web app gets its Function URL from its spec (httpEndpoint: true);
+    // put a custom domain or CloudFront in front of it here when one is wanted.
+
+    new CfnOutput(this, "TableName", { description: "DynamoDB table", value: this.state.table.tableName });
+    new CfnOutput(this, "EventBusName", { description: "EventBridge bus", value: this.state.bus.eventBusName });
+    new CfnOutput(this, "PlatformSecretArn", {
+      description: "Secrets Manager secret for platform credentials (put the JSON value here)",
+      value: this.state.platformSecret.secretArn,
+    });
+  }
+}
+
+/** One entry per consumer: all detail-types routed to it (the routes table may list a consumer twice). */
+function consumersByName(routes: readonly Route[]): Map<string, Route> {
+  const byName = new Map<string, Route>();
+  for (const route of routes) {
+    const known = byName.get(route.consumer);
+    byName.set(
+      route.consumer,
+      known === undefined
+        ? route
+        : { ...known, detailTypes: [...new Set([...known.detailTypes, ...route.detailTypes])], description: `${known.description}; ${route.description}` },
+    );
+  }
+  return byName;
+}
+
+function validateProps(props: PressbridgeProps): void {
+  if (!STAGE_PATTERN.test(props.stage)) {
+    throw new Error(`stage "${props.stage}": must be 1-31 lower-case letters, digits or dashes, starting with a letter`);
+  }
+  if (props.mailFrom !== undefined && !EMAIL_PATTERN.test(props.mailFrom)) {
+    throw new Error(`mailFrom "${props.mailFrom}": must be an email address such as pressbridge@news.example.com`);
+  }
+  if (isProductionStage(props.stage) && props.config.security.allowPrivateFeedHosts) {
+    throw new Error(`config security.allowPrivateFeedHosts: must be false on the production stage "${props.stage}"`);
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
