@@ -31,8 +31,11 @@ new PressbridgeStack(app, `pressbridge-${stage}`, {
 Aspects.of(app).add(new AwsSolutionsChecks());
 
 const assembly = app.synth();
-const errors = assembly.stacks.flatMap((stack) => stack.messages.filter((m) => m.level === "error").map((m) => `${m.id}: ${String(m.entry.data)}`));
+const messages = (level: string): string[] =>
+  assembly.stacks.flatMap((stack) => stack.messages.filter((m) => m.level === level).map((m) => `${m.id}: ${String(m.entry.data)}`));
+for (const warning of messages("warning")) process.stderr.write(`synth: warning ${warning}\n`);
 for (const stack of assembly.stacks) process.stderr.write(`synth: ${stack.stackName} -> ${join(assembly.directory, stack.templateFile)}\n`);
+const errors = messages("error");
 if (errors.length > 0) {
   for (const error of errors) process.stderr.write(`synth: error ${error}\n`);
   process.exitCode = 1;

@@ -10,16 +10,18 @@
  * Data-driven: the functions come from infra/function-specs.ts and the rules from the routes table in
  * packages/core/src/events/routes.ts, the same table the local bus dispatches with.
  */
-import { CfnOutput, Duration, RemovalPolicy, Annotations } from "aws-cdk-lib";
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sns from "aws-cdk-lib/aws-sns";
+import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
 import type { PressbridgeConfig } from "../packages/core/src/config/config-schema.ts";
 import { EVENT_SOURCE } from "../packages/core/src/events/catalog.ts";
@@ -138,10 +140,18 @@ export class Pressbridge extends Construct {
       }
 
       if (spec.schedule !== undefined) {
+        // One role per schedule (not the stack-wide default), so its one grant is visible and scoped.
+        const role = new iam.Role(compute, `${pascal(spec.name)}ScheduleRole`, {
+          assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", {
+            conditions: { StringEquals: { "aws:SourceAccount": Stack.of(this).account } },
+          }),
+          description: `EventBridge Scheduler: invoke ${spec.name}`,
+        });
         const schedule = new scheduler.Schedule(compute, `${pascal(spec.name)}Schedule`, {
           description: `Invokes ${spec.name} (${spec.schedule.expression})`,
           schedule: scheduler.ScheduleExpression.expression(spec.schedule.expression),
           target: new schedulerTargets.LambdaInvoke(fn.function, {
+            role,
             input: scheduler.ScheduleTargetInput.fromObject(spec.schedule.input),
             deadLetterQueue: fn.deadLetterQueue!,
             // A missed tick is not retried: the next one is due within the period anyway.
@@ -149,6 +159,20 @@ export class Pressbridge extends Construct {
             maxEventAge: Duration.seconds(60),
           }),
         });
+        // After the target is bound: the grant creates the role's default policy, a child to suppress on.
+        NagSuppressions.addResourceSuppressions(
+          role,
+          [
+            {
+              id: "AwsSolutions-IAM5",
+              reason:
+                `CDK's LambdaInvoke target grants lambda:InvokeFunction on ${spec.name} and on its qualified ARNs ` +
+                "(<function ARN>:*, its versions and aliases); the wildcard never reaches another function.",
+              appliesTo: [{ regex: "/^Resource::<.*\\.Arn>:\\*$/g" }],
+            },
+          ],
+          true,
+        );
         schedules.set(spec.name, schedule);
       }
 

@@ -1,4 +1,5 @@
 import {
+  DynamoApprovalStore,
   DynamoPlanStore,
   DynamoReleaseStore,
   EventBridgeBus,
@@ -31,4 +32,8 @@ export function eventBus(): EventBridgeBus {
     client: createEventBridgeClient({ ...(process.env.EVENTBRIDGE_ENDPOINT ? { endpoint: process.env.EVENTBRIDGE_ENDPOINT } : {}) }),
     eventBusName: requiredEnv("EVENT_BUS_NAME"),
   });
+}
+
+export function approvalStore(): DynamoApprovalStore {
+  return new DynamoApprovalStore({ client: dynamoClient(), tableName: requiredEnv("TABLE_NAME") });
 }

@@ -174,7 +174,7 @@ describe("SmtpMailer against a real SMTP server", () => {
     expect(parsed.headers.get("x-pressbridge-plan")).toBe("p_MailerTestPlan000000001");
     expect(parsed.headers.get("x-pressbridge-kind")).toBe("approval");
     expect(parsed.headers.get("auto-submitted")).toBe("auto-generated");
-    expect(String(parsed.headers.get("content-type") && (parsed.headers.get("content-type") as { value: string }).value)).toBe("multipart/alternative");
+    expect((parsed.headers.get("content-type") as { value: string }).value).toBe("multipart/alternative");
     expect(parsed.text).toBe(msg.text);
     expect(parsed.html).toBe(msg.html);
     expect(parsed.html).not.toContain("<script>");

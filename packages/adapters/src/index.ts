@@ -8,3 +8,4 @@ export * from "./dynamodb-plan-store.ts";
 export * from "./file-media-lists.ts";
 export * from "./dynamodb-approval-store.ts";
 export * from "./mailers/index.ts";
+export * from "./secrets-manager-keys.ts";

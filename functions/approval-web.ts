@@ -1,0 +1,39 @@
+import { handle } from "hono/aws-lambda";
+import { SecretsManagerSigningKeys } from "@pressbridge/adapters";
+import { systemClock, type SigningKeys } from "@pressbridge/core";
+import { createWebApp } from "@pressbridge/web";
+import { approvalStore, eventBus, planStore } from "./shared/aws-adapters.ts";
+import { configFromEnv, createFunctionLogger, requiredEnv } from "./shared/lambda-runtime.ts";
+
+/**
+ * The approval web app on Lambda (Function URL or HTTP API): the same Hono app as locally. Signing
+ * keys are read from Secrets Manager (cached, refreshed every few minutes for rotation). The queue is
+ * protected by ADMIN_TOKEN; review pages by their signed link.
+ */
+const { logger } = createFunctionLogger("approval-web");
+const secret = new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN") });
+const approvals = approvalStore();
+let keys: SigningKeys | undefined;
+const app = createWebApp({
+  review: {
+    plans: planStore(),
+    approvals,
+    outbox: approvals,
+    bus: eventBus(),
+    clock: systemClock,
+    get keys(): SigningKeys {
+      if (keys === undefined) throw new Error("signing keys not loaded");
+      return keys;
+    },
+    logger,
+  },
+  config: configFromEnv(),
+  logger,
+  adminToken: requiredEnv("ADMIN_TOKEN"),
+});
+const lambda = handle(app);
+
+export const handler = async (event: Parameters<typeof lambda>[0], context: Parameters<typeof lambda>[1]) => {
+  keys = await secret.get();
+  return lambda(event, context);
+};

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { SecretsManagerSigningKeys, createMailerFromEnv } from "@pressbridge/adapters";
+import { ValidationError, notifyOnPlanned, parseEventDetail, systemClock, type NotifyDeps, type NotifyOutcome } from "@pressbridge/core";
+import { approvalStore, planStore } from "./shared/aws-adapters.ts";
+import { createFunctionLogger, requiredEnv, wrapHandler } from "./shared/lambda-runtime.ts";
+
+const EventBridgeEnvelope = z.object({ "detail-type": z.string(), detail: z.unknown() }).loose();
+
+/** Emails the approvers of a planned amplification: validate the event, call the use case. */
+export async function notifyApproversHandler(event: unknown, deps: NotifyDeps): Promise<NotifyOutcome> {
+  const envelope = EventBridgeEnvelope.safeParse(event);
+  if (!envelope.success || envelope.data["detail-type"] !== "Amplification Planned") {
+    throw new ValidationError("event", 'expected an EventBridge "Amplification Planned" event');
+  }
+  return notifyOnPlanned(deps, parseEventDetail("AmplificationPlanned", envelope.data.detail));
+}
+
+const { logger } = createFunctionLogger("notify-approvers");
+const mail = createMailerFromEnv(process.env, { outboxDir: "/tmp/outbox", from: requiredEnv("MAIL_FROM") });
+const keys = new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN") });
+const baseUrl = requiredEnv("WEB_BASE_URL");
+const plans = planStore();
+const approvals = approvalStore();
+
+export const handler = wrapHandler(
+  "notify-approvers",
+  logger,
+  async (event: unknown) =>
+    notifyApproversHandler(event, { plans, approvals, mailer: mail.mailer, clock: systemClock, keys: await keys.get(), baseUrl, from: mail.from, logger }),
+  (o) => ({ planId: o.planId, sent: o.sent.length, skipped: o.skipped.length, failed: o.failed.length }),
+);

@@ -1,0 +1,213 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { simpleParser } from "mailparser";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, skipBrowserTests } from "../support/browser.ts";
+import { runCli, startCli } from "../support/run-cli.ts";
+
+/**
+ * The approval flow as an approver lives it, in headless Chromium against the real product:
+ * `pressbridge start --demo` (its own DynamoDB Local, the demo wire, the outbox mailer, the web app)
+ * emails a review link for an Acme release; the approver finds the email in the outbox, opens the
+ * link, edits the LinkedIn draft, approves, and sees the decision. The CLI then reports the same
+ * state. Screenshots go to test-artifacts/ (review-page.png before approving, approval-flow.png after).
+ */
+const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
+const APPROVER = "social@acme.example";
+const EDIT_SUFFIX = "\n\nEdited in the browser test.";
+const OUTBOX_FILE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z-[0-9a-f]+\.eml$/;
+
+interface Email {
+  file: string;
+  subject: string;
+  text: string;
+  planId: string;
+  reviewLink: string;
+}
+
+interface PlanJson {
+  id: string;
+  status: string;
+  release: { title: string };
+  drafts: Array<{ channel: string; text: string; version: number }>;
+}
+
+type Started = ReturnType<typeof startCli>;
+
+describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chromium)", () => {
+  let dataDir: string;
+  let cli: Started | undefined;
+  let browser: Browser | undefined;
+  let webUrl: string;
+  let email: Email;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "pb-e2e-"));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    cli = startCli(["start", "--demo", "--port", "0", "--data-dir", dataDir], {
+      PRESSBRIDGE_DEMO_INTERVAL_MS: "1500",
+      DYNAMODB_ENDPOINT: "",
+    });
+    // Chromium boots while the CLI starts DynamoDB Local and the first Acme release comes in.
+    const [launched] = await Promise.all([
+      launchBrowser(),
+      (async () => {
+        const web = await cli!.waitFor(/web app: (http:\/\/127\.0\.0\.1:\d+)\/queue/, 90_000);
+        webUrl = web[1]!;
+        // The first poll only records a baseline; an Acme release follows within a few ticks.
+        await cli!.waitFor(new RegExp(`approval email sent to ${APPROVER.replace(/\./g, "\\.")}`), 90_000);
+      })(),
+    ]);
+    browser = launched;
+    email = await newestEmail(join(dataDir, "outbox"));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (cli !== undefined && cli.child.exitCode === null) {
+      const code = await Promise.race([cli.stop("SIGINT"), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 20_000))]);
+      if (code === "timeout") cli.child.kill("SIGKILL");
+    }
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("opens the emailed link, edits the LinkedIn draft, approves, and sees the decision", async () => {
+    const context = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const problems = watchForPageProblems(page);
+
+    // The email, as the outbox web page lists it: subject visible, the review link in the message.
+    await page.goto(`${webUrl}/outbox`);
+    const listed = page.locator(`a[href="/outbox/${encodeURIComponent(email.file)}"]`);
+    expect(await listed.textContent()).toBe(email.subject);
+    await listed.click();
+    await page.waitForURL(`${webUrl}/outbox/${encodeURIComponent(email.file)}`);
+    expect(await page.locator("h1").textContent()).toBe(email.subject);
+    const mailLink = page.locator("a.mail-link", { hasText: "/review/" });
+    expect(await mailLink.getAttribute("href")).toBe(email.reviewLink);
+
+    // "Opens the link from the email": clicks it, as the approver would.
+    await mailLink.click();
+    await page.waitForURL(email.reviewLink);
+    const headline = email.subject.replace(/^Approve amplification: /, "");
+    expect(email.text).toContain(headline);
+    expect(await page.locator("h1").textContent()).toBe(headline);
+    expect(await page.title()).toBe(`${headline} · Pressbridge`);
+    expect(await page.locator("#status").textContent()).toBe("pending approval");
+    expect(await page.getByText(`Reviewing as ${APPROVER}.`).count()).toBe(1);
+
+    // One textarea per draft, for the demo client's channels.
+    const drafts = page.locator("textarea[name=text]");
+    expect(await drafts.evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")))).toEqual(["X draft", "LinkedIn draft", "Bluesky draft"]);
+    for (const channel of ["x", "linkedin", "bluesky"]) {
+      expect(await page.locator(`#draft-${channel} textarea`).count()).toBe(1);
+      expect(await page.locator(`#draft-${channel} h2`).textContent()).toMatch(/ v1 · /);
+    }
+
+    // Edit the LinkedIn draft and save it: a new version, and the page says so.
+    const linkedin = page.getByRole("textbox", { name: "LinkedIn draft" });
+    const original = await linkedin.inputValue();
+    expect(original.length).toBeGreaterThan(0);
+    expect(email.text).toContain(original);
+    const edited = `${original}${EDIT_SUFFIX}`;
+    await linkedin.fill(edited);
+    await page.getByRole("button", { name: "Save LinkedIn edit" }).click();
+    await page.waitForURL((u) => u.searchParams.get("done") === "edited");
+    expect(await page.locator("#message").textContent()).toBe("Your edit was saved as a new version.");
+    expect(await page.locator("#draft-linkedin h2").textContent()).toMatch(/^LinkedIn v2 · /);
+    expect(await page.locator("#draft-x h2").textContent()).toMatch(/^X v1 · /);
+    expect(await page.getByRole("textbox", { name: "LinkedIn draft" }).inputValue()).toBe(edited);
+    expect(await page.locator("#status").textContent()).toBe("pending approval");
+    await page.screenshot({ path: join(ARTIFACTS, "review-page.png"), fullPage: true });
+
+    // Approve: the page turns into the final decision.
+    await page.getByRole("button", { name: "Approve and publish" }).click();
+    await page.waitForURL((u) => u.hash === "#decision" && u.search === "");
+    await expectDecided(page);
+    expect(await page.locator("#draft-linkedin pre").textContent()).toBe(edited);
+    expect(await page.locator("#decision").textContent()).toContain("LinkedIn v2");
+    const history = await page.locator("tr td:nth-child(3)").allTextContents();
+    expect(history.some((what) => what.startsWith("edited LinkedIn"))).toBe(true);
+    expect(history.some((what) => what.startsWith("approved"))).toBe(true);
+    expect(await page.locator("tr", { hasText: "edited LinkedIn" }).locator("td:nth-child(2)").textContent()).toBe(APPROVER);
+    await page.screenshot({ path: join(ARTIFACTS, "approval-flow.png"), fullPage: true });
+
+    // Reloading the link (a GET) shows the decision again, and nothing to submit.
+    await page.reload();
+    await expectDecided(page);
+
+    // So does a fresh browser (no cookies, no history) opening the same link.
+    const fresh = await browser!.newContext();
+    const other = await fresh.newPage();
+    const otherProblems = watchForPageProblems(other);
+    await other.goto(email.reviewLink);
+    await expectDecided(other);
+    await fresh.close();
+
+    expect(problems).toEqual([]);
+    expect(otherProblems).toEqual([]);
+    await context.close();
+
+    // Outside the browser, the CLI reports the same state.
+    const plans = await runCli(["plans", "--json", "--data-dir", dataDir], { env: { DYNAMODB_ENDPOINT: "" } });
+    expect(plans.code, plans.stderr).toBe(0);
+    const plan = (JSON.parse(plans.stdout) as { plans: PlanJson[] }).plans.find((p) => p.id === email.planId);
+    expect(plan, `plan ${email.planId} in plans --json`).toBeDefined();
+    expect(plan!.status).toBe("approved");
+    expect(plan!.release.title).toBe(headline);
+    expect(plan!.drafts.find((d) => d.channel === "linkedin")).toMatchObject({ version: 2, text: edited });
+    expect(plan!.drafts.find((d) => d.channel === "x")).toMatchObject({ version: 1 });
+    expect(plan!.drafts.find((d) => d.channel === "bluesky")).toMatchObject({ version: 1 });
+  }, 180_000);
+
+  it("stops cleanly on SIGINT", async () => {
+    expect(await cli!.stop("SIGINT")).toBe(0);
+    expect(cli!.output()).toMatch(/\nstopped\n/);
+  }, 60_000);
+});
+
+/** The newest .eml in the outbox, parsed like a mail client would, with its review link. */
+async function newestEmail(outboxDir: string): Promise<Email> {
+  const files = readdirSync(outboxDir).filter((f) => OUTBOX_FILE.test(f)).sort();
+  const file = files.at(-1);
+  if (file === undefined) throw new Error(`no .eml in ${outboxDir}: ${readdirSync(outboxDir).join(", ")}`);
+  const parsed = await simpleParser(readFileSync(join(outboxDir, file)));
+  const text = parsed.text ?? "";
+  const link = text.match(/^Review and approve: (http:\/\/127\.0\.0\.1:\d+\/review\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/m);
+  if (link === null) throw new Error(`no review link in ${file}:\n${text}`);
+  const planId = parsed.headers.get("x-pressbridge-plan");
+  if (typeof planId !== "string") throw new Error(`no X-Pressbridge-Plan header in ${file}`);
+  const to = Array.isArray(parsed.to) ? parsed.to : parsed.to === undefined ? [] : [parsed.to];
+  expect(to.flatMap((a) => a.value.map((v) => v.address))).toEqual([APPROVER]);
+  expect(parsed.subject).toMatch(/^Approve amplification: /);
+  return { file, subject: parsed.subject ?? "", text, planId, reviewLink: link[1]! };
+}
+
+/** The final, read-only review page: the decision banner, the approved pill, and no form to submit. */
+async function expectDecided(page: Page): Promise<void> {
+  expect(await page.locator("#decision h2").textContent()).toBe(`Approved by ${APPROVER}`);
+  expect(await page.locator("#decision").getAttribute("class")).toContain("notice");
+  expect(await page.locator("#status").textContent()).toBe("approved");
+  expect(await page.locator("#status").getAttribute("class")).toContain("approved");
+  expect(await page.locator("#decision").textContent()).toContain("This decision is final.");
+  expect(await page.locator("form").count()).toBe(0);
+  expect(await page.locator("button").count()).toBe(0);
+  expect(await page.locator("textarea").count()).toBe(0);
+  expect(await page.locator("#decide").count()).toBe(0);
+  expect(await page.locator("pre").count()).toBe(3);
+}
+
+/** Script errors, console errors (CSP violations among them) and failed page loads, collected. */
+function watchForPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+  });
+  page.on("response", (res) => {
+    if (res.request().resourceType() === "document" && res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.url()}`);
+  });
+  return problems;
+}
