@@ -83,9 +83,12 @@ function esbuildVersion(root: string): string {
   return (require("esbuild/package.json") as { version: string }).version;
 }
 
-/** Everything besides the inputs that decides the output: esbuild's version and this file. */
+/**
+ * Everything besides the inputs that decides the output: esbuild's version and this file (read from
+ * the project, not from import.meta.url: SST runs this code from a temporary bundle of sst.config.ts).
+ */
 function recipeHash(root: string): string {
-  const self = readFileSync(fileURLToPath(import.meta.url));
+  const self = readFileSync(join(root, "infra", "function-bundles.ts"));
   return createHash("sha256").update(esbuildVersion(root)).update(self).digest("hex").slice(0, 16);
 }
 

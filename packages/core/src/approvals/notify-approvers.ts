@@ -1,4 +1,4 @@
-import { MailError, TransientError } from "../errors.ts";
+import { MailError, TransientError, ValidationError } from "../errors.ts";
 import type { AmplificationPlannedDetail } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { ApprovalStore, Clock, Mailer, PlanStore } from "../ports.ts";
@@ -83,7 +83,8 @@ export async function notifyApprovers(
       await deps.approvals.markEmailSent(plan.id, approver, input.kind, messageId, deps.clock.now().toISOString());
       outcome.sent.push(approver);
     } catch (err) {
-      const retryable = err instanceof MailError ? err.retryable : true;
+      // A message that cannot be built (bad address, bad link) fails the same way every time.
+      const retryable = err instanceof MailError ? err.retryable : !(err instanceof ValidationError);
       const error = err instanceof Error ? err.message : String(err);
       await deps.approvals.releaseEmail(plan.id, approver, input.kind, error, !retryable);
       outcome.failed.push({ approver, error, retryable });
