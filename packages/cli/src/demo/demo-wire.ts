@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 
 /**
@@ -46,6 +46,7 @@ export async function startDemoWire(options: { intervalMs?: number; now?: () => 
   const now = options.now ?? (() => new Date());
   const items: DemoItem[] = [];
   let counter = 0;
+  const runId = randomBytes(3).toString("hex");
   let body = "";
   let etag = "";
   let lastModified = "";
@@ -89,7 +90,10 @@ ${xmlItems}
     const n = ++counter;
     const at = now();
     const slug = title!.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
-    const link = `${url}/news/${at.toISOString().slice(0, 10)}/${slug}-${1000 + n}.html`;
+    // Links use example.com (reserved for examples, RFC 2606) so they look like real release URLs
+    // to the X/Bluesky link rules, which do not treat a loopback address as a link.
+    // The run id keeps releases of a restarted demo distinct from those already stored.
+    const link = `https://newsroom.example.com/news/${at.toISOString().slice(0, 10)}/${slug}-${runId}${1000 + n}.html`;
     items.push({
       title: title!,
       link,

@@ -1,0 +1,263 @@
+import { Match, type Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EVENT_SOURCE, ROUTES } from "@pressbridge/core";
+import { TABLE_KEYS } from "@pressbridge/adapters";
+import { FUNCTIONS, PENDING_CONSUMERS } from "../../infra/function-specs.ts";
+import { actionsOf, functionId, resourcesOf, roleStatements, synthStack } from "./synth.ts";
+
+const consumers = [...new Set(ROUTES.map((r) => r.consumer))];
+const deployedConsumers = consumers.filter((c) => FUNCTIONS.some((f) => f.name === c));
+const asyncFunctions = FUNCTIONS.filter((f) => f.schedule !== undefined || consumers.includes(f.name)).map((f) => f.name);
+
+let dev: Template;
+let prod: Template;
+beforeAll(() => {
+  dev = synthStack("dev").template;
+  prod = synthStack("prod").template;
+});
+
+describe("stateful: the table matches packages/adapters/src/table-design.ts", () => {
+  it("has PK/SK string keys, on-demand billing, PITR and the TTL attribute", () => {
+    dev.resourceCountIs("AWS::DynamoDB::Table", 1);
+    dev.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.pk, KeyType: "HASH" },
+        { AttributeName: TABLE_KEYS.sk, KeyType: "RANGE" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    });
+  });
+
+  it("has GSI1 and GSI2 on string keys, projecting ALL", () => {
+    const table = Object.values(resourcesOf(dev, "AWS::DynamoDB::Table"))[0]!.Properties!;
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: "GSI1",
+        KeySchema: [
+          { AttributeName: "GSI1PK", KeyType: "HASH" },
+          { AttributeName: "GSI1SK", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+      {
+        IndexName: "GSI2",
+        KeySchema: [
+          { AttributeName: "GSI2PK", KeyType: "HASH" },
+          { AttributeName: "GSI2SK", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+    ]);
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining(["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"].map((name) => ({ AttributeName: name, AttributeType: "S" }))),
+    );
+  });
+
+  it("is deletion-protected and retained on production stages only", () => {
+    prod.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    dev.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Delete",
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+    expect(synthStack("production").template.findResources("AWS::DynamoDB::Table", { DeletionPolicy: "Retain" })).not.toEqual({});
+  });
+
+  it("has a bus named per stage with an archive of every pressbridge event", () => {
+    dev.hasResourceProperties("AWS::Events::EventBus", { Name: "pressbridge-dev" });
+    prod.hasResourceProperties("AWS::Events::EventBus", { Name: "pressbridge-prod" });
+    const busId = Object.keys(resourcesOf(dev, "AWS::Events::EventBus"))[0]!;
+    dev.hasResourceProperties("AWS::Events::Archive", {
+      SourceArn: { "Fn::GetAtt": [busId, "Arn"] },
+      EventPattern: { source: [EVENT_SOURCE] },
+      RetentionDays: 30,
+    });
+    prod.hasResourceProperties("AWS::Events::Archive", { RetentionDays: 365 });
+  });
+
+  it("has a platform-credentials secret per stage, retained on production", () => {
+    dev.resourceCountIs("AWS::SecretsManager::Secret", 1);
+    prod.hasResource("AWS::SecretsManager::Secret", { DeletionPolicy: "Retain" });
+  });
+});
+
+describe("stateless: functions", () => {
+  it("creates one function per spec, and nothing else", () => {
+    dev.resourceCountIs("AWS::Lambda::Function", FUNCTIONS.length);
+    for (const spec of FUNCTIONS) expect(functionId(dev, spec.name)).toBeTruthy();
+  });
+
+  it.each(FUNCTIONS.map((f) => f.name))("%s runs nodejs24.x on arm64 with JSON logs, a retained log group and active tracing", (name) => {
+    const fn = resourcesOf(dev, "AWS::Lambda::Function")[functionId(dev, name)]!.Properties!;
+    expect(fn.Runtime).toBe("nodejs24.x");
+    expect(fn.Architectures).toEqual(["arm64"]);
+    expect(fn.Handler).toBe("index.handler");
+    expect(fn.TracingConfig).toEqual({ Mode: "Active" });
+    const logging = fn.LoggingConfig as { LogFormat: string; LogGroup: { Ref: string } };
+    expect(logging.LogFormat).toBe("JSON");
+    const logGroup = resourcesOf(dev, "AWS::Logs::LogGroup")[logging.LogGroup.Ref]!;
+    expect(logGroup.Properties!.RetentionInDays).toBe(14);
+    const prodFn = resourcesOf(prod, "AWS::Lambda::Function")[functionId(prod, name)]!.Properties!;
+    const prodLogGroup = resourcesOf(prod, "AWS::Logs::LogGroup")[(prodFn.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref]!;
+    expect(prodLogGroup.Properties!.RetentionInDays).toBe(90);
+  });
+
+  it.each(FUNCTIONS.map((f) => f.name))("%s gets the table, bus, config and Powertools environment", (name) => {
+    const fn = resourcesOf(dev, "AWS::Lambda::Function")[functionId(dev, name)]!.Properties!;
+    const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    const tableId = Object.keys(resourcesOf(dev, "AWS::DynamoDB::Table"))[0]!;
+    const busId = Object.keys(resourcesOf(dev, "AWS::Events::EventBus"))[0]!;
+    expect(variables.TABLE_NAME).toEqual({ Ref: tableId });
+    expect(variables.EVENT_BUS_NAME).toEqual({ Ref: busId });
+    expect(JSON.parse(variables.PRESSBRIDGE_CONFIG as string)).toEqual({ clients: [], feeds: [], security: { allowPrivateFeedHosts: false } });
+    expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
+    expect(variables.NODE_OPTIONS).toBe("--enable-source-maps");
+    expect(variables.SECRETS_ARN).toBeUndefined(); // no function reads platform secrets yet
+  });
+
+  it("reserves no concurrency yet (no function calls a rate-limited platform)", () => {
+    for (const fn of Object.values(resourcesOf(dev, "AWS::Lambda::Function"))) {
+      expect(fn.Properties!.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+});
+
+describe("routing: one rule per routes-table consumer", () => {
+  it("every consumer in the routes table is deployed or explicitly pending", () => {
+    for (const consumer of consumers) {
+      expect(FUNCTIONS.some((f) => f.name === consumer) || PENDING_CONSUMERS.includes(consumer), consumer).toBe(true);
+    }
+    // A pending entry that has its spec by now is stale.
+    for (const pending of PENDING_CONSUMERS) expect(FUNCTIONS.some((f) => f.name === pending), `${pending} has a spec: remove it from PENDING_CONSUMERS`).toBe(false);
+  });
+
+  it("creates exactly one rule per deployed consumer, on the stage bus", () => {
+    dev.resourceCountIs("AWS::Events::Rule", deployedConsumers.length);
+    const busId = Object.keys(resourcesOf(dev, "AWS::Events::EventBus"))[0]!;
+    for (const rule of Object.values(resourcesOf(dev, "AWS::Events::Rule"))) {
+      expect(rule.Properties!.EventBusName).toEqual({ Ref: busId });
+    }
+  });
+
+  it.each(deployedConsumers)("the rule for %s matches its detail-types in the routes table and targets it with a DLQ and retries", (consumer) => {
+    const detailTypes = [...new Set(ROUTES.filter((r) => r.consumer === consumer).flatMap((r) => r.detailTypes))];
+    const fnId = functionId(dev, consumer);
+    const rules = Object.values(resourcesOf(dev, "AWS::Events::Rule")).filter((rule) =>
+      (rule.Properties!.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn) === JSON.stringify({ "Fn::GetAtt": [fnId, "Arn"] })),
+    );
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!.Properties!;
+    expect(rule.EventPattern).toEqual({ source: [EVENT_SOURCE], "detail-type": detailTypes });
+    const target = (rule.Targets as Record<string, unknown>[])[0]!;
+    expect(target.DeadLetterConfig).toEqual({ Arn: { "Fn::GetAtt": [expect.stringMatching(/DeadLetters/), "Arn"] } });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 });
+  });
+});
+
+describe("schedules", () => {
+  it("invokes poll-feeds every minute with {} through EventBridge Scheduler, with a DLQ", () => {
+    const schedules = Object.values(resourcesOf(dev, "AWS::Scheduler::Schedule"));
+    expect(schedules).toHaveLength(FUNCTIONS.filter((f) => f.schedule !== undefined).length);
+    const poll = schedules.find((s) => JSON.stringify((s.Properties!.Target as { Arn: unknown }).Arn).includes(functionId(dev, "poll-feeds")));
+    expect(poll).toBeDefined();
+    expect(poll!.Properties!.ScheduleExpression).toBe("rate(1 minute)");
+    expect(poll!.Properties!.State).toBe("ENABLED");
+    const target = poll!.Properties!.Target as Record<string, unknown>;
+    expect(target.Input).toBe("{}");
+    expect(target.DeadLetterConfig).toEqual({ Arn: { "Fn::GetAtt": [expect.stringMatching(/PollFeedsDeadLetters/), "Arn"] } });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+  });
+});
+
+describe("dead letters and alarms", () => {
+  it.each(asyncFunctions)("%s (asynchronous) sends failed invocations to its encrypted, TLS-only DLQ", (name) => {
+    const fnId = functionId(dev, name);
+    const config = Object.values(resourcesOf(dev, "AWS::Lambda::EventInvokeConfig")).find(
+      (c) => JSON.stringify(c.Properties!.FunctionName) === JSON.stringify({ Ref: fnId }),
+    );
+    expect(config).toBeDefined();
+    const queueId = ((config!.Properties!.DestinationConfig as { OnFailure: { Destination: { "Fn::GetAtt": [string] } } }).OnFailure.Destination["Fn::GetAtt"])[0];
+    const queue = resourcesOf(dev, "AWS::SQS::Queue")[queueId]!;
+    expect(queue.Properties!.SqsManagedSseEnabled).toBe(true);
+    dev.hasResourceProperties("AWS::SQS::QueuePolicy", {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+  });
+
+  it("alarms on every DLQ's depth and every function's errors", () => {
+    const alarms = Object.values(resourcesOf(dev, "AWS::CloudWatch::Alarm")).map((a) => a.Properties!);
+    const queues = Object.keys(resourcesOf(dev, "AWS::SQS::Queue"));
+    expect(queues).toHaveLength(asyncFunctions.length);
+    for (const queueId of queues) {
+      const alarm = alarms.find(
+        (a) => a.MetricName === "ApproximateNumberOfMessagesVisible" && JSON.stringify(a.Dimensions).includes(queueId),
+      );
+      expect(alarm, queueId).toMatchObject({ Namespace: "AWS/SQS", Threshold: 0, ComparisonOperator: "GreaterThanThreshold" });
+    }
+    for (const spec of FUNCTIONS) {
+      const fnId = functionId(dev, spec.name);
+      const alarm = alarms.find((a) => a.MetricName === "Errors" && JSON.stringify(a.Dimensions).includes(fnId));
+      expect(alarm, spec.name).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 0, Statistic: "Sum" });
+    }
+  });
+});
+
+describe("least privilege", () => {
+  it.each(FUNCTIONS)("$name gets exactly its declared table actions, on the table and (for Query) its indexes", (spec) => {
+    const statements = roleStatements(dev, functionId(dev, spec.name)).filter((s) => actionsOf(s).some((a) => a.startsWith("dynamodb:")));
+    expect(statements).toHaveLength(1);
+    expect([...actionsOf(statements[0]!)].sort()).toEqual([...spec.tableActions].sort());
+    const tableId = Object.keys(resourcesOf(dev, "AWS::DynamoDB::Table"))[0]!;
+    const resources = JSON.stringify(statements[0]!.Resource);
+    expect(resources).toContain(tableId);
+    expect(resources.includes("/index/GSI1") && resources.includes("/index/GSI2")).toBe(spec.tableActions.includes("dynamodb:Query"));
+    expect(resources).not.toContain("/index/*");
+  });
+
+  it("plan-amplification may GetItem, PutItem, UpdateItem and Query, nothing more", () => {
+    const statements = roleStatements(dev, functionId(dev, "plan-amplification"));
+    const dynamo = statements.flatMap(actionsOf).filter((a) => a.startsWith("dynamodb:"));
+    expect(dynamo.sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+  });
+
+  it.each(FUNCTIONS)("$name may put events on the stage bus only if its spec says so", (spec) => {
+    const busId = Object.keys(resourcesOf(dev, "AWS::Events::EventBus"))[0]!;
+    const putEvents = roleStatements(dev, functionId(dev, spec.name)).filter((s) => actionsOf(s).some((a) => a.startsWith("events:")));
+    if (!spec.putsEvents) {
+      expect(putEvents).toEqual([]);
+      return;
+    }
+    expect(putEvents).toEqual([{ Action: "events:PutEvents", Effect: "Allow", Resource: { "Fn::GetAtt": [busId, "Arn"] } }]);
+  });
+
+  it("poll-feeds can PutEvents", () => {
+    const actions = roleStatements(dev, functionId(dev, "poll-feeds")).flatMap(actionsOf);
+    expect(actions).toContain("events:PutEvents");
+  });
+
+  it("grants no dynamodb:*, no Scan, no service wildcards and no managed policies anywhere", () => {
+    const json = JSON.stringify(dev.toJSON());
+    expect(json).not.toContain("dynamodb:*");
+    expect(json).not.toContain("dynamodb:Scan");
+    for (const role of Object.values(resourcesOf(dev, "AWS::IAM::Role"))) expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    const policies = [...Object.values(resourcesOf(dev, "AWS::IAM::Policy")), ...Object.values(resourcesOf(dev, "AWS::SQS::QueuePolicy"))];
+    for (const policy of policies) {
+      type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+      for (const statement of (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement) {
+        if (statement.Effect !== "Allow") continue; // the queues' TLS-only Deny of sqs:* is fine
+        expect(actionsOf(statement).filter((a) => a.endsWith("*"))).toEqual([]);
+        if (statement.Resource === "*") expect(actionsOf(statement).every((a) => a.startsWith("xray:"))).toBe(true);
+      }
+    }
+  });
+});
