@@ -6,10 +6,16 @@ import { PressbridgeStack } from "../../infra/pressbridge-stack.ts";
 import type { PressbridgeProps } from "../../infra/pressbridge-construct.ts";
 
 /** Synthesises the plain CDK stack for a stage (environment-agnostic, offline), optionally with cdk-nag. */
-export function synthStack(stage: string, overrides: Partial<PressbridgeProps> = {}, nag = false): { stack: Stack; template: Template } {
+export function synthStack(
+  stage: string,
+  overrides: Partial<PressbridgeProps> = {},
+  nag = false,
+  extend?: (stack: Stack) => void,
+): { stack: Stack; template: Template } {
   const app = new App();
   if (nag) Aspects.of(app).add(new AwsSolutionsChecks());
   const stack = new PressbridgeStack(app, `pressbridge-${stage}`, { stage, config: parseConfig({}), ...overrides });
+  extend?.(stack);
   // Aspects (cdk-nag) run during synthesis; Template.fromStack synthesises.
   const template = Template.fromStack(stack);
   return { stack, template };
