@@ -11,14 +11,15 @@
  *   `@smithy/node-http-handler` (imported directly by the adapters) and Powertools are bundled.
  * - The workspace packages are marked free of side effects (their modules only declare things), so
  *   a function bundles only the parts of the @pressbridge/* barrels it uses.
+ * - Node's deprecated `punycode` module (required by twitter-text) is replaced by the userland package.
  * - `import { z } from "zod"` in our sources is read as a namespace import of the same zod module,
  *   which esbuild can tree-shake (zod's `z` re-export otherwise pulls in all of zod, locales included).
  */
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,6 +40,8 @@ export interface FunctionBundle {
   readonly built: boolean;
   /** The largest contributors to the bundle, in bytes of output. */
   readonly topInputs: readonly { readonly input: string; readonly bytes: number }[];
+  /** Packages the bundle imports from the runtime (the AWS SDK). */
+  readonly externals: readonly string[];
 }
 
 interface Manifest {
@@ -47,6 +50,7 @@ interface Manifest {
   readonly mapBytes: number;
   readonly inputs: readonly (readonly [path: string, size: number, mtimeMs: number])[];
   readonly topInputs: FunctionBundle["topInputs"];
+  readonly externals: FunctionBundle["externals"];
 }
 
 /** The repository root: the nearest ancestor whose package.json is this project's. */
@@ -118,7 +122,16 @@ export function cachedBundle(name: string, root: string = projectRoot()): Functi
   const dir = join(bundlesDir(root), name);
   const file = join(dir, "index.mjs");
   if (!existsSync(file) || statSync(file).size !== manifest.bytes) return undefined;
-  return { name, dir, file, bytes: manifest.bytes, mapBytes: manifest.mapBytes, built: false, topInputs: manifest.topInputs };
+  return {
+    name,
+    dir,
+    file,
+    bytes: manifest.bytes,
+    mapBytes: manifest.mapBytes,
+    built: false,
+    topInputs: manifest.topInputs,
+    externals: manifest.externals ?? [],
+  };
 }
 
 type EsbuildPlugin = import("esbuild").Plugin;
@@ -192,6 +205,9 @@ export async function buildBundle(name: string, root: string = projectRoot()): P
     sourcemap: "linked",
     sourcesContent: false,
     external: ["@aws-sdk/*"],
+    // twitter-text requires Node's deprecated `punycode` module (a DEP0040 warning in every cold
+    // start's log); the userland package of the same API is bundled instead.
+    alias: { punycode: "punycode/punycode.js" },
     banner: { js: BANNER },
     plugins: [workspaceSideEffectsPlugin(root), zodNamespacePlugin(root)],
     metafile: true,
@@ -218,9 +234,10 @@ export async function buildBundle(name: string, root: string = projectRoot()): P
       const st = statSync(join(root, input));
       return [input, st.size, st.mtimeMs] as const;
     });
-  const manifest: Manifest = { recipe: recipeHash(root), bytes, mapBytes, inputs, topInputs };
+  const externals = [...new Set((output?.imports ?? []).filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))].sort();
+  const manifest: Manifest = { recipe: recipeHash(root), bytes, mapBytes, inputs, topInputs, externals };
   writeAtomically(manifestPath(name, root), JSON.stringify(manifest));
-  return { name, dir, file: join(dir, "index.mjs"), bytes, mapBytes, built: true, topInputs };
+  return { name, dir, file: join(dir, "index.mjs"), bytes, mapBytes, built: true, topInputs, externals };
 }
 
 /**
@@ -230,6 +247,40 @@ export async function buildBundle(name: string, root: string = projectRoot()): P
 export function ensureBundle(name: string, root: string = projectRoot()): FunctionBundle {
   const cached = cachedBundle(name, root);
   if (cached !== undefined) return cached;
+  // Concurrent synths (parallel test files, two apps) wait for one build instead of each running one.
+  mkdirSync(bundlesDir(root), { recursive: true });
+  return withLock(join(bundlesDir(root), `${name}.lock`), () => cachedBundle(name, root) ?? buildInChild(name, root));
+}
+
+const LOCK_STALE_MS = 120_000;
+
+function withLock<T>(lockDir: string, fn: () => T): T {
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lockDir).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (age > LOCK_STALE_MS) rmSync(lockDir, { recursive: true, force: true });
+      else if (Date.now() - started > LOCK_STALE_MS) throw new Error(`timed out waiting for ${lockDir}`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function buildInChild(name: string, root: string): FunctionBundle {
   const script = join(root, "infra", "build-functions.ts");
   const child = spawnSync(process.execPath, [script, "--only", name, "--no-measure", "--no-size-check", "--quiet"], {
     cwd: root,

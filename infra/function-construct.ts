@@ -20,8 +20,11 @@ import type { PressbridgeState } from "./state-construct.ts";
 
 /** Lambda's limit on the total size of a function's environment variables. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
-/** Room assumed for a value only known at deploy time (a table name, an ARN). */
-const DEPLOY_TIME_VALUE_BYTES = 256;
+/**
+ * Room assumed for a value only known at deploy time: a generated table name
+ * (<stack>-<logical id>-<suffix>, ~70 bytes) or a secret ARN (~110 bytes), with headroom.
+ */
+const DEPLOY_TIME_VALUE_BYTES = 160;
 
 /** Namespace of the custom metrics the functions emit (Powertools metrics). */
 export const METRICS_NAMESPACE = "Pressbridge";

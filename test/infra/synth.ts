@@ -53,7 +53,7 @@ export function actionsOf(statement: { Action: string | string[] }): string[] {
 
 /** Unsuppressed cdk-nag findings (errors and warnings) on a stack. */
 export function nagFindings(stack: Stack): { errors: string[]; warnings: string[] } {
-  const format = (m: { id: string; entry: { data: unknown } }) => `${m.id}: ${String(m.entry.data).split("\n")[0]}`;
+  const format = (m: { id: string; entry: { data?: unknown } }) => `${m.id}: ${String(m.entry.data).split("\n")[0]}`;
   const annotations = Annotations.fromStack(stack);
   return {
     errors: annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*")).map(format),

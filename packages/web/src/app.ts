@@ -86,9 +86,8 @@ export function createWebApp(deps: WebDeps): Hono {
     if (!TOKEN.test(token)) return c.html(messagePage("Invalid link", "This approval link is not valid. Check that it was copied completely."), 400);
     const view = await openReview(deps.review, token);
     if (view.kind === "invalid") return c.html(messagePage("Link not usable", view.message), 410);
-    const done = c.req.query("done");
-    const message = done === "edited" ? { kind: "notice" as const, text: "Your edit was saved as a new version." } : undefined;
-    return c.html(reviewPage({ ...view, token, now: deps.review.clock.now(), ...(message ? { message } : {}) }));
+    const saved = c.req.query("saved");
+    return c.html(reviewPage({ ...view, token, now: deps.review.clock.now(), ...(saved === undefined ? {} : { savedChannel: saved }) }));
   });
 
   app.post("/review/:token/decision", async (c) => {
@@ -142,7 +141,7 @@ export function createWebApp(deps: WebDeps): Hono {
       case "already-decided":
         return c.redirect(`/review/${token}#decision`, 303);
       case "edited":
-        return c.redirect(`/review/${token}?done=edited#draft-${result.channel}`, 303);
+        return c.redirect(`/review/${token}?saved=${result.channel}#draft-${result.channel}`, 303);
       case "invalid":
         return c.html(messagePage("Link not usable", result.message), 410);
       case "forbidden":

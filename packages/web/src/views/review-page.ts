@@ -24,13 +24,30 @@ export interface ReviewPageModel {
   message?: { kind: "error" | "notice"; text: string };
   /** Text the approver submitted for a channel that failed validation, kept so nothing is lost. */
   rejectedEdit?: { channel: string; text: string };
+  /** The channel whose edit was just saved: its card says so (the page scrolls to it). */
+  savedChannel?: string;
 }
 
-function decisionBanner(decision: PlanDecision, timezone: string) {
+/** Draft versions in the page's own order, with the channels' display names. */
+function versionsText(plan: AmplificationPlan, versions: Record<string, number>): string {
+  const order = plan.drafts.map((d) => d.channel as string);
+  return Object.entries(versions)
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([c, v]) => `${CHANNEL_NAMES[c] ?? c} v${v}`)
+    .join(", ");
+}
+
+/** Enough rows to show the whole draft without scrolling inside the box. */
+function rowsFor(text: string): number {
+  const lines = text.split("\n").reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 90)), 0);
+  return Math.min(30, Math.max(4, lines + 1));
+}
+
+function decisionBanner(plan: AmplificationPlan, decision: PlanDecision, timezone: string) {
   const verb = decision.action === "approved" ? "Approved" : "Rejected";
   return html`<div class="card ${decision.action === "approved" ? "notice" : "error"}" id="decision">
 <h2>${verb} by ${decision.by}</h2>
-<p>${formatInZone(decision.at, timezone)} · draft versions ${Object.entries(decision.draftVersions).map(([c, v]) => `${CHANNEL_NAMES[c] ?? c} v${v}`).join(", ")}</p>
+<p>${formatInZone(decision.at, timezone)} · draft versions ${versionsText(plan, decision.draftVersions)}</p>
 ${decision.comment === null ? "" : html`<p>Comment: ${decision.comment}</p>`}
 <p class="muted">This decision is final. Opening this link again only shows it.</p>
 </div>`;
@@ -44,25 +61,30 @@ export function reviewPage(m: ReviewPageModel) {
   const briefs = plan.briefs as BriefView[];
   const body = html`
 ${m.message === undefined ? "" : html`<div class="card ${m.message.kind}" role="alert" id="message">${m.message.text}</div>`}
-${plan.decision === undefined ? "" : decisionBanner(plan.decision, plan.timezone)}
+${plan.decision === undefined ? "" : decisionBanner(plan, plan.decision, plan.timezone)}
 <div class="card">
 <span class="pill ${plan.status}" id="status">${plan.status.replace("_", " ")}</span>
 <h1>${plan.release.title === "" ? "(untitled release)" : plan.release.title}</h1>
 <p class="muted">${plan.clientName} · ${plan.release.wire} · detected ${formatInZone(plan.release.detectedAt, plan.timezone)}</p>
 <p><strong>Amplify by ${deadline}</strong></p>
 ${plan.release.url === null ? "" : html`<p><a href="${safeHref(plan.release.url)}" rel="noopener noreferrer" target="_blank">Read the release</a></p>`}
-<p class="muted">Reviewing as ${m.approver}. Approving publishes these posts and creates the ads as <strong>paused</strong> drafts: a person launches spend.</p>
+${
+  pending
+    ? html`<p class="muted">Reviewing as ${m.approver}. Approving publishes these posts and creates the ads as <strong>paused</strong> drafts: a person launches spend.</p>`
+    : html`<p class="muted">Viewing as ${m.approver}.</p>`
+}
 </div>
 <h2>Posts</h2>
 ${plan.drafts.map(
   (d) => html`<div class="card" id="draft-${d.channel}">
-<h2>${CHANNEL_NAMES[d.channel] ?? d.channel} <span class="muted">v${d.version} · ${d.length.value}/${d.length.limit} ${d.length.unit}</span></h2>
+<h2>${CHANNEL_NAMES[d.channel] ?? d.channel} <span class="muted">v${d.version} · ${d.length.value.toLocaleString("en-US")}/${d.length.limit.toLocaleString("en-US")} ${d.length.unit}</span></h2>
+${m.savedChannel === d.channel ? html`<p class="notice card" role="status" id="saved-${d.channel}">Your edit was saved as a new version.</p>` : ""}
 ${
   pending
     ? html`<form method="post" action="${base}/drafts/${d.channel}">
 <input type="hidden" name="csrf" value="${m.csrf}">
 <input type="hidden" name="version" value="${d.version}">
-<textarea name="text" aria-label="${CHANNEL_NAMES[d.channel] ?? d.channel} draft">${m.rejectedEdit?.channel === d.channel ? m.rejectedEdit.text : d.text}</textarea>
+<textarea name="text" rows="${rowsFor(m.rejectedEdit?.channel === d.channel ? m.rejectedEdit.text : d.text)}" aria-label="${CHANNEL_NAMES[d.channel] ?? d.channel} draft">${m.rejectedEdit?.channel === d.channel ? m.rejectedEdit.text : d.text}</textarea>
 <p><button type="submit">Save ${CHANNEL_NAMES[d.channel] ?? d.channel} edit</button></p>
 </form>`
     : html`<pre>${d.text}</pre>`
@@ -101,7 +123,7 @@ ${
     ? ""
     : html`<div class="card"><h2>History</h2><table><tr><th>When</th><th>Who</th><th>What</th></tr>
 ${m.audit.map(
-  (a) => html`<tr><td>${formatInZone(a.at, plan.timezone)}</td><td>${a.by}</td><td>${a.action}${a.channel === null ? "" : ` ${CHANNEL_NAMES[a.channel] ?? a.channel}`} (${Object.entries(a.draftVersions).map(([c, v]) => `${c} v${v}`).join(", ")})</td></tr>`,
+  (a) => html`<tr><td>${formatInZone(a.at, plan.timezone)}</td><td>${a.by}</td><td>${a.action}${a.channel === null ? "" : ` ${CHANNEL_NAMES[a.channel] ?? a.channel}`} (${versionsText(plan, a.draftVersions)})</td></tr>`,
 )}</table></div>`
 }`;
   return layout(plan.release.title || "Review", body, { nav: false });

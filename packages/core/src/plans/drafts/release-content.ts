@@ -22,6 +22,8 @@ const WIRE_MARKERS: RegExp[] = [
   // Business Wire: "CITY--(BUSINESS WIRE)--", optionally followed by "---- $MX #MOSFET--".
   new RegExp(String.raw`\s*-*\s*\(\s*BUSINESS\s+WIRE\s*\)\s*-*(?:\s*(?:[$#][\p{L}\p{N}_.]+\s*)+-+)?\s*`, "iu"),
   new RegExp(String.raw`\s*\(\s*GLOBE\s*NEWSWIRE\s*\)` + SEP, "iu"),
+  // Any other wire in PR Newswire's style, "CITY, Mon. D, YYYY /Wire Name/ --" (the "--" is required).
+  new RegExp(String.raw`\s*/\s*\p{L}[\p{L}\p{N} .&'-]{1,40}/\s*(?:-{2,}|[—–])\s*`, "u"),
   new RegExp(String.raw`\s*[/(]\s*(?:ACCESS\s?WIRE|ACCESS\s?Newswire|PRWEB|EINPresswire(?:\.com)?|CNW|Canada\s+NewsWire|Marketwired|Newsfile\s+Corp\.[^)]{0,40})\s*[/)]` + SEP, "iu"),
 ];
 
