@@ -1,18 +1,11 @@
-import { z } from "zod";
 import { SecretsManagerSigningKeys, createMailerFromEnv } from "@pressbridge/adapters";
-import { ValidationError, notifyOnPlanned, parseEventDetail, systemClock, type NotifyDeps, type NotifyOutcome } from "@pressbridge/core";
+import { notifyOnPlanned, systemClock, type NotifyDeps, type NotifyOutcome } from "@pressbridge/core";
 import { approvalStore, planStore } from "./shared/aws-adapters.ts";
-import { createFunctionLogger, requiredEnv, wrapHandler } from "./shared/lambda-runtime.ts";
-
-const EventBridgeEnvelope = z.object({ "detail-type": z.string(), detail: z.unknown() }).loose();
+import { createFunctionLogger, eventDetailOf, requiredEnv, wrapHandler } from "./shared/lambda-runtime.ts";
 
 /** Emails the approvers of a planned amplification: validate the event, call the use case. */
 export async function notifyApproversHandler(event: unknown, deps: NotifyDeps): Promise<NotifyOutcome> {
-  const envelope = EventBridgeEnvelope.safeParse(event);
-  if (!envelope.success || envelope.data["detail-type"] !== "Amplification Planned") {
-    throw new ValidationError("event", 'expected an EventBridge "Amplification Planned" event');
-  }
-  return notifyOnPlanned(deps, parseEventDetail("AmplificationPlanned", envelope.data.detail));
+  return notifyOnPlanned(deps, eventDetailOf(event, "AmplificationPlanned"));
 }
 
 const { logger } = createFunctionLogger("notify-approvers");

@@ -1,5 +1,15 @@
 import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
-import { ValidationError, parseConfig, type Logger, type PressbridgeConfig } from "@pressbridge/core";
+import { z } from "zod";
+import {
+  EVENTS,
+  ValidationError,
+  parseConfig,
+  parseEventDetail,
+  type EventDetail,
+  type EventName,
+  type Logger,
+  type PressbridgeConfig,
+} from "@pressbridge/core";
 
 /** One structured JSON logger per function (Powertools), adapted to core's Logger port. */
 export function createFunctionLogger(serviceName: string): { logger: Logger; powertools: PowertoolsLogger } {
@@ -59,4 +69,20 @@ export function wrapHandler<E, R>(
       throw err;
     }
   };
+}
+
+/** The EventBridge envelope; only `detail-type` and `detail` are read. */
+const EventBridgeEnvelope = z.object({ "detail-type": z.string(), detail: z.unknown() }).loose();
+
+/**
+ * Validates an EventBridge event as the catalog's `name` event and returns its parsed detail; any
+ * other event, or an invalid detail, is a ValidationError naming the field (not worth retrying).
+ */
+export function eventDetailOf<N extends EventName>(event: unknown, name: N): EventDetail<N> {
+  const envelope = EventBridgeEnvelope.safeParse(event);
+  const detailType = EVENTS[name].detailType;
+  if (!envelope.success || envelope.data["detail-type"] !== detailType) {
+    throw new ValidationError("event", `expected an EventBridge "${detailType}" event`);
+  }
+  return parseEventDetail(name, envelope.data.detail);
 }

@@ -124,7 +124,7 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     const saved = page.locator("#saved-linkedin");
     expect(await saved.textContent()).toBe("Your edit was saved as a new version.");
     expect(await saved.isVisible()).toBe(true);
-    expect(await saved.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })).toBe(true);
+    expect(await saved.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight; })).toBe(true);
     expect(await page.locator("#draft-linkedin h2").textContent()).toMatch(/^LinkedIn v2 · /);
     expect(await page.locator(".card h2", { hasText: / v1 · / }).count()).toBe(email.drafts.length - 1);
     expect(await page.getByRole("textbox", { name: "LinkedIn draft" }).inputValue()).toBe(edited);

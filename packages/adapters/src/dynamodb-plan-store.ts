@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { AmplificationPlan, PlanStore } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-store.ts";
@@ -16,26 +15,21 @@ function toPlan(item: Item): AmplificationPlan {
 /** PlanStore on the one table: plans by id, by creation month (GSI1) and by client and deadline (GSI2). */
 export class DynamoPlanStore extends DynamoTable implements PlanStore {
   async createPlan(plan: AmplificationPlan): Promise<"created" | "exists"> {
-    try {
-      await this.send(
-        "PutItem",
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.plan(plan.id),
-            ...keys.planByCreation(plan.createdAt, plan.id),
-            ...keys.planByDeadline(plan.clientId, plan.windowDeadline, plan.id),
-            type: "Plan",
-            ...plan,
-          },
-          ConditionExpression: "attribute_not_exists(PK)",
-        }),
-      );
-      return "created";
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return "exists";
-      throw err;
-    }
+    const created = await this.tryWrite(
+      "PutItem",
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.plan(plan.id),
+          ...keys.planByCreation(plan.createdAt, plan.id),
+          ...keys.planByDeadline(plan.clientId, plan.windowDeadline, plan.id),
+          type: "Plan",
+          ...plan,
+        },
+        ConditionExpression: "attribute_not_exists(PK)",
+      }),
+    );
+    return created ? "created" : "exists";
   }
 
   async getPlan(planId: string): Promise<AmplificationPlan | undefined> {
@@ -56,24 +50,8 @@ export class DynamoPlanStore extends DynamoTable implements PlanStore {
     );
   }
 
-  async takePlanAnnounceLease(planId: string, now: string, leaseUntil: string): Promise<boolean> {
-    const leaseIsFree = "announce = :pending AND (attribute_not_exists(announceLeaseUntil) OR announceLeaseUntil <= :now)";
-    try {
-      await this.send(
-        "UpdateItem",
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.plan(planId),
-          UpdateExpression: "SET announceLeaseUntil = :until",
-          ConditionExpression: leaseIsFree,
-          ExpressionAttributeValues: { ":pending": "pending", ":now": now, ":until": leaseUntil },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+  takePlanAnnounceLease(planId: string, now: string, leaseUntil: string): Promise<boolean> {
+    return this.takeAnnounceLeaseOn(keys.plan(planId), now, leaseUntil);
   }
 
   async recordReleasePlanning(releaseId: string, planning: { plannedAt: string; clientIds: string[]; planIds: string[] }): Promise<void> {

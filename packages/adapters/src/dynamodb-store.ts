@@ -175,6 +175,35 @@ export class DynamoTable {
 
   // ---- batching -----------------------------------------------------------------------------
 
+  /** Sends a conditional write; false when its condition failed (somebody else got there first). */
+  async tryWrite(op: string, command: object): Promise<boolean> {
+    try {
+      await this.send(op, command);
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Takes the announcement lease of an item whose announcement is still pending, if the lease is
+   * free or expired. One of any number of concurrent takers wins.
+   */
+  takeAnnounceLeaseOn(key: Record<string, string>, now: string, leaseUntil: string): Promise<boolean> {
+    const leaseIsFree = "announce = :pending AND (attribute_not_exists(announceLeaseUntil) OR announceLeaseUntil <= :now)";
+    return this.tryWrite(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: "SET announceLeaseUntil = :until",
+        ConditionExpression: leaseIsFree,
+        ExpressionAttributeValues: { ":pending": "pending", ":now": now, ":until": leaseUntil },
+      }),
+    );
+  }
+
   async batchGet(wanted: ReadonlyArray<Record<string, string>>): Promise<Item[]> {
     const unique = [...new Map(wanted.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
     const out: Item[] = [];
@@ -256,23 +285,18 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
 
   async putFeedState(state: FeedState, expectedVersion: number | undefined): Promise<"written" | "stale"> {
     const isFirstWrite = expectedVersion === undefined;
-    try {
-      await this.send(
-        "PutItem",
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.feedState(state.feedId), type: "FeedState", state },
-          ConditionExpression: isFirstWrite ? "attribute_not_exists(PK)" : "#state.#version = :expected",
-          ...(isFirstWrite
-            ? {}
-            : { ExpressionAttributeNames: { "#state": "state", "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } }),
-        }),
-      );
-      return "written";
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return "stale";
-      throw err;
-    }
+    const written = await this.tryWrite(
+      "PutItem",
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.feedState(state.feedId), type: "FeedState", state },
+        ConditionExpression: isFirstWrite ? "attribute_not_exists(PK)" : "#state.#version = :expected",
+        ...(isFirstWrite
+          ? {}
+          : { ExpressionAttributeNames: { "#state": "state", "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } }),
+      }),
+    );
+    return written ? "written" : "stale";
   }
 
   // ---- releases -----------------------------------------------------------------------------
@@ -307,76 +331,61 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
 
   async createRelease(release: NewRelease): Promise<"created" | "exists"> {
     const { sources, ...rest } = release;
-    try {
-      await this.send(
-        "PutItem",
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.release(release.id),
-            ...keys.releaseByDetection(release.detectedAt, release.id),
-            type: "Release",
-            ...rest,
-            sources,
-            sourceFeeds: new Set(sources.map((s) => s.feedId)),
-          },
-          ConditionExpression: "attribute_not_exists(PK)",
-        }),
-      );
-      return "created";
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return "exists";
-      throw err;
-    }
+    const written = await this.tryWrite(
+      "PutItem",
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.release(release.id),
+          ...keys.releaseByDetection(release.detectedAt, release.id),
+          type: "Release",
+          ...rest,
+          sources,
+          sourceFeeds: new Set(sources.map((s) => s.feedId)),
+        },
+        ConditionExpression: "attribute_not_exists(PK)",
+      }),
+    );
+    return written ? "created" : "exists";
   }
 
   async createAlias(aliasId: string, targetReleaseId: string, source: ReleaseSource): Promise<"created" | "exists"> {
-    try {
-      await this.send(
-        "PutItem",
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.release(aliasId),
-            type: "Alias",
-            id: aliasId,
-            aliasOf: targetReleaseId,
-            sourceFeeds: new Set([source.feedId]),
-            createdAt: source.seenAt,
-          },
-          ConditionExpression: "attribute_not_exists(PK)",
-        }),
-      );
-      return "created";
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return "exists";
-      throw err;
-    }
+    const written = await this.tryWrite(
+      "PutItem",
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.release(aliasId),
+          type: "Alias",
+          id: aliasId,
+          aliasOf: targetReleaseId,
+          sourceFeeds: new Set([source.feedId]),
+          createdAt: source.seenAt,
+        },
+        ConditionExpression: "attribute_not_exists(PK)",
+      }),
+    );
+    return written ? "created" : "exists";
   }
 
   async addSource(releaseId: string, source: ReleaseSource): Promise<"added" | "present"> {
     const feedIsNewSource = "attribute_exists(PK) AND NOT contains(sourceFeeds, :feedId)";
-    try {
-      await this.send(
-        "UpdateItem",
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.release(releaseId),
-          UpdateExpression: "SET sources = list_append(if_not_exists(sources, :empty), :source) ADD sourceFeeds :feedSet",
-          ConditionExpression: feedIsNewSource,
-          ExpressionAttributeValues: {
-            ":feedId": source.feedId,
-            ":feedSet": new Set([source.feedId]),
-            ":source": [source],
-            ":empty": [],
-          },
-        }),
-      );
-      return "added";
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return "present";
-      throw err;
-    }
+    const written = await this.tryWrite(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.release(releaseId),
+        UpdateExpression: "SET sources = list_append(if_not_exists(sources, :empty), :source) ADD sourceFeeds :feedSet",
+        ConditionExpression: feedIsNewSource,
+        ExpressionAttributeValues: {
+          ":feedId": source.feedId,
+          ":feedSet": new Set([source.feedId]),
+          ":source": [source],
+          ":empty": [],
+        },
+      }),
+    );
+    return written ? "added" : "present";
   }
 
   async recordIndexes(entries: readonly ReleaseIndexEntry[]): Promise<void> {
@@ -407,24 +416,8 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
     );
   }
 
-  async takeAnnounceLease(releaseId: string, now: string, leaseUntil: string): Promise<boolean> {
-    const leaseIsFree = "announce = :pending AND (attribute_not_exists(announceLeaseUntil) OR announceLeaseUntil <= :now)";
-    try {
-      await this.send(
-        "UpdateItem",
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.release(releaseId),
-          UpdateExpression: "SET announceLeaseUntil = :until",
-          ConditionExpression: leaseIsFree,
-          ExpressionAttributeValues: { ":pending": "pending", ":now": now, ":until": leaseUntil },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+  takeAnnounceLease(releaseId: string, now: string, leaseUntil: string): Promise<boolean> {
+    return this.takeAnnounceLeaseOn(keys.release(releaseId), now, leaseUntil);
   }
 
   async getRelease(releaseId: string): Promise<StoredRelease | undefined> {

@@ -1,7 +1,7 @@
-import { ValidationError, parseFeed, pollFeeds, type FeedPollResult } from "@pressbridge/core";
+import { ValidationError, pollFeeds, type FeedPollResult } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../main.ts";
-import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+import { configDirFrom, configFrom, dataDirFrom, openLocalContext, pollDeps } from "../runtime/local-context.ts";
 
 /** `pressbridge poll --once`: polls due (or all) feeds once and prints a summary per feed. */
 export async function pollCommand(args: CommandArgs): Promise<number> {
@@ -17,19 +17,11 @@ export async function pollCommand(args: CommandArgs): Promise<number> {
   const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
   try {
     const summary = await pollFeeds(
-      {
-        config,
-        fetcher: ctx.fetcher,
-        feedStates: ctx.store,
-        releases: ctx.store,
-        bus: ctx.bus,
-        clock: ctx.clock,
-        parse: parseFeed,
-        logger,
+      pollDeps(ctx, {
         onFeedDone: (r, done, total) => {
           if (total > 1) process.stderr.write(`[${done}/${total}] ${r.id}: ${r.status}\n`);
         },
-      },
+      }),
       { all: args.all === true, ...(feedIds ? { feedIds } : {}) },
     );
     await ctx.bus.drain();

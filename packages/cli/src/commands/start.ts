@@ -1,14 +1,14 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, listOutbox, readOutboxMessage } from "@pressbridge/adapters";
-import { flushOutbox, parseConfig, parseFeed, pollFeeds, sendReminders, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
+import { flushOutbox, parseConfig, pollFeeds, sendReminders, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
 import type { CommandArgs } from "../main.ts";
 import { notifyDeps } from "../runtime/local-consumers.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
-import { configDirFrom, dataDirFrom, openLocalContext, reviewDeps } from "../runtime/local-context.ts";
+import { configDirFrom, dataDirFrom, openLocalContext, pollDeps, reviewDeps } from "../runtime/local-context.ts";
 
 /** Local scheduler ticks: as often as the most frequent feed wants, between 5 and 60 seconds. */
 export function tickSecondsFor(config: PressbridgeConfig): number {
@@ -116,17 +116,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     while (!stopping) {
       const started = Date.now();
       try {
-        const summary = await pollFeeds({
-          config,
-          fetcher: ctx.fetcher,
-          feedStates: ctx.store,
-          releases: ctx.store,
-          bus: ctx.bus,
-          clock: ctx.clock,
-          parse: parseFeed,
-          logger,
-          tickSeconds,
-        });
+        const summary = await pollFeeds(pollDeps(ctx, { tickSeconds }));
         for (const feed of summary.feeds) {
           if (feed.status === "error") logger.warn(`feed ${feed.id} failed: ${feed.error}`);
           if (feed.baseline && feed.status === "ok") logger.info(`feed ${feed.id}: first poll, ${feed.baselined} existing item(s) recorded as the baseline`);

@@ -12,7 +12,17 @@ import {
   type DynamoReleaseStore,
   type RequestCounter,
 } from "@pressbridge/adapters";
-import { ROUTES, systemClock, type Clock, type Logger, type PressbridgeConfig, type ReviewDeps, type SigningKeys } from "@pressbridge/core";
+import {
+  ROUTES,
+  parseFeed,
+  systemClock,
+  type Clock,
+  type Logger,
+  type PollDeps,
+  type PressbridgeConfig,
+  type ReviewDeps,
+  type SigningKeys,
+} from "@pressbridge/core";
 import { loadSigningKeys } from "./local-secrets.ts";
 import { loadConfigFile, DEFAULT_CONFIG_FILE } from "../config-file.ts";
 import type { CommandArgs } from "../main.ts";
@@ -128,6 +138,21 @@ export function baseUrlFor(dataDir: string): string {
     }
   }
   return "http://127.0.0.1:3000";
+}
+
+/** The poll use case's dependencies from a local context. */
+export function pollDeps(ctx: LocalContext, extra: Partial<PollDeps> = {}): PollDeps {
+  return {
+    config: ctx.config,
+    fetcher: ctx.fetcher,
+    feedStates: ctx.store,
+    releases: ctx.store,
+    bus: ctx.bus,
+    clock: ctx.clock,
+    parse: parseFeed,
+    logger: ctx.logger,
+    ...extra,
+  };
 }
 
 /** The review use cases' dependencies from a local context. */

@@ -1,15 +1,8 @@
-/** Formats an ISO time in a client's time zone, e.g. "Tue, Nov 24, 2026, 10:00 AM EST". */
+import { formatZonedTime } from "@pressbridge/core";
+
+/** Formats an ISO time in a client's time zone, e.g. "Tue, Nov 24, 2026, 10:00 AM EST" (as in the emails). */
 export function formatInZone(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    weekday: "short",
-    month: "short",
-    day: "numeric",
-    year: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZoneName: "short",
-  }).format(new Date(iso));
+  return formatZonedTime(Date.parse(iso), timeZone);
 }
 
 /** "in 31 h", "in 45 min" or "4 h ago". */
