@@ -21,3 +21,4 @@ export * from "./approvals/edited-draft.ts";
 export * from "./approvals/review-decisions.ts";
 export * from "./approvals/notify-approvers.ts";
 export * from "./approvals/approval-email.ts";
+export * from "./publishing/publisher.ts";
