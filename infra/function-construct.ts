@@ -18,6 +18,9 @@ import { ensureBundle } from "./function-bundles.ts";
 import type { FunctionSpec } from "./function-specs.ts";
 import type { PressbridgeState } from "./state-construct.ts";
 
+/** The config file's name in the config layer (mounted at /opt). */
+export const CONFIG_FILE_NAME = "pressbridge.config.json";
+
 /** Lambda's limit on the total size of a function's environment variables. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 /**
@@ -33,8 +36,8 @@ export interface PressbridgeFunctionProps {
   readonly spec: FunctionSpec;
   readonly stage: string;
   readonly state: PressbridgeState;
-  /** The validated service config, passed to the function as PRESSBRIDGE_CONFIG. */
-  readonly configJson: string;
+  /** The layer holding the validated service config as /opt/<CONFIG_FILE_NAME>. */
+  readonly configLayer: lambda.ILayerVersion;
   /** Invoked asynchronously (a schedule or an EventBridge rule): gets a dead-letter queue. */
   readonly asynchronous: boolean;
   readonly logRetention: logs.RetentionDays;
@@ -101,7 +104,7 @@ export class PressbridgeFunction extends Construct {
     const environment: Record<string, string> = {
       TABLE_NAME: state.table.tableName,
       EVENT_BUS_NAME: state.bus.eventBusName,
-      PRESSBRIDGE_CONFIG: props.configJson,
+      PRESSBRIDGE_CONFIG_FILE: `/opt/${CONFIG_FILE_NAME}`,
       PRESSBRIDGE_STAGE: props.stage,
       POWERTOOLS_SERVICE_NAME: spec.name,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -118,7 +121,7 @@ export class PressbridgeFunction extends Construct {
     if (envBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
       throw new Error(
         `function "${spec.name}": its environment would take ~${envBytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}-byte limit ` +
-          `(PRESSBRIDGE_CONFIG alone is ${Buffer.byteLength(props.configJson, "utf8")} bytes). Trim the config, or see docs/deploy.md, "Config size".`,
+          "(see docs/deploy.md).",
       );
     }
 
@@ -137,6 +140,7 @@ export class PressbridgeFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
       environment,
+      layers: [props.configLayer],
       ...(spec.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: spec.reservedConcurrency }),
       ...(this.deadLetterQueue === undefined
         ? {}

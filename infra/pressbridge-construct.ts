@@ -16,7 +16,7 @@ import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as targets from "aws-cdk-lib/aws-events-targets";
-import type * as lambda from "aws-cdk-lib/aws-lambda";
+import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
@@ -24,6 +24,11 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
 import type { PressbridgeConfig } from "../packages/core/src/config/config-schema.ts";
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CONFIG_FILE_NAME } from "./function-construct.ts";
 import { EVENT_SOURCE } from "../packages/core/src/events/catalog.ts";
 import { ROUTES, type Route } from "../packages/core/src/events/routes.ts";
 import { PressbridgeFunction } from "./function-construct.ts";
@@ -43,7 +48,7 @@ const EMAIL_PATTERN = /^[^\s@]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[
 export interface PressbridgeProps {
   /** The stage: names the bus (pressbridge-<stage>) and decides production protections. */
   readonly stage: string;
-  /** The validated service config (parseConfig), handed to every function as PRESSBRIDGE_CONFIG. */
+  /** The validated service config (parseConfig), handed to every function as a layer file (PRESSBRIDGE_CONFIG_FILE). */
   readonly config: PressbridgeConfig;
   /**
    * The SES sender address (its address or domain identity must be verified in SES). Required once a
@@ -106,7 +111,15 @@ export class Pressbridge extends Construct {
       props.alarmTopicArn === undefined
         ? undefined
         : new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(compute, "AlarmTopic", props.alarmTopicArn));
-    const configJson = JSON.stringify(props.config);
+    // The config ships as a Lambda layer file (/opt/pressbridge.config.json), not an environment
+    // variable: Lambda caps a function's environment at 4 KB, about 20 feeds' worth.
+    const configLayer = new lambda.LayerVersion(compute, "ConfigLayer", {
+      description: `Pressbridge service config (${props.stage})`,
+      code: lambda.Code.fromAsset(writeConfigAsset(props.config)),
+      compatibleRuntimes: [lambda.Runtime.NODEJS_24_X],
+      compatibleArchitectures: [lambda.Architecture.ARM_64],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const logRetention = props.logRetention ?? (production ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS);
 
     const functions = new Map<string, PressbridgeFunction>();
@@ -119,7 +132,7 @@ export class Pressbridge extends Construct {
         spec,
         stage: props.stage,
         state: this.state,
-        configJson,
+        configLayer,
         asynchronous: route !== undefined || spec.schedule !== undefined,
         logRetention,
         removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -238,4 +251,13 @@ function validateProps(props: PressbridgeProps): void {
 
 function pascal(name: string): string {
   return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/** Writes the config into a directory (content-addressed, so unchanged configs reuse the asset). */
+function writeConfigAsset(config: PressbridgeConfig): string {
+  const json = `${JSON.stringify(config, null, 2)}\n`;
+  const dir = join(tmpdir(), "pressbridge-config-assets", createHash("sha256").update(json).digest("hex").slice(0, 16));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, CONFIG_FILE_NAME), json);
+  return dir;
 }

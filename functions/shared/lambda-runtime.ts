@@ -1,4 +1,5 @@
 import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import {
   EVENTS,
@@ -30,14 +31,29 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-/** The service config, from PRESSBRIDGE_CONFIG (JSON), validated with the same schema as locally. */
+/**
+ * The service config, validated with the same schema as locally: the file named by
+ * PRESSBRIDGE_CONFIG_FILE (in AWS the config layer's /opt/pressbridge.config.json), or the JSON in
+ * PRESSBRIDGE_CONFIG (tests, small setups).
+ */
 export function configFromEnv(): PressbridgeConfig {
-  const raw = requiredEnv("PRESSBRIDGE_CONFIG");
+  const file = process.env.PRESSBRIDGE_CONFIG_FILE;
+  const name = file !== undefined && file !== "" ? "PRESSBRIDGE_CONFIG_FILE" : "PRESSBRIDGE_CONFIG";
+  let raw: string;
+  if (name === "PRESSBRIDGE_CONFIG_FILE") {
+    try {
+      raw = readFileSync(file!, "utf8");
+    } catch (err) {
+      throw new ValidationError(name, `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  } else {
+    raw = requiredEnv("PRESSBRIDGE_CONFIG");
+  }
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (err) {
-    throw new ValidationError("PRESSBRIDGE_CONFIG", `is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new ValidationError(name, `is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   return parseConfig(json);
 }

@@ -114,7 +114,10 @@ describe("stateless: functions", () => {
     const busId = Object.keys(resourcesOf(dev, "AWS::Events::EventBus"))[0]!;
     expect(variables.TABLE_NAME).toEqual({ Ref: tableId });
     expect(variables.EVENT_BUS_NAME).toEqual({ Ref: busId });
-    expect(JSON.parse(variables.PRESSBRIDGE_CONFIG as string)).toEqual({ clients: [], feeds: [], security: { allowPrivateFeedHosts: false } });
+    expect(variables.PRESSBRIDGE_CONFIG_FILE).toBe("/opt/pressbridge.config.json");
+    expect(variables.PRESSBRIDGE_CONFIG).toBeUndefined();
+    const layerId = Object.keys(resourcesOf(dev, "AWS::Lambda::LayerVersion"))[0]!;
+    expect(fn.Layers).toEqual([{ Ref: layerId }]);
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
     expect(variables.NODE_OPTIONS).toBe("--enable-source-maps");
     expect(variables.SECRETS_ARN).toBeUndefined(); // no function reads platform secrets yet

