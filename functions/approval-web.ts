@@ -1,5 +1,5 @@
 import { handle } from "hono/aws-lambda";
-import { SecretsManagerSigningKeys } from "@pressbridge/adapters";
+import { SecretsManagerSigningKeys, readSecretField } from "@pressbridge/adapters";
 import { systemClock, type SigningKeys } from "@pressbridge/core";
 import { createWebApp } from "@pressbridge/web";
 import { approvalStore, eventBus, planStore } from "./shared/aws-adapters.ts";
@@ -8,12 +8,13 @@ import { configFromEnv, createFunctionLogger, requiredEnv } from "./shared/lambd
 /**
  * The approval web app on Lambda (Function URL or HTTP API): the same Hono app as locally. Signing
  * keys are read from Secrets Manager (cached, refreshed every few minutes for rotation). The queue is
- * protected by ADMIN_TOKEN; review pages by their signed link.
+ * protected by the admin token (its own secret); review pages by their signed link.
  */
 const { logger } = createFunctionLogger("approval-web");
 const secret = new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN") });
 const approvals = approvalStore();
 let keys: SigningKeys | undefined;
+let adminToken: string | undefined;
 const app = createWebApp({
   review: {
     plans: planStore(),
@@ -29,11 +30,16 @@ const app = createWebApp({
   },
   config: configFromEnv(),
   logger,
-  adminToken: requiredEnv("ADMIN_TOKEN"),
+  get adminToken(): string {
+    if (adminToken === undefined) throw new Error("admin token not loaded");
+    return adminToken;
+  },
 });
+const adminTokenSecretArn = requiredEnv("ADMIN_TOKEN_SECRET_ARN");
 const lambda = handle(app);
 
 export const handler = async (event: Parameters<typeof lambda>[0], context: Parameters<typeof lambda>[1]) => {
   keys = await secret.get();
+  adminToken ??= await readSecretField(adminTokenSecretArn, "adminToken");
   return lambda(event, context);
 };

@@ -1,4 +1,4 @@
-import { SecretsManagerSigningKeys, createMailerFromEnv } from "@pressbridge/adapters";
+import { SecretsManagerSigningKeys, SesMailer } from "@pressbridge/adapters";
 import { notifyOnPlanned, systemClock, type NotifyDeps, type NotifyOutcome } from "@pressbridge/core";
 import { approvalStore, planStore } from "./shared/aws-adapters.ts";
 import { createFunctionLogger, eventDetailOf, requiredEnv, wrapHandler } from "./shared/lambda-runtime.ts";
@@ -9,7 +9,11 @@ export async function notifyApproversHandler(event: unknown, deps: NotifyDeps): 
 }
 
 const { logger } = createFunctionLogger("notify-approvers");
-const mail = createMailerFromEnv(process.env, { outboxDir: "/tmp/outbox", from: requiredEnv("MAIL_FROM") });
+// In AWS, email goes through SES (the function's role may send from the configured identity only).
+const mail = {
+  mailer: new SesMailer(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+  from: requiredEnv("MAIL_FROM"),
+};
 const keys = new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN") });
 const baseUrl = requiredEnv("WEB_BASE_URL");
 const plans = planStore();

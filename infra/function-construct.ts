@@ -111,6 +111,8 @@ export class PressbridgeFunction extends Construct {
       NODE_OPTIONS: "--enable-source-maps",
     };
     if (spec.readsPlatformSecrets) environment.SECRETS_ARN = state.platformSecret.secretArn;
+    if (spec.readsSigningKeys) environment.SIGNING_KEYS_SECRET_ARN = state.signingSecret.secretArn;
+    if (spec.readsAdminToken) environment.ADMIN_TOKEN_SECRET_ARN = state.adminTokenSecret.secretArn;
     if (spec.sendsEmail) {
       if (props.mailFrom === undefined) {
         throw new Error(`function "${spec.name}" sends email: set the sender (context mailFrom or PRESSBRIDGE_MAIL_FROM, see docs/deploy.md)`);
@@ -154,6 +156,8 @@ export class PressbridgeFunction extends Construct {
     this.grantTable(state);
     if (spec.putsEvents) state.bus.grantPutEventsTo(this.role);
     if (spec.readsPlatformSecrets) state.platformSecret.grantRead(this.role);
+    if (spec.readsSigningKeys) state.signingSecret.grantRead(this.role);
+    if (spec.readsAdminToken) state.adminTokenSecret.grantRead(this.role);
     if (spec.sendsEmail && props.mailFrom !== undefined) this.grantSendEmail(props.mailFrom);
 
     if (spec.httpEndpoint) {

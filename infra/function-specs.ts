@@ -52,6 +52,12 @@ export interface FunctionSpec {
    * then requires the `mailFrom` setting (see docs/deploy.md). For notify-approvers and the audit digest.
    */
   readonly sendsEmail?: boolean;
+  /** Grants read on the approval signing-key secret and sets SIGNING_KEYS_SECRET_ARN. */
+  readonly readsSigningKeys?: boolean;
+  /** Grants read on the queue page's admin-token secret and sets ADMIN_TOKEN_SECRET_ARN. */
+  readonly readsAdminToken?: boolean;
+  /** Sets WEB_BASE_URL to the Function URL of the function with `httpEndpoint` (review links). */
+  readonly linksToWebApp?: boolean;
   /** An EventBridge Scheduler schedule invoking the function, e.g. "rate(1 minute)", with this input. */
   readonly schedule?: { readonly expression: string; readonly input: Readonly<Record<string, unknown>> };
   /**
@@ -104,9 +110,44 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     putsEvents: true,
   },
-  // Later functions are one line each, for example:
-  // { name: "notify-approvers", description: "...", tableActions: [...], putsEvents: false, sendsEmail: true },
-  // { name: "approval-web", description: "...", tableActions: [...], putsEvents: true, httpEndpoint: true },
+  {
+    name: "approval-web",
+    description: "The approval web app: review pages (GET shows), decisions and edits (POST), the queue",
+    memoryMiB: 512,
+    timeoutSeconds: 15,
+    // Decisions and edits are TransactWriteItems of an Update (plan) and Puts (audit, outbox).
+    tableActions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    putsEvents: true,
+    httpEndpoint: true,
+    readsSigningKeys: true,
+    readsAdminToken: true,
+  },
+  {
+    name: "notify-approvers",
+    description: "Emails each approver a signed review link for a planned amplification",
+    memoryMiB: 512,
+    timeoutSeconds: 60,
+    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    putsEvents: false,
+    sendsEmail: true,
+    readsSigningKeys: true,
+    linksToWebApp: true,
+  },
+  {
+    name: "approval-sweep",
+    description: "Publishes decision events left in the outbox and sends half-window reminders",
+    memoryMiB: 512,
+    timeoutSeconds: 120,
+    tableActions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    putsEvents: true,
+    sendsEmail: true,
+    readsSigningKeys: true,
+    linksToWebApp: true,
+    schedule: { expression: "rate(5 minutes)", input: {} },
+    asyncRetryAttempts: 0,
+    maxEventAgeSeconds: 300,
+  },
+  // Later functions are one entry each, for example:
   // { name: "publish", description: "...", tableActions: [...], putsEvents: true, readsPlatformSecrets: true, reservedConcurrency: 2 },
   // { name: "audit", description: "...", tableActions: [...], putsEvents: true, sendsEmail: true,
   //   schedule: { expression: "rate(1 hour)", input: {} },
@@ -119,7 +160,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
  * error, so local routing (the local bus) and cloud routing cannot silently drift. Replace the entry
  * with a FUNCTIONS spec when the function lands.
  */
-export const PENDING_CONSUMERS: readonly string[] = ["notify-approvers"];
+export const PENDING_CONSUMERS: readonly string[] = [];
 
 export function functionSpec(name: string, specs: readonly FunctionSpec[] = FUNCTIONS): FunctionSpec {
   const spec = specs.find((s) => s.name === name);

@@ -197,6 +197,12 @@ export class Pressbridge extends Construct {
         new CfnOutput(compute, `${pascal(spec.name)}Url`, { description: `Function URL of ${spec.name}`, value: fn.functionUrl.url });
       }
     }
+    // Review links in emails point at the approval web app's Function URL.
+    const web = [...functions.values()].find((f) => f.functionUrl !== undefined);
+    for (const spec of specs.filter((s) => s.linksToWebApp === true)) {
+      if (web?.functionUrl === undefined) throw new Error(`function "${spec.name}" links to the web app, but no function has httpEndpoint`);
+      functions.get(spec.name)!.function.addEnvironment("WEB_BASE_URL", web.functionUrl.url);
+    }
     for (const consumer of consumers.keys()) {
       if (!specNames.has(consumer)) {
         Annotations.of(this).addWarningV2(

@@ -29,6 +29,10 @@ export class PressbridgeState extends Construct {
   readonly bus: events.EventBus;
   readonly archive: events.Archive;
   readonly platformSecret: secretsmanager.ISecret;
+  /** The approval-link signing key ({"keyId","secret","previous":[...]}), generated at deploy. */
+  readonly signingSecret: secretsmanager.Secret;
+  /** The bearer token of the approval queue page ({"adminToken"}), generated at deploy. */
+  readonly adminTokenSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StateProps) {
     super(scope, id);
@@ -81,6 +85,32 @@ export class PressbridgeState extends Construct {
         },
       ]);
       this.platformSecret = secret;
+    }
+
+    this.signingSecret = new secretsmanager.Secret(this, "SigningKeys", {
+      description: `Pressbridge ${props.stage}: HMAC key that signs approval links (rotate: move current to "previous", new "secret")`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ keyId: "k1", previous: [] }),
+        generateStringKey: "secret",
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy,
+    });
+    this.adminTokenSecret = new secretsmanager.Secret(this, "AdminToken", {
+      description: `Pressbridge ${props.stage}: bearer token of the approval queue page`,
+      generateSecretString: { secretStringTemplate: "{}", generateStringKey: "adminToken", passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    for (const secret of [this.signingSecret, this.adminTokenSecret]) {
+      NagSuppressions.addResourceSuppressions(secret, [
+        {
+          id: "AwsSolutions-SMG4",
+          reason:
+            "Rotated by the runbook (docs/deploy.md, 'Rotating the approval key'): the old signing key must stay valid as " +
+            "'previous' until the links signed with it expire, which a generic rotation Lambda cannot do.",
+        },
+      ]);
     }
   }
 }

@@ -80,9 +80,13 @@ describe("stateful: the table matches packages/adapters/src/table-design.ts", ()
     prod.hasResourceProperties("AWS::Events::Archive", { RetentionDays: 365 });
   });
 
-  it("has a platform-credentials secret per stage, retained on production", () => {
-    dev.resourceCountIs("AWS::SecretsManager::Secret", 1);
-    prod.hasResource("AWS::SecretsManager::Secret", { DeletionPolicy: "Retain" });
+  it("has a platform-credentials secret, a generated signing key and admin token per stage, retained on production", () => {
+    dev.resourceCountIs("AWS::SecretsManager::Secret", 3);
+    dev.hasResourceProperties("AWS::SecretsManager::Secret", {
+      GenerateSecretString: { GenerateStringKey: "secret", SecretStringTemplate: JSON.stringify({ keyId: "k1", previous: [] }), PasswordLength: 64 },
+    });
+    dev.hasResourceProperties("AWS::SecretsManager::Secret", { GenerateSecretString: { GenerateStringKey: "adminToken" } });
+    expect(Object.values(prod.findResources("AWS::SecretsManager::Secret")).every((r) => r.DeletionPolicy === "Retain")).toBe(true);
   });
 });
 

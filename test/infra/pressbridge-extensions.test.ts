@@ -121,7 +121,8 @@ describe("extension points", () => {
   it("an existing platform secret is referenced by ARN instead of creating one", () => {
     const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pressbridge/platforms-AbCdEf";
     const { template: t } = synthStack("ext", { ...base, platformSecretArn: arn });
-    t.resourceCountIs("AWS::SecretsManager::Secret", 0);
+    // Only the generated approval secrets remain; the platform secret is the given one.
+    t.resourceCountIs("AWS::SecretsManager::Secret", 2);
     const variables = (resourcesOf(t, "AWS::Lambda::Function")[functionId(t, "publisher")]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.SECRETS_ARN).toBe(arn);
   });

@@ -10,6 +10,9 @@ import { ROUTES } from "@pressbridge/core";
 import { FUNCTIONS } from "../../infra/function-specs.ts";
 import { projectRoot } from "../../infra/function-bundles.ts";
 import sstConfig, { PressbridgeService } from "../../sst.config.ts";
+
+// A deployer sets the SES sender (docs/deploy.md); notify-approvers and the sweep send email.
+process.env.PRESSBRIDGE_MAIL_FROM ??= "approvals@news.example.com";
 import { nagFindings } from "./synth.ts";
 
 /**

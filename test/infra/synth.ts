@@ -14,7 +14,7 @@ export function synthStack(
 ): { stack: Stack; template: Template } {
   const app = new App();
   if (nag) Aspects.of(app).add(new AwsSolutionsChecks());
-  const stack = new PressbridgeStack(app, `pressbridge-${stage}`, { stage, config: parseConfig({}), ...overrides });
+  const stack = new PressbridgeStack(app, `pressbridge-${stage}`, { stage, config: parseConfig({}), mailFrom: "approvals@news.example.com", ...overrides });
   extend?.(stack);
   // Aspects (cdk-nag) run during synthesis; Template.fromStack synthesises.
   const template = Template.fromStack(stack);

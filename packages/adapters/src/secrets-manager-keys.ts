@@ -2,8 +2,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { assertUsableKeys, ValidationError, type SigningKeys } from "@pressbridge/core";
 
 /**
- * Approval-link signing keys from AWS Secrets Manager: a secret whose value is
- * {"signingKeys":{"current":{"id","secret"},"previous":[...]}}. Read once per container and again
+ * Approval-link signing keys from AWS Secrets Manager. The secret's value is either the generated
+ * form {"keyId","secret","previous":[{"id","secret"}]} (what the stack creates) or
+ * {"signingKeys":{"current":{"id","secret"},"previous":[...]}} (the local secrets.json). Read once per container and again
  * after `ttlMs`, so a rotation (new current, old moved to previous) reaches every function within
  * minutes without a deploy. The secret is never logged.
  */
@@ -24,9 +25,19 @@ export class SecretsManagerSigningKeys {
     const res = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
     let keys: SigningKeys;
     try {
-      const json = JSON.parse(res.SecretString ?? "") as { signingKeys?: SigningKeys };
-      if (json.signingKeys?.current === undefined) throw new Error("no signingKeys.current");
-      keys = { current: json.signingKeys.current, previous: json.signingKeys.previous ?? [] };
+      const json = JSON.parse(res.SecretString ?? "") as {
+        signingKeys?: SigningKeys;
+        keyId?: string;
+        secret?: string;
+        previous?: SigningKeys["previous"];
+      };
+      if (json.signingKeys?.current !== undefined) {
+        keys = { current: json.signingKeys.current, previous: json.signingKeys.previous ?? [] };
+      } else if (typeof json.keyId === "string" && typeof json.secret === "string") {
+        keys = { current: { id: json.keyId, secret: json.secret }, previous: json.previous ?? [] };
+      } else {
+        throw new Error("neither signingKeys.current nor keyId/secret");
+      }
       assertUsableKeys(keys);
     } catch (err) {
       throw new ValidationError("SIGNING_KEYS_SECRET_ARN", `the secret does not hold usable signing keys: ${(err as Error).message}`, { cause: err });
@@ -34,4 +45,17 @@ export class SecretsManagerSigningKeys {
     this.cached = { keys, at: Date.now() };
     return keys;
   }
+}
+
+/** Reads one string field of a JSON secret (e.g. the queue page's adminToken), once per container. */
+export async function readSecretField(secretId: string, field: string, client: SecretsManagerClient = new SecretsManagerClient({})): Promise<string> {
+  const res = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  let value: unknown;
+  try {
+    value = (JSON.parse(res.SecretString ?? "") as Record<string, unknown>)[field];
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== "string" || value.length < 16) throw new ValidationError(field, `the secret has no usable "${field}"`);
+  return value;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import MailComposer from "nodemailer/lib/mail-composer";
 import { MailError } from "@pressbridge/core";
 import type { EmailMessage } from "@pressbridge/core";
 
@@ -100,25 +99,4 @@ export function singleLine(text: string): string {
 export function newMessageId(from: string): string {
   const domain = (from.split("@").pop() ?? "").toLowerCase().replace(/[^a-z0-9.-]/g, "");
   return `<${randomUUID()}@${domain === "" ? "pressbridge.invalid" : domain}>`;
-}
-
-/**
- * The full RFC 5322 message (CRLF line ends): multipart/alternative with a text/plain and a
- * text/html part, UTF-8, non-ASCII headers as encoded words. File and URL access are disabled so
- * message content can never make nodemailer read a file or fetch a URL.
- */
-export async function buildMime(message: CheckedMessage, options: { messageId: string; date: Date }): Promise<Buffer> {
-  const composer = new MailComposer({
-    from: message.from.name === "" ? message.from.address : { name: message.from.name, address: message.from.address },
-    to: message.to,
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    headers: message.headers,
-    messageId: options.messageId,
-    date: options.date,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
-  return composer.compile().build();
 }

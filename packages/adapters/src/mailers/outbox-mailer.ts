@@ -4,7 +4,8 @@ import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { MailError, ValidationError, systemClock } from "@pressbridge/core";
 import type { Clock, EmailMessage, Mailer } from "@pressbridge/core";
 import { parseEml, parseEmlHeaders } from "./eml.ts";
-import { buildMime, checkMessage, newMessageId } from "./mime.ts";
+import { checkMessage, newMessageId } from "./mime.ts";
+import { buildMime } from "./mime-compose.ts";
 
 /**
  * A Mailer that sends nothing: each message becomes an RFC 5322 .eml file in a directory, for local

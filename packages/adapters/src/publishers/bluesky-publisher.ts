@@ -115,6 +115,7 @@ export class BlueskyPublisher implements Publisher {
       this.#lastError = undefined;
       const created = await this.#http.run(this.#policy, {
         what: "create the post",
+        subject: "the post",
         request: () => BlueskyPublisher.createRecordRequest(action, did, this.#http.now().toISOString(), accessJwt),
         parse: (response) => {
           const uri = stringField(jsonOf(response.text), "uri");
@@ -143,6 +144,7 @@ export class BlueskyPublisher implements Publisher {
     if (cached !== undefined) return { ok: true, value: cached };
     const created = await this.#http.run(this.#policy, {
       what: "sign in",
+      subject: "the sign-in",
       request: (): WireRequest => ({
         label: "sign in (createSession)",
         method: "POST",
@@ -161,6 +163,7 @@ export class BlueskyPublisher implements Publisher {
     this.#sessions.delete(identifier);
     const renewed = await this.#http.run(this.#policy, {
       what: "renew the session",
+      subject: "the session renewal",
       request: (): WireRequest => ({
         label: "renew the session (refreshSession)",
         method: "POST",
@@ -188,13 +191,14 @@ export class BlueskyPublisher implements Publisher {
         const error = stringField(jsonOf(response.text), "error");
         if (response.status === 400 && error === "RecordNotFound") {
           missing = true;
-          return { kind: "rejected", reason: "not found" };
+          return { kind: "rejected", detail: "not found" };
         }
         return this.#classify(response);
       },
     };
     const found = await this.#http.run(policy, {
       what: "check whether the post exists",
+      subject: "the post lookup",
       request: () => BlueskyPublisher.getRecordRequest(did, rkey, accessJwt),
       parse: (response) => stringField(jsonOf(response.text), "uri") ?? `at://${did}/${POST_COLLECTION}/${rkey}`,
     });
@@ -232,7 +236,7 @@ export class BlueskyPublisher implements Publisher {
     }
     // An existing rkey: the post was created by an earlier attempt (message wording UNCONFIRMED).
     if (response.status === 400 && /already exists/i.test(message)) return { kind: "duplicate", detail: message };
-    return { kind: "rejected", reason: `Bluesky rejected the post: ${message}` };
+    return { kind: "rejected", detail: message };
   }
 }
 

@@ -153,8 +153,8 @@ export type ErrorClass =
   | { kind: "transient"; detail: string }
   /** Expired, revoked or missing token: never retried. */
   | { kind: "auth"; reason: string }
-  /** Validation or permission error: never retried. */
-  | { kind: "rejected"; reason: string }
+  /** Validation or permission error: never retried. The reason reads "<Platform> rejected <subject>: <detail>". */
+  | { kind: "rejected"; detail: string }
   /** The platform says this object already exists (X duplicate text, Meta 506, Bluesky existing rkey). */
   | { kind: "duplicate"; detail: string };
 
@@ -167,8 +167,10 @@ export interface StepSpec<T> {
   parse: (response: WireResponse) => T;
   /** For creates: looks the object up; null when it does not exist. Used after ambiguous failures and duplicates. */
   find?: () => Promise<StepResult<T | null>>;
-  /** Words for failure reasons: "X could not create the campaign". */
+  /** Verb phrase for failure reasons: "X could not create the campaign". */
   what: string;
+  /** Noun phrase for rejections: "LinkedIn rejected the post: …". */
+  subject: string;
 }
 
 /** A platform's error classification and proactive pacing. */
@@ -248,8 +250,9 @@ export class PublisherHttp {
         const cls = policy.classify(response);
         switch (cls.kind) {
           case "auth":
-          case "rejected":
             return failed(policy.redact(cls.reason), false, response.status);
+          case "rejected":
+            return failed(`${platformName} rejected ${step.subject}: ${policy.redact(cls.detail)}`, false, response.status);
           case "duplicate": {
             if (step.find === undefined) return failed(`${platformName} says ${step.what} is a duplicate: ${policy.redact(cls.detail)}`, false, response.status);
             const found = await step.find();
