@@ -275,7 +275,8 @@ export class LinkedInPublisher implements Publisher {
         return elements.filter(isRecord);
       },
     });
-    if (result.ok) return result;
+    // Non-retryable (expired token, permission): the original reason says it best.
+    if (result.ok || !result.outcome.retryable) return result;
     return failed(`LinkedIn: could not check whether ${subject} already exists, so nothing was created (${result.outcome.reason})`, result.outcome.retryable, result.outcome.httpStatus);
   }
 

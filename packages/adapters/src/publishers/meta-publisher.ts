@@ -288,7 +288,8 @@ export class MetaPublisher implements Publisher {
         return data.filter(isRecord);
       },
     });
-    if (result.ok) return result;
+    // Non-retryable (expired token, permission): the original reason says it best.
+    if (result.ok || !result.outcome.retryable) return result;
     return failed(`Meta: could not check whether ${subject} already exists, so nothing was created (${result.outcome.reason})`, result.outcome.retryable, result.outcome.httpStatus);
   }
 

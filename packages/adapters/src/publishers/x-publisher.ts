@@ -277,7 +277,8 @@ export class XPublisher implements Publisher {
       request: () => this.#request(keys, request),
       parse: (response) => jsonOf(response.text),
     });
-    if (result.ok) return result;
+    // Non-retryable (expired token, permission): the original reason says it best.
+    if (result.ok || !result.outcome.retryable) return result;
     return failed(`X: could not check whether ${subject} already exists, so nothing was created (${result.outcome.reason})`, result.outcome.retryable, result.outcome.httpStatus);
   }
 
