@@ -91,7 +91,7 @@ export async function startContractServer(handler: ContractHandler): Promise<Con
 
         const failure = failures.findIndex((f) => f.match(request));
         if (failure >= 0) {
-          const [{ reply }] = failures.splice(failure, 1) as [{ reply: ContractReply }];
+          const { reply } = failures.splice(failure, 1)[0]!;
           send(res, reply);
           return;
         }
@@ -105,7 +105,7 @@ export async function startContractServer(handler: ContractHandler): Promise<Con
         }
         const stall = stalls.findIndex((s) => s.match(request));
         if (stall >= 0) {
-          const [{ ms }] = stalls.splice(stall, 1) as [{ ms: number }];
+          const { ms } = stalls.splice(stall, 1)[0]!;
           const timer = setTimeout(() => {
             timers.delete(timer);
             if (!res.destroyed) send(res, reply);
