@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/dynamodb-global-setup.ts"],
-    testTimeout: 30_000,
+    // Generous: integration tests boot DynamoDB Local, Chromium and CDK synths on 2 cores.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     // Integration tests each spawn their own DynamoDB Local; keep parallelism within 2 cores.
     maxWorkers: 2,
