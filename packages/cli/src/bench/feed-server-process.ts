@@ -39,6 +39,23 @@ function count(scenario: string, status: number, bytes: number): void {
   stats.bytesSent += bytes;
 }
 
+function bodyOf(scenario: Scenario, feed: number): { plain: Buffer; gzip: Buffer } {
+  const key = `${feed}:${scenario.generation}`;
+  let body = scenario.bodies.get(key);
+  if (body === undefined) {
+    const plain = Buffer.from(feedDocument(scenario.spec, feed, scenario.generation, scenario.times));
+    body = { plain, gzip: gzipSync(plain) };
+    scenario.bodies.set(key, body);
+  }
+  return body;
+}
+
+/** Renders every feed of a scenario's current generation up front, as a wire's server has them ready. */
+function prepare(scenario: Scenario): void {
+  scenario.bodies.clear();
+  for (let feed = 0; feed < scenario.spec.feeds; feed++) bodyOf(scenario, feed);
+}
+
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const m = /^\/f\/([a-z0-9-]+)\/(\d+)$/.exec((req.url ?? "").split("?")[0]!);
   const scenario = m === null ? undefined : scenarios.get(m[1]!);
@@ -56,13 +73,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(304, { etag, "last-modified": lastModified }).end();
     return;
   }
-  const key = `${feed}:${scenario.generation}`;
-  let body = scenario.bodies.get(key);
-  if (body === undefined) {
-    const plain = Buffer.from(feedDocument(scenario.spec, feed, scenario.generation, scenario.times));
-    body = { plain, gzip: gzipSync(plain) };
-    scenario.bodies.set(key, body);
-  }
+  const body = bodyOf(scenario, feed);
   const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
   const bytes = gzip ? body.gzip : body.plain;
   count(name, 200, bytes.length);
@@ -93,7 +104,9 @@ server.listen(0, "127.0.0.1", () => {
 process.on("message", (msg: Message) => {
   switch (msg.type) {
     case "setup": {
-      scenarios.set(msg.spec.scenario, { spec: msg.spec, generation: 0, times: [Date.now()], bodies: new Map() });
+      const scenario: Scenario = { spec: msg.spec, generation: 0, times: [Date.now()], bodies: new Map() };
+      scenarios.set(msg.spec.scenario, scenario);
+      prepare(scenario);
       process.send?.({ type: "reply", id: msg.id });
       return;
     }
@@ -102,7 +115,7 @@ process.on("message", (msg: Message) => {
       if (s !== undefined) {
         for (let g = s.times.length; g <= msg.generation; g++) s.times.push(Date.now());
         s.generation = msg.generation;
-        s.bodies.clear();
+        prepare(s);
       }
       process.send?.({ type: "reply", id: msg.id });
       return;

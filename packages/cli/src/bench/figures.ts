@@ -49,7 +49,7 @@ export function round(value: number, digits: number): number {
 }
 
 function formatValue(value: number, unit: string): string {
-  const digits = unit === "ratio" ? 2 : Number.isInteger(value) ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
+  const digits = unit === "ratio" ? 2 : Number.isInteger(value) ? 0 : value < 100 ? 2 : 0;
   const text = value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return unit === "ratio" ? `${text}x` : `${text} ${unit}`;
 }

@@ -13,7 +13,7 @@ const Parser = requireFromCore("rss-parser") as typeof ParserType;
 export interface ParseBenchOptions {
   fixturesDir: string;
   rounds: number;
-  /** Passes over the whole fixture set per side per round. */
+  /** Passes over the whole fixture set per round (each fixture parsed by both sides per pass). */
   passes: number;
   warmupPasses: number;
   progress: (line: string) => void;
@@ -44,7 +44,7 @@ interface Fixture {
 /**
  * Figure 1: parseFeed (decode + parse + normalise, from bytes) against rss-parser's parse-only
  * (`new Parser().parseString` on the text parseFeed decoded), on the real wire fixtures. Both sides
- * are warmed up, rounds interleave the two (alternating which goes first), and the median is reported.
+ * are warmed up and interleaved fixture by fixture; the median of the rounds is reported.
  */
 export async function runParseBench(options: ParseBenchOptions): Promise<ParseBenchResult> {
   const stock = new Parser();
@@ -71,40 +71,49 @@ export async function runParseBench(options: ParseBenchOptions): Promise<ParseBe
   const itemsPerPass = fixtures.reduce((n, f) => n + f.items, 0);
   const bytesPerPass = fixtures.reduce((n, f) => n + f.bytes.length, 0);
 
-  const oursPass = async (): Promise<void> => {
-    for (const f of fixtures) await parseFeed(f.bytes, { feedUrl: "https://wire.example/feed" });
-  };
-  const theirsPass = async (): Promise<void> => {
-    for (const f of fixtures) await stock.parseString(f.text);
-  };
-  const timed = async (pass: () => Promise<void>): Promise<number> => {
+  const ours = async (f: Fixture): Promise<number> => {
     const t0 = performance.now();
-    for (let i = 0; i < options.passes; i++) await pass();
-    const seconds = (performance.now() - t0) / 1000;
-    return (itemsPerPass * options.passes) / seconds;
+    await parseFeed(f.bytes, { feedUrl: "https://wire.example/feed" });
+    return performance.now() - t0;
+  };
+  const theirs = async (f: Fixture): Promise<number> => {
+    const t0 = performance.now();
+    await stock.parseString(f.text);
+    return performance.now() - t0;
   };
 
   options.progress(`parse: warming up on ${fixtures.length} fixtures (${itemsPerPass} items, ${Math.round(bytesPerPass / 1024)} KiB per pass)`);
   for (let i = 0; i < options.warmupPasses; i++) {
-    await oursPass();
-    await theirsPass();
+    for (const f of fixtures) {
+      await ours(f);
+      await theirs(f);
+    }
   }
 
-  const ours: number[] = [];
-  const theirs: number[] = [];
+  // Interleaved at the finest grain, each fixture parsed by both sides back to back (alternating who
+  // goes first), so a noisy neighbour or a GC slows both sides alike instead of skewing one round.
+  const oursRates: number[] = [];
+  const theirRates: number[] = [];
   const ratios: number[] = [];
   for (let r = 0; r < options.rounds; r++) {
-    let a: number;
-    let b: number;
-    if (r % 2 === 0) {
-      a = await timed(oursPass);
-      b = await timed(theirsPass);
-    } else {
-      b = await timed(theirsPass);
-      a = await timed(oursPass);
+    let oursMs = 0;
+    let theirsMs = 0;
+    for (let p = 0; p < options.passes; p++) {
+      for (let i = 0; i < fixtures.length; i++) {
+        const f = fixtures[i]!;
+        if ((r + p + i) % 2 === 0) {
+          oursMs += await ours(f);
+          theirsMs += await theirs(f);
+        } else {
+          theirsMs += await theirs(f);
+          oursMs += await ours(f);
+        }
+      }
     }
-    ours.push(a);
-    theirs.push(b);
+    const a = (itemsPerPass * options.passes) / (oursMs / 1000);
+    const b = (itemsPerPass * options.passes) / (theirsMs / 1000);
+    oursRates.push(a);
+    theirRates.push(b);
     ratios.push(a / b);
     options.progress(
       `parse: round ${r + 1}/${options.rounds}: parseFeed ${Math.round(a).toLocaleString("en-US")} items/s, ` +
@@ -112,8 +121,8 @@ export async function runParseBench(options: ParseBenchOptions): Promise<ParseBe
     );
   }
   return {
-    oursItemsPerSecond: median(ours),
-    rssParserItemsPerSecond: median(theirs),
+    oursItemsPerSecond: median(oursRates),
+    rssParserItemsPerSecond: median(theirRates),
     ratio: median(ratios),
     roundRatios: ratios,
     fixtures: fixtures.length,

