@@ -96,16 +96,8 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, E
   }
 
   async auditTrail(planId: string): Promise<PlanAuditEntry[]> {
-    const res = await this.send<{ Items?: Item[] }>(
-      "Query",
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.plan(planId).PK, ":prefix": "AUDIT#" },
-        ConsistentRead: true,
-      }),
-    );
-    return (res.Items ?? []).map((i) => ({
+    const items = await this.queryPrefix(keys.plan(planId).PK, "AUDIT#");
+    return items.map((i) => ({
       planId: i.planId,
       at: i.at,
       by: i.by,
@@ -170,16 +162,8 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, E
   }
 
   async emailRecords(planId: string) {
-    const res = await this.send<{ Items?: Item[] }>(
-      "Query",
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.plan(planId).PK, ":prefix": "MAIL#" },
-        ConsistentRead: true,
-      }),
-    );
-    return (res.Items ?? []).map((i) => ({
+    const items = await this.queryPrefix(keys.plan(planId).PK, "MAIL#");
+    return items.map((i) => ({
       approver: i.approver as string,
       kind: i.kind as string,
       status: (i.status === "released" ? "failed" : i.status) as "sending" | "sent" | "failed",

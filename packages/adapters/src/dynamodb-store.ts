@@ -175,6 +175,27 @@ export class DynamoTable {
 
   // ---- batching -----------------------------------------------------------------------------
 
+  /** Every item of one partition whose sort key starts with `prefix`, strongly consistent, all pages. */
+  async queryPrefix(pk: string, prefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+        "Query",
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+          ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(res.Items ?? []));
+      startKey = res.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
   /** Sends a conditional write; false when its condition failed (somebody else got there first). */
   async tryWrite(op: string, command: object): Promise<boolean> {
     try {
