@@ -1,7 +1,12 @@
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 const BIN = resolve(import.meta.dirname, "../../packages/cli/bin/pressbridge.js");
+
+/** Commands run from a scratch directory, so a default ./.pressbridge never lands in the repository. */
+const SCRATCH = mkdtempSync(join(tmpdir(), "pb-cli-cwd-"));
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +18,7 @@ export interface CliResult {
 export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? process.cwd(),
+      cwd: options.cwd ?? SCRATCH,
       env: { ...process.env, DYNAMODB_ENDPOINT: "", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -36,6 +41,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
 /** Starts a long-running `pressbridge` (e.g. start) and lets the test read its output as it comes. */
 export function startCli(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: SCRATCH,
     env: { ...process.env, DYNAMODB_ENDPOINT: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
