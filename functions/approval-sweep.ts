@@ -1,7 +1,6 @@
-import { SecretsManagerSigningKeys, SesMailer } from "@pressbridge/adapters";
 import { flushOutbox, sendReminders, systemClock } from "@pressbridge/core";
-import { approvalStore, eventBus, planStore } from "./shared/aws-adapters.ts";
-import { configFromEnv, createFunctionLogger, requiredEnv, wrapHandler } from "./shared/lambda-runtime.ts";
+import { approvalStore, eventBus, notifyDepsFromEnv } from "./shared/aws-adapters.ts";
+import { configFromEnv, createFunctionLogger, wrapHandler } from "./shared/lambda-runtime.ts";
 
 /**
  * Scheduled every few minutes: publishes decision events left in the outbox (a publish that failed
@@ -9,26 +8,16 @@ import { configFromEnv, createFunctionLogger, requiredEnv, wrapHandler } from ".
  */
 const { logger } = createFunctionLogger("approval-sweep");
 const config = configFromEnv();
-// In AWS, email goes through SES (the function's role may send from the configured identity only).
-const mail = {
-  mailer: new SesMailer(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
-  from: requiredEnv("MAIL_FROM"),
-};
-const keys = new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN") });
-const baseUrl = requiredEnv("WEB_BASE_URL");
-const plans = planStore();
-const approvals = approvalStore();
+const notifyDeps = notifyDepsFromEnv(logger);
 const bus = eventBus();
+const outbox = approvalStore();
 
 export const handler = wrapHandler(
   "approval-sweep",
   logger,
   async () => {
-    const flushed = await flushOutbox({ outbox: approvals, bus, clock: systemClock });
-    const reminders = await sendReminders(
-      { plans, approvals, mailer: mail.mailer, clock: systemClock, keys: await keys.get(), baseUrl, from: mail.from, logger },
-      config,
-    );
+    const flushed = await flushOutbox({ outbox, bus, clock: systemClock });
+    const reminders = await sendReminders(await notifyDeps(), config);
     return { flushed, reminded: reminders.reduce((n, o) => n + o.sent.length, 0) };
   },
   (r) => r,

@@ -1,11 +1,14 @@
 import {
   DynamoApprovalStore,
   DynamoPlanStore,
+  SecretsManagerSigningKeys,
+  SesMailer,
   DynamoReleaseStore,
   EventBridgeBus,
   createDynamoClient,
   createEventBridgeClient,
 } from "@pressbridge/adapters";
+import { systemClock, type Logger, type NotifyDeps } from "@pressbridge/core";
 import { requiredEnv } from "./lambda-runtime.ts";
 
 /**
@@ -36,4 +39,19 @@ export function eventBus(): EventBridgeBus {
 
 export function approvalStore(): DynamoApprovalStore {
   return new DynamoApprovalStore({ client: dynamoClient(), tableName: requiredEnv("TABLE_NAME") });
+}
+
+/**
+ * What the functions that email approvers share: SES (the role may send from the configured identity
+ * only), the signing keys from Secrets Manager (refreshed for rotation) and the web app's URL.
+ * Created at cold start; the returned function resolves the current keys per invocation.
+ */
+export function notifyDepsFromEnv(logger: Logger): () => Promise<NotifyDeps> {
+  const mailer = new SesMailer(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {});
+  const from = requiredEnv("MAIL_FROM");
+  const keys = new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN") });
+  const baseUrl = requiredEnv("WEB_BASE_URL");
+  const plans = planStore();
+  const approvals = approvalStore();
+  return async () => ({ plans, approvals, mailer, clock: systemClock, keys: await keys.get(), baseUrl, from, logger });
 }

@@ -1,15 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { ApprovalStore, BusEvent, EventOutbox, PlanAuditEntry, PlanDecision, PlanDraft } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-store.ts";
 import { keys } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;
-
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof TransactionCanceledException || err instanceof ConditionalCheckFailedException;
-}
 
 /**
  * Approval state on the one table: decisions and draft versions as conditional transactions with
@@ -22,30 +18,25 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, E
 
   async saveDraftVersion(planId: string, draftIndex: number, draft: PlanDraft, expectedVersion: number, audit: PlanAuditEntry): Promise<"saved" | "conflict"> {
     const draftIsStillTheOneShown = "#status = :pending AND #drafts[" + draftIndex + "].#version = :expected AND #drafts[" + draftIndex + "].#channel = :channel";
-    try {
-      await this.send(
-        "TransactWriteItems",
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.plan(planId),
-                UpdateExpression: `SET #drafts[${draftIndex}] = :draft`,
-                ConditionExpression: draftIsStillTheOneShown,
-                ExpressionAttributeNames: { "#status": "status", "#drafts": "drafts", "#version": "version", "#channel": "channel" },
-                ExpressionAttributeValues: { ":pending": "pending_approval", ":expected": expectedVersion, ":channel": draft.channel, ":draft": draft },
-              },
+    const written = await this.tryWrite(
+      "TransactWriteItems",
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.plan(planId),
+              UpdateExpression: `SET #drafts[${draftIndex}] = :draft`,
+              ConditionExpression: draftIsStillTheOneShown,
+              ExpressionAttributeNames: { "#status": "status", "#drafts": "drafts", "#version": "version", "#channel": "channel" },
+              ExpressionAttributeValues: { ":pending": "pending_approval", ":expected": expectedVersion, ":channel": draft.channel, ":draft": draft },
             },
-            { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
-          ],
-        }),
-      );
-      return "saved";
-    } catch (err) {
-      if (isConditionFailure(err)) return "conflict";
-      throw err;
-    }
+          },
+          { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
+        ],
+      }),
+    );
+    return written ? "saved" : "conflict";
   }
 
   async decide(
@@ -62,37 +53,32 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, E
       return `#drafts[${s.index}].#version = :v${i}`;
     });
     const stillPendingAtShownVersions = ["#status = :pending", "attribute_not_exists(decision)", ...versionChecks].join(" AND ");
-    try {
-      await this.send(
-        "TransactWriteItems",
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.plan(planId),
-                UpdateExpression: "SET #status = :status, decision = :decision",
-                ConditionExpression: stillPendingAtShownVersions,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
+    const written = await this.tryWrite(
+      "TransactWriteItems",
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.plan(planId),
+              UpdateExpression: "SET #status = :status, decision = :decision",
+              ConditionExpression: stillPendingAtShownVersions,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
             },
-            { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.outboxEvent(event.id), ...keys.outboxByTime(event.time, event.id), type: "OutboxEvent", event },
-                ConditionExpression: "attribute_not_exists(PK)",
-              },
+          },
+          { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.outboxEvent(event.id), ...keys.outboxByTime(event.time, event.id), type: "OutboxEvent", event },
+              ConditionExpression: "attribute_not_exists(PK)",
             },
-          ],
-        }),
-      );
-      return "decided";
-    } catch (err) {
-      if (isConditionFailure(err)) return "conflict";
-      throw err;
-    }
+          },
+        ],
+      }),
+    );
+    return written ? "decided" : "conflict";
   }
 
   async auditTrail(planId: string): Promise<PlanAuditEntry[]> {

@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  TransactionCanceledException,
   UpdateTimeToLiveCommand,
   type DynamoDBClientConfig,
 } from "@aws-sdk/client-dynamodb";
@@ -196,13 +197,16 @@ export class DynamoTable {
     return items;
   }
 
-  /** Sends a conditional write; false when its condition failed (somebody else got there first). */
+  /**
+   * Sends a conditional write (or a transaction of them); false when a condition failed or a
+   * transaction was cancelled (somebody else got there first).
+   */
   async tryWrite(op: string, command: object): Promise<boolean> {
     try {
       await this.send(op, command);
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (err instanceof ConditionalCheckFailedException || err instanceof TransactionCanceledException) return false;
       throw err;
     }
   }
