@@ -20,7 +20,7 @@
 import { ValidationError } from "../errors.ts";
 import type { EmailMessage } from "../ports.ts";
 import type { AdBrief } from "../plans/briefs/index.ts";
-import type { AmplificationPlan, Channel } from "../plans/plan.ts";
+import { PLATFORM_NAMES, type AmplificationPlan, type Channel } from "../plans/plan.ts";
 
 export type ApprovalEmailKind = "approval" | "reminder";
 
@@ -41,16 +41,8 @@ export const MAX_SUBJECT_LENGTH = 200;
 export const REVIEW_BUTTON_LABEL = "Review and approve";
 export const LINK_SAFETY_NOTE = "Opening the link changes nothing: you approve, edit or reject on the page.";
 
-const CHANNEL_NAMES: Readonly<Record<Channel, string>> = {
-  x: "X",
-  linkedin: "LinkedIn",
-  facebook: "Facebook",
-  instagram: "Instagram",
-  bluesky: "Bluesky",
-  threads: "Threads",
-};
+const CHANNEL_NAMES = PLATFORM_NAMES;
 
-const PLATFORM_NAMES: Readonly<Record<string, string>> = { linkedin: "LinkedIn", meta: "Meta", x: "X" };
 
 /** Renders the approval or reminder email for one approver. Throws ValidationError on unusable input. */
 export function renderApprovalEmail(input: ApprovalEmailInput): EmailMessage {

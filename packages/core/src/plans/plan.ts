@@ -4,6 +4,17 @@ import type { ClientConfig } from "../config/config-schema.ts";
 export type Channel = ClientConfig["channels"][number];
 export type AdPlatform = ClientConfig["adPlatforms"][number];
 
+/** How channels and ad platforms are named to people (emails, the web app). */
+export const PLATFORM_NAMES: Readonly<Record<Channel | AdPlatform, string>> = {
+  x: "X",
+  linkedin: "LinkedIn",
+  facebook: "Facebook",
+  instagram: "Instagram",
+  bluesky: "Bluesky",
+  threads: "Threads",
+  meta: "Meta",
+};
+
 /** The release fields plan composition reads. All text is untrusted plain text from a feed. */
 export interface PlanRelease {
   id: string;

@@ -1,4 +1,4 @@
-import { formatZonedTime } from "@pressbridge/core";
+import { PLATFORM_NAMES, formatZonedTime } from "@pressbridge/core";
 
 /** Formats an ISO time in a client's time zone, e.g. "Tue, Nov 24, 2026, 10:00 AM EST" (as in the emails). */
 export function formatInZone(iso: string, timeZone: string): string {
@@ -13,12 +13,5 @@ export function relativeTo(iso: string, now: Date): string {
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-export const CHANNEL_NAMES: Record<string, string> = {
-  x: "X",
-  linkedin: "LinkedIn",
-  facebook: "Facebook",
-  instagram: "Instagram",
-  bluesky: "Bluesky",
-  threads: "Threads",
-  meta: "Meta",
-};
+/** Display names by channel or platform id (ids come from stored plans, so index by string). */
+export const CHANNEL_NAMES: Readonly<Record<string, string>> = PLATFORM_NAMES;
