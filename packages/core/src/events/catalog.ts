@@ -60,11 +60,38 @@ export type AmplificationApprovedDetail = z.infer<typeof AmplificationApprovedDe
 export const AmplificationRejectedDetail = DecisionDetail;
 export type AmplificationRejectedDetail = z.infer<typeof AmplificationRejectedDetail>;
 
+export const AmplificationPublishedDetail = z.object({
+  version: z.literal(1),
+  planId: z.string().min(1),
+  releaseId: z.string().min(1),
+  clientId: z.string().min(1),
+  /** "published": every action published (dry runs included); "partial": some failed; "failed": none published. */
+  outcome: z.enum(["published", "partial", "failed"]),
+  /** When every action was first published; null until then. */
+  publishedAt: isoTime.nullable(),
+  finishedAt: isoTime,
+  actions: z.array(
+    z.object({
+      key: z.string().min(1),
+      kind: z.enum(["organic-post", "paused-ad"]),
+      platform: z.string(),
+      status: z.enum(["published", "failed"]),
+      dryRun: z.boolean(),
+      platformIds: z.record(z.string(), z.string()),
+      url: z.string().nullable(),
+      reason: z.string().nullable(),
+      retryable: z.boolean(),
+    }),
+  ),
+});
+export type AmplificationPublishedDetail = z.infer<typeof AmplificationPublishedDetail>;
+
 export const EVENTS = {
   ReleaseDetected: { detailType: "Release Detected", schema: ReleaseDetectedDetail },
   AmplificationPlanned: { detailType: "Amplification Planned", schema: AmplificationPlannedDetail },
   AmplificationApproved: { detailType: "Amplification Approved", schema: AmplificationApprovedDetail },
   AmplificationRejected: { detailType: "Amplification Rejected", schema: AmplificationRejectedDetail },
+  AmplificationPublished: { detailType: "Amplification Published", schema: AmplificationPublishedDetail },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

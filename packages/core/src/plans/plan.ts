@@ -110,6 +110,8 @@ export interface AmplificationPlan<Brief = unknown> {
   briefs: Brief[];
   /** Set once, by the single approve/reject decision (a conditional write). */
   decision?: PlanDecision;
+  /** Set by publishing after approval (publishing/publish-plan.ts); rewritten on each publishing run. */
+  publication?: PlanPublication;
   /** Whether "Amplification Planned" was accepted by the bus (see plan-amplification.ts). */
   announce: "pending" | "announced";
   announceLeaseUntil: string | null;
@@ -123,6 +125,40 @@ export interface PlanDecision {
   linkId: string;
   draftVersions: Record<string, number>;
   comment: string | null;
+}
+
+/** What publishing did for one action (an organic post or a paused ad) of an approved plan. */
+export interface PublishedAction {
+  /** Deterministic action key: `<planId>:post:<channel>:v<version>` or `<planId>:ad:<platform>`. */
+  key: string;
+  kind: "organic-post" | "paused-ad";
+  /** The channel (organic posts) or ad platform (ads). */
+  platform: Channel | AdPlatform;
+  status: "published" | "failed";
+  /** True when no credentials were configured and the dry-run publisher recorded the requests instead. */
+  dryRun: boolean;
+  /** Platform ids (post id, campaign id, ...) when published. */
+  platformIds: Record<string, string>;
+  url: string | null;
+  /** Plain-words reason when failed. */
+  reason: string | null;
+  /** Whether a later attempt may succeed (throttling, 5xx, timeouts); validation and auth errors are not. */
+  retryable: boolean;
+  at: string;
+}
+
+/**
+ * The outcome of publishing an approved plan. The plan's status is "published" when every action is
+ * published (dry runs included, flagged by `dryRun`), else "publish_failed".
+ */
+export interface PlanPublication {
+  /** When the latest publishing run finished. */
+  at: string;
+  /** When every action was first published: the amplification time the audit measures. Null until then. */
+  publishedAt: string | null;
+  /** True when any action was a dry run (no credentials): a person still has to post it. */
+  dryRun: boolean;
+  actions: PublishedAction[];
 }
 
 /** One entry of a plan's audit trail: who did what, to which version, when, from which link. */
