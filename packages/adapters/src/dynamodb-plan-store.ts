@@ -4,7 +4,7 @@ import { DynamoTable } from "./dynamodb-store.ts";
 import { TABLE_KEYS, keys, monthsBetween } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;
-const PLAN_KEY_ATTRIBUTES = ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type"];
+const PLAN_KEY_ATTRIBUTES = ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type", "publicationEventId"];
 
 function toPlan(item: Item): AmplificationPlan {
   const plan: Item = { ...item };

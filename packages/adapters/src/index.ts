@@ -16,3 +16,5 @@ export * from "./publishers/linkedin-publisher.ts";
 export * from "./publishers/meta-publisher.ts";
 export * from "./publishers/bluesky-publisher.ts";
 export * from "./publishers/dry-run-publisher.ts";
+export * from "./publishers/publisher-directory.ts";
+export * from "./dynamodb-publication-store.ts";

@@ -1,5 +1,14 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { assertUsableKeys, ValidationError, type SigningKeys } from "@pressbridge/core";
+import {
+  assertUsableKeys,
+  credentialSourceOf,
+  parsePlatformCredentials,
+  ValidationError,
+  type CredentialSource,
+  type PlatformCredentials,
+  type PublisherPlatform,
+  type SigningKeys,
+} from "@pressbridge/core";
 
 /**
  * Approval-link signing keys from AWS Secrets Manager. The secret's value is either the generated
@@ -58,4 +67,36 @@ export async function readSecretField(secretId: string, field: string, client: S
   }
   if (typeof value !== "string" || value.length < 16) throw new ValidationError(field, `the secret has no usable "${field}"`);
   return value;
+}
+
+/**
+ * Platform credentials (the PlatformCredentialsDocument JSON) from the stage's Secrets Manager secret.
+ * Read on first use and again after `ttlMs`, so replaced tokens reach running functions without a
+ * deploy. Values are never logged; a malformed secret fails naming the field, not the value.
+ */
+export class SecretsManagerCredentialSource implements CredentialSource {
+  private cached: { source: CredentialSource; at: number } | undefined;
+  private readonly client: SecretsManagerClient;
+  private readonly secretId: string;
+  private readonly ttlMs: number;
+
+  constructor(options: { secretId: string; client?: SecretsManagerClient; ttlMs?: number }) {
+    this.secretId = options.secretId;
+    this.client = options.client ?? new SecretsManagerClient({});
+    this.ttlMs = options.ttlMs ?? 5 * 60_000;
+  }
+
+  async credentialsFor(clientId: string, platform: PublisherPlatform): Promise<PlatformCredentials | undefined> {
+    if (this.cached === undefined || Date.now() - this.cached.at >= this.ttlMs) {
+      const res = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
+      let json: unknown;
+      try {
+        json = JSON.parse(res.SecretString ?? "{}");
+      } catch (err) {
+        throw new ValidationError("SECRETS_ARN", "the platform-credentials secret is not JSON", { cause: err });
+      }
+      this.cached = { source: credentialSourceOf(parsePlatformCredentials(json, "SECRETS_ARN")), at: Date.now() };
+    }
+    return this.cached.source.credentialsFor(clientId, platform);
+  }
 }

@@ -28,6 +28,8 @@ export const keys = {
   plansMonth: (month: string) => `PLANS#${month}`,
   planAudit: (planId: string, at: string, linkId: string, seq: string) => ({ PK: `PLAN#${planId}`, SK: `AUDIT#${at}#${linkId}#${seq}` }),
   planEmail: (planId: string, kind: string, approver: string) => ({ PK: `PLAN#${planId}`, SK: `MAIL#${kind}#${approver.toLowerCase()}` }),
+  /** One platform action of a plan (publishing): its claim, then its result. */
+  publishAction: (planId: string, actionKey: string) => ({ PK: `PLAN#${planId}`, SK: `PUB#${actionKey}` }),
   outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: "OUTBOX" }),
   /** Undelivered events, oldest first, in one small partition (it only holds events in flight). */
   outboxByTime: (createdAt: string, eventId: string) => ({ GSI1PK: "OUTBOX", GSI1SK: `${createdAt}#${eventId}` }),

@@ -22,3 +22,7 @@ export * from "./approvals/review-decisions.ts";
 export * from "./approvals/notify-approvers.ts";
 export * from "./approvals/approval-email.ts";
 export * from "./publishing/publisher.ts";
+export * from "./publishing/publish-actions.ts";
+export * from "./publishing/publish-plan.ts";
+export * from "./publishing/publication-email.ts";
+export * from "./publishing/platform-credentials.ts";

@@ -1,5 +1,6 @@
 import type { BusEvent } from "./events/catalog.ts";
-import type { AmplificationPlan, MediaContact, PlanAuditEntry, PlanDecision, PlanDraft } from "./plans/plan.ts";
+import type { AmplificationPlan, MediaContact, PlanAuditEntry, PlanDecision, PlanDraft, PlanPublication, PublishedAction } from "./plans/plan.ts";
+import type { DryRunPreview } from "./publishing/publisher.ts";
 import type { FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup } from "./releases/release.ts";
 
 /** Current time; injected so windows, backoff and expiry are testable with a fake clock. */
@@ -139,4 +140,59 @@ export interface ApprovalStore {
 export interface EventOutbox {
   pendingEvents(olderThan: string, limit: number): Promise<BusEvent[]>;
   deleteEvents(eventIds: readonly string[]): Promise<void>;
+}
+
+/** One platform action of a plan as stored: claimed ("in-flight"), then published or failed. */
+export interface PublishActionRecord {
+  planId: string;
+  key: string;
+  kind: PublishedAction["kind"];
+  platform: PublishedAction["platform"];
+  state: "in-flight" | "published" | "failed";
+  /** How many times the action was claimed; the current claim owns the record. */
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  platformIds: Record<string, string>;
+  url: string | null;
+  reason: string | null;
+  retryable: boolean;
+  dryRun: DryRunPreview | null;
+}
+
+export type ActionClaim =
+  /** This caller may run the action; `reconcile` when an earlier attempt may have reached the platform. */
+  | { claim: "claimed"; attempt: number; reconcile: boolean }
+  /** Already published: the stored result stands (a redelivery never posts twice). */
+  | { claim: "published"; record: PublishActionRecord }
+  /** Failed in a way retrying will not fix (validation, expired token), unless retrying is asked for. */
+  | { claim: "failed"; record: PublishActionRecord }
+  /** Another worker holds an unexpired claim. */
+  | { claim: "in-progress" };
+
+/**
+ * Persistence of publishing: per-action records claimed before any platform call (with a lease, so a
+ * crashed worker's action can be taken over and reconciled) and the plan's publication summary.
+ */
+export interface PublicationStore {
+  /**
+   * Claims an action unless it is published, failed permanently (unless `retryFailed`), or claimed by
+   * another worker whose lease has not expired. Retryable failures and expired claims are re-claimed.
+   */
+  claimAction(
+    planId: string,
+    action: { key: string; kind: PublishedAction["kind"]; platform: PublishedAction["platform"] },
+    now: string,
+    leaseUntil: string,
+    options: { retryFailed: boolean },
+  ): Promise<ActionClaim>;
+  /** Stores an action's result if `attempt` still owns the claim; "lost" when another attempt took it over. */
+  finishAction(planId: string, key: string, attempt: number, result: Pick<PublishActionRecord, "state" | "finishedAt" | "platformIds" | "url" | "reason" | "retryable" | "dryRun">): Promise<"saved" | "lost">;
+  /** Every action record of a plan (consistent read). */
+  actionRecords(planId: string): Promise<PublishActionRecord[]>;
+  /**
+   * Sets the plan's status and publication summary and puts the Amplification Published event in the
+   * outbox, in one transaction. "unchanged" when this very outcome (same event id) was recorded before.
+   */
+  completePublication(planId: string, status: "published" | "publish_failed", publication: PlanPublication, event: BusEvent): Promise<"completed" | "unchanged">;
 }

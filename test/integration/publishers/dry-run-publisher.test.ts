@@ -86,8 +86,8 @@ async function compare(action: PublishAction, make: (url: string) => { publisher
   await real.publisher.publish(action, real.creds);
   const dry = new DryRunPublisher({ clock });
   const outcome = await dry.publish(action, real.creds);
-  expect(outcome).toEqual({ status: "published", platformIds: { dryRun: action.key }, url: null });
   const [record] = dry.recorded;
+  expect(outcome).toEqual({ status: "published", platformIds: { dryRun: action.key }, url: null, dryRun: { requests: record!.requests, note: record!.note } });
   const secrets = Object.entries(real.creds).filter(([k]) => /token|secret|password/i.test(k));
   const redact = (v: unknown): unknown => JSON.parse(secrets.reduce((text, [k, secret]) => text.split(secret).join(`<${k}>`), JSON.stringify(v)));
   const sent = real.server.requests.map((r) => redact(sentShape(r, "")));
@@ -165,7 +165,12 @@ describe("DryRunPublisher records exactly what the real adapters send", () => {
 
   it("channels without an adapter are recorded with a note", async () => {
     const dry = new DryRunPublisher({ clock });
-    expect(await dry.publish(organic("instagram"), {})).toEqual({ status: "published", platformIds: { dryRun: "plan-1:post:instagram:v1" }, url: null });
+    expect(await dry.publish(organic("instagram"), {})).toEqual({
+      status: "published",
+      platformIds: { dryRun: "plan-1:post:instagram:v1" },
+      url: null,
+      dryRun: { requests: [], note: "Pressbridge has no API adapter for instagram; post this text by hand." },
+    });
     expect(dry.recorded[0]).toMatchObject({ platform: "instagram", requests: [], note: expect.stringMatching(/no API adapter for instagram/) });
   });
 });

@@ -8,26 +8,14 @@
  * Lookups (search by name, typeahead) are recorded too: they are what the adapter would send, and a
  * person pasting the requests sees where each {placeholder} comes from.
  */
-import type { Clock, PlatformCredentials, PublishAction, PublishOutcome, Publisher } from "@pressbridge/core";
+import type { Clock, DryRunRequest, PlatformCredentials, PublishAction, PublishOutcome, Publisher } from "@pressbridge/core";
+
+export type { DryRunRequest } from "@pressbridge/core";
 import { BLUESKY_CREDENTIALS, BLUESKY_DEFAULT_PDS, BlueskyPublisher, blueskyDryRunResponse } from "./bluesky-publisher.ts";
 import { LINKEDIN_AD_CREDENTIALS, LINKEDIN_API_BASE, LINKEDIN_ORGANIC_CREDENTIALS, LinkedInPublisher, linkedInDryRunResponse } from "./linkedin-publisher.ts";
 import { META_AD_CREDENTIALS, META_GRAPH_BASE, MetaPublisher, metaDryRunResponse } from "./meta-publisher.ts";
 import { SECRET_CREDENTIAL, requestUrl, type Transport, type WireRequest, type WireResponse } from "./publisher-http.ts";
 import { X_AD_CREDENTIALS, X_ADS_API_BASE, X_API_BASE, XPublisher, xDryRunResponse } from "./x-publisher.ts";
-
-export interface DryRunRequest {
-  /** What the request does ("create the campaign (PAUSED)"). */
-  label: string;
-  method: "GET" | "POST";
-  url: string;
-  /** Headers as sent, without secrets; `Authorization` says how it is authorised. */
-  headers: Record<string, string>;
-  /** How the request is authorised, in words (the credential is never recorded). */
-  auth: string | null;
-  /** JSON body, or form fields as an object (Meta, X Ads), or null. */
-  body: unknown;
-  bodyEncoding: "json" | "form" | null;
-}
 
 export interface DryRunRecord {
   key: string;
@@ -102,7 +90,7 @@ export class DryRunPublisher implements Publisher {
     this.recorded.push(record);
     if (target === null) {
       record.note = `Pressbridge has no API adapter for ${record.platform}; post this text by hand.`;
-      return { status: "published", platformIds: { dryRun: action.key }, url: null };
+      return { status: "published", platformIds: { dryRun: action.key }, url: null, dryRun: { requests: [], note: record.note } };
     }
     // Missing credentials become {placeholders} so the recorded paths show what to fill in.
     const creds: Record<string, string> = { ...credentials };
@@ -114,7 +102,7 @@ export class DryRunPublisher implements Publisher {
     record.requests = transport.requests;
     record.result = result;
     if (result.status === "failed") record.note = `The real adapter would stop here: ${result.reason}`;
-    return { status: "published", platformIds: { dryRun: action.key }, url: null };
+    return { status: "published", platformIds: { dryRun: action.key }, url: null, dryRun: { requests: record.requests, note: record.note } };
   }
 
   #target(action: PublishAction): Target | null {

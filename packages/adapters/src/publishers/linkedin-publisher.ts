@@ -132,6 +132,7 @@ export class LinkedInPublisher implements Publisher {
       request: () => this.postRequest(ctx, action, organizationId),
       parse: restliId,
       find: () => this.#findPost(ctx, organizationId, action.text),
+      lookupFirst: action.reconcile === true,
     });
     if (!created.ok) return created;
     const urn = created.value;

@@ -147,6 +147,7 @@ export class MetaPublisher implements Publisher {
       request: () => this.#request(ctx, { label: "create the Page post", method: "POST", path: `/${pageId}/feed`, form }),
       parse: idOf,
       find: () => this.#findInList(ctx, { label: "look for the post in the Page's feed", path: `/${pageId}/feed`, query: { fields: "id,message,created_time", limit: "25" } }, "the Page post", (e) => e.message === action.text),
+      lookupFirst: action.reconcile === true,
     });
     if (!created.ok) return created;
     const id = created.value;

@@ -167,6 +167,8 @@ export interface StepSpec<T> {
   parse: (response: WireResponse) => T;
   /** For creates: looks the object up; null when it does not exist. Used after ambiguous failures and duplicates. */
   find?: () => Promise<StepResult<T | null>>;
+  /** Calls `find` before the first attempt: an earlier, interrupted run may have created the object. */
+  lookupFirst?: boolean;
   /** Verb phrase for failure reasons: "X could not create the campaign". */
   what: string;
   /** Noun phrase for rejections: "LinkedIn rejected the post: …". */
@@ -221,6 +223,11 @@ export class PublisherHttp {
   /** Runs one step (a create when `find` is given, else a read) under `policy`. */
   async run<T>(policy: PlatformPolicy, step: StepSpec<T>): Promise<StepResult<T>> {
     const platformName = policy.name;
+    if (step.lookupFirst === true && step.find !== undefined) {
+      const found = await step.find();
+      if (!found.ok) return found;
+      if (found.value !== null) return { ok: true, value: found.value };
+    }
     let lastDetail = "no answer";
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
       if (this.#paceMs > 0) {

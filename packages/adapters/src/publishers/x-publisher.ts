@@ -125,6 +125,7 @@ export class XPublisher implements Publisher {
         return id;
       },
       find: () => this.#findPost(keys, action.text),
+      lookupFirst: action.reconcile === true,
     });
     if (!created.ok) return created;
     return { ok: true, value: { status: "published", platformIds: { postId: created.value }, url: xPostUrl(created.value) } };

@@ -363,19 +363,19 @@ function stripControls(text: string, keepLines: boolean): string {
 }
 
 /** A single line: no control characters or line breaks, runs of whitespace collapsed. */
-function oneLine(text: string | null | undefined): string {
+export function oneLine(text: string | null | undefined): string {
   if (typeof text !== "string") return "";
   return stripControls(text, false).replace(/\s+/g, " ").trim();
 }
 
 /** Multi-line text (a draft): line breaks kept as \n, other control characters removed. */
-function multiLine(text: string | null | undefined): string {
+export function multiLine(text: string | null | undefined): string {
   if (typeof text !== "string") return "";
   return stripControls(text, true);
 }
 
 /** Subject: one line, at most MAX_SUBJECT_LENGTH UTF-16 units, never cutting a grapheme. */
-function subjectLine(text: string): string {
+export function subjectLine(text: string): string {
   const line = oneLine(text);
   if (line.length <= MAX_SUBJECT_LENGTH) return line;
   let out = "";
@@ -386,12 +386,12 @@ function subjectLine(text: string): string {
   return `${out.trimEnd()}…`;
 }
 
-function headerValue(text: string): string {
+export function headerValue(text: string): string {
   return oneLine(text).slice(0, 200);
 }
 
 /** A bare address (no display name), checked enough that it cannot inject headers. */
-function plainAddress(field: string, address: string): string {
+export function plainAddress(field: string, address: string): string {
   const a = typeof address === "string" ? address.trim() : "";
   if (a.length === 0 || a.length > 254 || !/^[^\s@<>()[\]\\,;:"\u0000-\u001F\u007F]+@[^\s@<>()[\]\\,;:"\u0000-\u001F\u007F]+\.[^\s@<>()[\]\\,;:"\u0000-\u001F\u007F]+$/u.test(a)) {
     throw new ValidationError(field, "must be a plain email address");
@@ -403,7 +403,7 @@ function plainAddress(field: string, address: string): string {
  * The sender: a plain address, or `Display Name <address>` (the name on one line, quoted when it
  * holds characters that need it; the adapters encode non-ASCII names).
  */
-function senderAddress(value: string): string {
+export function senderAddress(value: string): string {
   const m = typeof value === "string" ? /^\s*(.*?)\s*<([^<>]*)>\s*$/s.exec(value) : null;
   if (m === null) return plainAddress("from", value);
   const address = plainAddress("from", m[2] ?? "");
@@ -415,7 +415,7 @@ function senderAddress(value: string): string {
 }
 
 /** The review link as given, once it is known to be an absolute http(s) URL without credentials. */
-function checkReviewLink(link: string): string {
+export function checkReviewLink(link: string): string {
   if (typeof link !== "string" || link.length === 0 || link.length > 2048) {
     throw new ValidationError("reviewLink", "must be an http(s) URL of at most 2048 characters");
   }

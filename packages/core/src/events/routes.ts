@@ -22,6 +22,11 @@ export const ROUTES: readonly Route[] = [
     detailTypes: ["Amplification Planned"],
     description: "Email each approver of the client a signed review link",
   },
+  {
+    consumer: "publish",
+    detailTypes: ["Amplification Approved"],
+    description: "Publish the approved posts and create the ads paused (a dry run without credentials)",
+  },
 ];
 
 export function consumersFor(detailType: string, routes: readonly Route[] = ROUTES): string[] {

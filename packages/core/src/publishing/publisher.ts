@@ -14,6 +14,11 @@ export interface OrganicPostAction {
   link: string | null;
   /** Bluesky only. */
   facets: LinkFacet[];
+  /**
+   * A previous attempt at this action may have created the post (it was interrupted, or failed after
+   * an ambiguous answer): the adapter looks the post up on the platform before creating it.
+   */
+  reconcile?: boolean;
 }
 
 export interface PausedAdAction {
@@ -31,8 +36,30 @@ export interface PausedAdAction {
 
 export type PublishAction = OrganicPostAction | PausedAdAction;
 
+/** One request the dry-run publisher recorded instead of sending: enough to repeat it by hand. */
+export interface DryRunRequest {
+  /** What the request does ("create the campaign (PAUSED)"). */
+  label: string;
+  method: "GET" | "POST";
+  url: string;
+  /** Headers as sent, without secrets; `Authorization` says how it is authorised. */
+  headers: Record<string, string>;
+  /** How the request is authorised, in words (the credential is never recorded). */
+  auth: string | null;
+  /** JSON body, or form fields as an object (Meta, X Ads), or null. */
+  body: unknown;
+  bodyEncoding: "json" | "form" | null;
+}
+
+/** What a dry run would have done for one action. */
+export interface DryRunPreview {
+  requests: DryRunRequest[];
+  /** Why nothing (or not everything) would be sent, e.g. "no API adapter for Instagram; post by hand". */
+  note: string | null;
+}
+
 export type PublishOutcome =
-  | { status: "published"; platformIds: Record<string, string>; url: string | null }
+  | { status: "published"; platformIds: Record<string, string>; url: string | null; dryRun?: DryRunPreview }
   | { status: "failed"; retryable: boolean; reason: string; httpStatus?: number; retryAfterSeconds?: number };
 
 /** Credentials of one client on one platform. Never logged, never stored in the table. */
@@ -41,4 +68,35 @@ export type PlatformCredentials = Record<string, string>;
 export interface Publisher {
   readonly platform: Channel | AdPlatform | "dry-run";
   publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome>;
+}
+
+/** The platforms Pressbridge has API adapters for; credentials are kept per client and one of these. */
+export const PUBLISHER_PLATFORMS = ["x", "linkedin", "meta", "bluesky"] as const;
+export type PublisherPlatform = (typeof PUBLISHER_PLATFORMS)[number];
+
+/** Which adapter publishes a channel or ad platform; undefined for channels with no API adapter (Instagram, Threads). */
+export function publisherPlatformOf(platform: Channel | AdPlatform): PublisherPlatform | undefined {
+  switch (platform) {
+    case "x":
+    case "linkedin":
+    case "bluesky":
+    case "meta":
+      return platform;
+    case "facebook":
+      return "meta";
+    default:
+      return undefined;
+  }
+}
+
+/** The real adapters and the dry-run publisher. */
+export interface PublisherDirectory {
+  adapterFor(platform: PublisherPlatform): Publisher;
+  dryRun: Publisher;
+}
+
+/** Where a client's platform credentials live (Secrets Manager in AWS, a local file or env locally). */
+export interface CredentialSource {
+  /** The client's credentials on a platform; undefined when none are configured (publishing then does a dry run). */
+  credentialsFor(clientId: string, platform: PublisherPlatform): Promise<PlatformCredentials | undefined>;
 }

@@ -1,0 +1,149 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import type { ActionClaim, BusEvent, PlanPublication, PublicationStore, PublishActionRecord } from "@pressbridge/core";
+import { DynamoTable } from "./dynamodb-store.ts";
+import { keys } from "./table-design.ts";
+
+type Item = Record<string, NativeAttributeValue>;
+
+function toRecord(item: Item): PublishActionRecord {
+  return {
+    planId: item.planId,
+    key: item.key,
+    kind: item.kind,
+    platform: item.platform,
+    state: item.state,
+    attempt: item.attempt,
+    startedAt: item.startedAt,
+    finishedAt: item.finishedAt ?? null,
+    platformIds: item.platformIds ?? {},
+    url: item.url ?? null,
+    reason: item.reason ?? null,
+    retryable: item.retryable === true,
+    dryRun: item.dryRun ?? null,
+  };
+}
+
+/**
+ * PublicationStore on the one table: one item per platform action under the plan's partition
+ * (`PUB#<action key>`), claimed with a lease before any platform call, and the plan's publication
+ * summary written with its Amplification Published event in one transaction.
+ */
+export class DynamoPublicationStore extends DynamoTable implements PublicationStore {
+  async claimAction(
+    planId: string,
+    action: { key: string; kind: PublishActionRecord["kind"]; platform: PublishActionRecord["platform"] },
+    now: string,
+    leaseUntil: string,
+    options: { retryFailed: boolean },
+  ): Promise<ActionClaim> {
+    const neverClaimed = "attribute_not_exists(PK)";
+    const abandoned = "(#state = :inflight AND leaseUntil <= :now)";
+    const worthRetrying = options.retryFailed ? "#state = :failed" : "(#state = :failed AND retryable = :true)";
+    try {
+      const res = await this.send<{ Attributes?: Item }>(
+        "UpdateItem",
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.publishAction(planId, action.key),
+          UpdateExpression:
+            "SET #type = :type, planId = :planId, #key = :key, kind = :kind, platform = :platform, #state = :inflight, leaseUntil = :until, startedAt = :now, attempt = if_not_exists(attempt, :zero) + :one",
+          ConditionExpression: `${neverClaimed} OR ${abandoned} OR ${worthRetrying}`,
+          ExpressionAttributeNames: { "#type": "type", "#key": "key", "#state": "state" },
+          ExpressionAttributeValues: {
+            ":type": "PublishAction",
+            ":planId": planId,
+            ":key": action.key,
+            ":kind": action.kind,
+            ":platform": action.platform,
+            ":inflight": "in-flight",
+            ":failed": "failed",
+            ":until": leaseUntil,
+            ":now": now,
+            ":zero": 0,
+            ":one": 1,
+            ...(options.retryFailed ? {} : { ":true": true }),
+          },
+          ReturnValues: "ALL_OLD",
+        }),
+      );
+      const previous = res.Attributes;
+      // Anything before this claim may have reached the platform: an abandoned claim, or a failure
+      // after an ambiguous answer. The adapter then looks the object up before creating it.
+      return { claim: "claimed", attempt: ((previous?.attempt as number | undefined) ?? 0) + 1, reconcile: previous !== undefined };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const res = await this.send<{ Item?: Item }>("GetItem", new GetCommand({ TableName: this.tableName, Key: keys.publishAction(planId, action.key), ConsistentRead: true }));
+      if (res.Item === undefined) return { claim: "in-progress" };
+      const record = toRecord(res.Item);
+      if (record.state === "published") return { claim: "published", record };
+      if (record.state === "failed") return { claim: "failed", record };
+      return { claim: "in-progress" };
+    }
+  }
+
+  async finishAction(
+    planId: string,
+    key: string,
+    attempt: number,
+    result: Pick<PublishActionRecord, "state" | "finishedAt" | "platformIds" | "url" | "reason" | "retryable" | "dryRun">,
+  ): Promise<"saved" | "lost"> {
+    const stillOurClaim = "#state = :inflight AND attempt = :attempt";
+    const saved = await this.tryWrite(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.publishAction(planId, key),
+        UpdateExpression: "SET #state = :state, finishedAt = :finishedAt, platformIds = :ids, #url = :url, reason = :reason, retryable = :retryable, dryRun = :dryRun REMOVE leaseUntil",
+        ConditionExpression: stillOurClaim,
+        ExpressionAttributeNames: { "#state": "state", "#url": "url" },
+        ExpressionAttributeValues: {
+          ":inflight": "in-flight",
+          ":attempt": attempt,
+          ":state": result.state,
+          ":finishedAt": result.finishedAt,
+          ":ids": result.platformIds,
+          ":url": result.url,
+          ":reason": result.reason,
+          ":retryable": result.retryable,
+          ":dryRun": result.dryRun,
+        },
+      }),
+    );
+    return saved ? "saved" : "lost";
+  }
+
+  async actionRecords(planId: string): Promise<PublishActionRecord[]> {
+    return (await this.queryPrefix(keys.plan(planId).PK, "PUB#")).map(toRecord);
+  }
+
+  async completePublication(planId: string, status: "published" | "publish_failed", publication: PlanPublication, event: BusEvent): Promise<"completed" | "unchanged"> {
+    const approvedAndNotYetThisOutcome =
+      "decision.#action = :approved AND #status IN (:approved, :published, :failed) AND (attribute_not_exists(publicationEventId) OR publicationEventId <> :eventId)";
+    const written = await this.tryWrite(
+      "TransactWriteItems",
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.plan(planId),
+              UpdateExpression: "SET #status = :status, publication = :publication, publicationEventId = :eventId",
+              ConditionExpression: approvedAndNotYetThisOutcome,
+              ExpressionAttributeNames: { "#status": "status", "#action": "action" },
+              ExpressionAttributeValues: { ":status": status, ":publication": publication, ":approved": "approved", ":published": "published", ":failed": "publish_failed", ":eventId": event.id },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.outboxEvent(event.id), ...keys.outboxByTime(event.time, event.id), type: "OutboxEvent", event },
+              ConditionExpression: "attribute_not_exists(PK)",
+            },
+          },
+        ],
+      }),
+    );
+    return written ? "completed" : "unchanged";
+  }
+}

@@ -1,0 +1,304 @@
+import { createHash } from "node:crypto";
+import { MailError, TransientError, ValidationError } from "../errors.ts";
+import { makeEvent, type AmplificationApprovedDetail, type BusEvent } from "../events/catalog.ts";
+import { silentLogger, type Logger } from "../logger.ts";
+import type { ActionClaim, ApprovalStore, Clock, EventBus, EventOutbox, Mailer, PlanStore, PublicationStore, PublishActionRecord } from "../ports.ts";
+import type { AdBrief } from "../plans/briefs/index.ts";
+import type { AmplificationPlan, PlanPublication, PublishedAction } from "../plans/plan.ts";
+import { renderPublicationEmail } from "./publication-email.ts";
+import { publishActionsFor } from "./publish-actions.ts";
+import {
+  publisherPlatformOf,
+  type CredentialSource,
+  type PlatformCredentials,
+  type PublishAction,
+  type PublishOutcome,
+  type Publisher,
+  type PublisherDirectory,
+  type PublisherPlatform,
+} from "./publisher.ts";
+
+export interface PublishDeps {
+  plans: PlanStore;
+  publications: PublicationStore;
+  publishers: PublisherDirectory;
+  credentials: CredentialSource;
+  bus: EventBus;
+  outbox: EventOutbox;
+  clock: Clock;
+  logger?: Logger;
+  /** Emails the plan's owner when an action fails for good. Without it failures are only recorded. */
+  notify?: { mailer: Mailer; approvals: ApprovalStore; from: string; baseUrl: string };
+  /** How long a claimed action stays "in flight" before another worker may take it over. Default 300 s. */
+  leaseSeconds?: number;
+}
+
+/** Attempts (claims) of one action before a retryable failure stops being retried automatically. */
+export const MAX_AUTOMATIC_ATTEMPTS = 3;
+export const PUBLISH_LEASE_SECONDS = 300;
+
+export interface PublishRunOutcome {
+  planId: string;
+  /**
+   * completed: every action has a result and the plan's publication is recorded; in-progress: another
+   * worker holds some action and will record the publication; not-approved / not-found: nothing to do.
+   */
+  result: "completed" | "in-progress" | "not-approved" | "not-found";
+  actions: PublishedAction[];
+  /** Failed actions a later attempt may fix (throttling, 5xx, timeouts) with attempts left. */
+  retryableFailures: PublishedAction[];
+  /** The failure email to the owner in this run: sent, not needed or already sent, or failed. */
+  ownerEmail: "sent" | "none" | "failed" | "failed-retryable";
+}
+
+/**
+ * Publishes an approved plan: each approved draft as an organic post and each ad brief as a paused
+ * (draft) campaign, so a person launches spend, never the software.
+ *
+ * Steps: read the plan (only an approved one is published); derive its actions with deterministic
+ * keys; per platform, in order (posts before ads, so a LinkedIn ad can sponsor the LinkedIn post),
+ * claim each action with a conditional write, publish it with the client's credentials (or record a
+ * dry run when there are none, or no adapter), and store the result. Platforms run side by side and
+ * one failing never blocks another. When every action has a result, the plan's status, its
+ * publication summary and the Amplification Published event (via the outbox) are written in one
+ * transaction, and the owner is emailed once about failures that will not be retried automatically.
+ *
+ * Safe under redelivery and concurrency: a published action is never sent again; an action whose
+ * claim expired (a crashed worker) is re-run with `reconcile`, so the adapter looks it up on the
+ * platform before creating it; a failure that retrying will not fix is not retried unless
+ * `retryFailed` is set (an operator's explicit retry after fixing credentials).
+ */
+export async function publishApprovedPlan(deps: PublishDeps, input: { planId: string; retryFailed?: boolean }): Promise<PublishRunOutcome> {
+  const logger = deps.logger ?? silentLogger;
+  const outcome: PublishRunOutcome = { planId: input.planId, result: "not-found", actions: [], retryableFailures: [], ownerEmail: "none" };
+  const plan = (await deps.plans.getPlan(input.planId)) as AmplificationPlan<AdBrief> | undefined;
+  if (plan === undefined) return outcome;
+  if (plan.decision?.action !== "approved") return { ...outcome, result: "not-approved" };
+
+  const actions = publishActionsFor(plan);
+  const groups = new Map<string, PublishAction[]>();
+  for (const action of actions) {
+    const platform = platformOfAction(action);
+    const group = publisherPlatformOf(platform) ?? platform;
+    groups.set(group, [...(groups.get(group) ?? []), action]);
+  }
+  const credentials = new Map<PublisherPlatform, Promise<PlatformCredentials | undefined>>();
+  const credentialsFor = (platform: PublisherPlatform) => {
+    let found = credentials.get(platform);
+    if (found === undefined) {
+      found = deps.credentials.credentialsFor(plan.clientId, platform);
+      credentials.set(platform, found);
+    }
+    return found;
+  };
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const done = new Map<string, PublishOutcome>();
+      for (const action of group) {
+        try {
+          const result = await runAction(deps, plan, withSponsoredPost(action, group, done), credentialsFor, input.retryFailed === true);
+          if (result !== null) done.set(action.key, result);
+        } catch (err) {
+          // A store failure for one action must not stop the others; the action stays claimed and is
+          // taken over (and reconciled) once its lease expires.
+          logger.error("publishing an action failed", { planId: plan.id, key: action.key, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        }
+      }
+    }),
+  );
+
+  const records = new Map((await deps.publications.actionRecords(plan.id)).map((r) => [r.key, r]));
+  const finished = actions.map((a) => records.get(a.key)).filter((r): r is PublishActionRecord => r !== undefined && r.state !== "in-flight");
+  if (finished.length < actions.length) return { ...outcome, result: "in-progress" };
+
+  outcome.actions = finished.map(publishedActionOf);
+  outcome.retryableFailures = finished.filter((r) => r.state === "failed" && r.retryable && r.attempt < MAX_AUTOMATIC_ATTEMPTS).map(publishedActionOf);
+  const allPublished = finished.every((r) => r.state === "published");
+  const finishedAt = deps.clock.now().toISOString();
+  const publication: PlanPublication = {
+    at: finishedAt,
+    publishedAt: allPublished ? finished.reduce((latest, r) => (r.finishedAt! > latest ? r.finishedAt! : latest), "") || finishedAt : null,
+    dryRun: finished.some((r) => r.dryRun !== null),
+    actions: outcome.actions,
+  };
+  const event = makeEvent(
+    "AmplificationPublished",
+    `amplification-published:${plan.id}:${digestOf(finished)}`,
+    {
+      version: 1,
+      planId: plan.id,
+      releaseId: plan.releaseId,
+      clientId: plan.clientId,
+      outcome: allPublished ? "published" : finished.some((r) => r.state === "published") ? "partial" : "failed",
+      publishedAt: publication.publishedAt,
+      finishedAt,
+      actions: outcome.actions.map(({ at: _at, ...rest }) => rest),
+    },
+    finishedAt,
+  );
+  const completed = await deps.publications.completePublication(plan.id, allPublished ? "published" : "publish_failed", publication, event);
+  if (completed === "completed") await publishFromOutbox(deps, event, logger);
+  outcome.result = "completed";
+
+  const final = finished.filter((r) => r.state === "failed" && (!r.retryable || r.attempt >= MAX_AUTOMATIC_ATTEMPTS));
+  if (final.length > 0 && deps.notify !== undefined) outcome.ownerEmail = await emailOwner(deps, deps.notify, plan, finished, final, logger);
+  return outcome;
+}
+
+/**
+ * The publish consumer of Amplification Approved: publishes the plan, then fails the delivery while
+ * retryable failures have attempts left (or the owner's email could not be sent yet), so the bus
+ * redelivers; published actions are skipped on the next delivery.
+ */
+export async function publishOnApproved(deps: PublishDeps, detail: AmplificationApprovedDetail): Promise<PublishRunOutcome> {
+  const outcome = await publishApprovedPlan(deps, { planId: detail.planId });
+  if (outcome.result === "not-found") throw new TransientError(`plan ${detail.planId} is not readable yet; retry`);
+  if (outcome.result === "in-progress") {
+    throw new TransientError(`plan ${detail.planId} has actions in flight in another worker; retry to confirm its publication is recorded`);
+  }
+  if (outcome.retryableFailures.length > 0) {
+    throw new TransientError(`publishing plan ${detail.planId}: ${outcome.retryableFailures.map((a) => `${a.key}: ${a.reason}`).join("; ")}`);
+  }
+  if (outcome.ownerEmail === "failed-retryable") throw new TransientError(`the publishing-failure email of plan ${detail.planId} could not be sent; retry`);
+  return outcome;
+}
+
+function platformOfAction(action: PublishAction) {
+  return action.kind === "organic-post" ? action.channel : action.platform;
+}
+
+/** A LinkedIn ad sponsors the plan's LinkedIn post when that post was published (or dry-run) first. */
+function withSponsoredPost(action: PublishAction, group: readonly PublishAction[], done: ReadonlyMap<string, PublishOutcome>): PublishAction {
+  if (action.kind !== "paused-ad" || action.platform !== "linkedin") return action;
+  const post = group.find((a) => a.kind === "organic-post" && a.channel === "linkedin");
+  const result = post === undefined ? undefined : done.get(post.key);
+  if (result?.status !== "published") return action;
+  const urn = result.dryRun !== undefined ? "{postUrn of the LinkedIn post}" : result.platformIds.postUrn;
+  return urn === undefined ? action : { ...action, sponsoredPostId: urn };
+}
+
+async function runAction(
+  deps: PublishDeps,
+  plan: AmplificationPlan<AdBrief>,
+  action: PublishAction,
+  credentialsFor: (platform: PublisherPlatform) => Promise<PlatformCredentials | undefined>,
+  retryFailed: boolean,
+): Promise<PublishOutcome | null> {
+  const platform = platformOfAction(action);
+  const now = deps.clock.now();
+  const leaseUntil = new Date(now.getTime() + (deps.leaseSeconds ?? PUBLISH_LEASE_SECONDS) * 1000).toISOString();
+  const claim: ActionClaim = await deps.publications.claimAction(plan.id, { key: action.key, kind: action.kind, platform }, now.toISOString(), leaseUntil, { retryFailed });
+  if (claim.claim === "in-progress") return null;
+  if (claim.claim !== "claimed") return outcomeOf(claim.record);
+
+  let result: PublishOutcome;
+  let dryRun = false;
+  const approvedVersion = action.kind === "organic-post" ? plan.decision?.draftVersions[action.channel] : undefined;
+  const draft = action.kind === "organic-post" ? plan.drafts.find((d) => d.channel === action.channel) : undefined;
+  if (draft !== undefined && approvedVersion !== undefined && draft.version !== approvedVersion) {
+    result = { status: "failed", retryable: false, reason: `The stored ${platform} draft (version ${draft.version}) is not the approved version ${approvedVersion}; nothing was posted` };
+  } else {
+    const { publisher, credentials } = await publisherFor(deps, platform, credentialsFor);
+    dryRun = publisher === deps.publishers.dryRun;
+    const toSend = action.kind === "organic-post" && claim.reconcile ? { ...action, reconcile: true } : action;
+    try {
+      result = await publisher.publish(toSend, credentials);
+    } catch (err) {
+      // Adapters report platform errors as outcomes; a throw is unexpected, and may have reached the platform.
+      result = { status: "failed", retryable: true, reason: `Publishing stopped unexpectedly: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+  const finishedAt = deps.clock.now().toISOString();
+  const saved = await deps.publications.finishAction(plan.id, action.key, claim.attempt, {
+    state: result.status,
+    finishedAt,
+    platformIds: result.status === "published" ? result.platformIds : {},
+    url: result.status === "published" ? result.url : null,
+    reason: result.status === "failed" ? result.reason : null,
+    retryable: result.status === "failed" ? result.retryable : false,
+    dryRun: result.status === "published" && dryRun ? (result.dryRun ?? { requests: [], note: null }) : null,
+  });
+  if (saved === "lost") return null;
+  return result;
+}
+
+async function publisherFor(
+  deps: PublishDeps,
+  platform: PublishedAction["platform"],
+  credentialsFor: (platform: PublisherPlatform) => Promise<PlatformCredentials | undefined>,
+): Promise<{ publisher: Publisher; credentials: PlatformCredentials }> {
+  const adapter = publisherPlatformOf(platform);
+  if (adapter === undefined) return { publisher: deps.publishers.dryRun, credentials: {} };
+  const credentials = await credentialsFor(adapter);
+  if (credentials === undefined) return { publisher: deps.publishers.dryRun, credentials: {} };
+  return { publisher: deps.publishers.adapterFor(adapter), credentials };
+}
+
+function outcomeOf(record: PublishActionRecord): PublishOutcome {
+  if (record.state === "published") {
+    return { status: "published", platformIds: record.platformIds, url: record.url, ...(record.dryRun === null ? {} : { dryRun: record.dryRun }) };
+  }
+  return { status: "failed", retryable: record.retryable, reason: record.reason ?? "failed" };
+}
+
+export function publishedActionOf(record: PublishActionRecord): PublishedAction {
+  return {
+    key: record.key,
+    kind: record.kind,
+    platform: record.platform,
+    status: record.state === "published" ? "published" : "failed",
+    dryRun: record.dryRun !== null,
+    platformIds: record.platformIds,
+    url: record.url,
+    reason: record.reason,
+    retryable: record.retryable,
+    at: record.finishedAt ?? record.startedAt,
+  };
+}
+
+/** A digest of the actions' results: the same results give the same event id (and the same email). */
+function digestOf(records: readonly PublishActionRecord[], withReasons = false): string {
+  const parts = records.map((r) => [r.key, r.state, r.retryable, JSON.stringify(r.platformIds), withReasons ? r.reason : ""].join("|")).sort();
+  return createHash("sha256").update(parts.join("\n")).digest("base64url").slice(0, 16);
+}
+
+async function publishFromOutbox(deps: PublishDeps, event: BusEvent, logger: Logger): Promise<void> {
+  try {
+    await deps.bus.publish([event]);
+    await deps.outbox.deleteEvents([event.id]);
+  } catch (err) {
+    logger.warn("Amplification Published left in the outbox for a later flush", { eventId: event.id, error: String(err) });
+  }
+}
+
+/** Emails the owner once per distinct set of final failures; a mail failure is logged, never fatal here. */
+async function emailOwner(
+  deps: PublishDeps,
+  notify: NonNullable<PublishDeps["notify"]>,
+  plan: AmplificationPlan<AdBrief>,
+  records: readonly PublishActionRecord[],
+  failed: readonly PublishActionRecord[],
+  logger: Logger,
+): Promise<PublishRunOutcome["ownerEmail"]> {
+  const kind = `publish-failed-${digestOf(failed, true)}`;
+  const now = deps.clock.now();
+  const claim = await notify.approvals.claimEmail(plan.id, plan.owner, kind, now.toISOString(), new Date(now.getTime() + 300_000).toISOString());
+  if (claim !== "claimed") return "none";
+  try {
+    const message = renderPublicationEmail({
+      plan,
+      to: plan.owner,
+      from: notify.from,
+      planLink: `${notify.baseUrl.replace(/\/+$/, "")}/plans/${encodeURIComponent(plan.id)}`,
+      actions: records.map(publishedActionOf),
+    });
+    const { messageId } = await notify.mailer.send(message);
+    await notify.approvals.markEmailSent(plan.id, plan.owner, kind, messageId, deps.clock.now().toISOString());
+    return "sent";
+  } catch (err) {
+    const retryable = err instanceof MailError ? err.retryable : !(err instanceof ValidationError);
+    await notify.approvals.releaseEmail(plan.id, plan.owner, kind, err instanceof Error ? err.message : String(err), !retryable);
+    logger.error("the publishing-failure email to the owner failed", { planId: plan.id, retryable, error: err instanceof Error ? err.message : String(err) });
+    return retryable ? "failed-retryable" : "failed";
+  }
+}
