@@ -147,8 +147,24 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     asyncRetryAttempts: 0,
     maxEventAgeSeconds: 300,
   },
+  {
+    name: "publish",
+    description: "Publishes approved posts and creates the ads paused; retries failed actions on request",
+    memoryMiB: 512,
+    // Under the action lease (PUBLISH_LEASE_SECONDS, 300 s), so a live invocation's claims are never taken over.
+    timeoutSeconds: 240,
+    // Claims and results are UpdateItem; completion is a TransactWriteItems of an Update (plan) and a
+    // Put (outbox); the outbox entry is deleted with BatchWriteItem once the bus accepted the event.
+    tableActions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    putsEvents: true,
+    sendsEmail: true,
+    linksToWebApp: true,
+    readsPlatformSecrets: true,
+    // Retryable failures (throttling, 5xx) fail the invocation: Lambda retries twice, then the DLQ.
+    asyncRetryAttempts: 2,
+    maxEventAgeSeconds: 3600,
+  },
   // Later functions are one entry each, for example:
-  // { name: "publish", description: "...", tableActions: [...], putsEvents: true, readsPlatformSecrets: true, reservedConcurrency: 2 },
   // { name: "audit", description: "...", tableActions: [...], putsEvents: true, sendsEmail: true,
   //   schedule: { expression: "rate(1 hour)", input: {} },
   //   metricAlarms: [{ metricName: "MissedWindows", threshold: 0, description: "A release missed its window" }] },

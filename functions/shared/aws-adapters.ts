@@ -1,6 +1,7 @@
 import {
   DynamoApprovalStore,
   DynamoPlanStore,
+  DynamoPublicationStore,
   SecretsManagerSigningKeys,
   SesMailer,
   DynamoReleaseStore,
@@ -35,6 +36,10 @@ export function eventBus(): EventBridgeBus {
     client: createEventBridgeClient({ ...(process.env.EVENTBRIDGE_ENDPOINT ? { endpoint: process.env.EVENTBRIDGE_ENDPOINT } : {}) }),
     eventBusName: requiredEnv("EVENT_BUS_NAME"),
   });
+}
+
+export function publicationStore(): DynamoPublicationStore {
+  return new DynamoPublicationStore({ client: dynamoClient(), tableName: requiredEnv("TABLE_NAME") });
 }
 
 export function approvalStore(): DynamoApprovalStore {

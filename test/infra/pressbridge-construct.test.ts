@@ -2,7 +2,7 @@ import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EVENT_SOURCE, ROUTES } from "@pressbridge/core";
 import { TABLE_KEYS } from "@pressbridge/adapters";
-import { FUNCTIONS, PENDING_CONSUMERS } from "../../infra/function-specs.ts";
+import { FUNCTIONS, functionSpec, PENDING_CONSUMERS } from "../../infra/function-specs.ts";
 import { actionsOf, functionId, resourcesOf, roleStatements, synthStack } from "./synth.ts";
 
 const consumers = [...new Set(ROUTES.map((r) => r.consumer))];
@@ -124,10 +124,22 @@ describe("stateless: functions", () => {
     expect(fn.Layers).toEqual([{ Ref: layerId }]);
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
     expect(variables.NODE_OPTIONS).toBe("--enable-source-maps");
-    expect(variables.SECRETS_ARN).toBeUndefined(); // no function reads platform secrets yet
+    const platformSecretId = Object.entries(resourcesOf(dev, "AWS::SecretsManager::Secret")).find(([, r]) => String(r.Properties!.Description).includes("platform credentials"))![0];
+    // Only the function that calls the platforms gets their credentials.
+    if (functionSpec(name).readsPlatformSecrets === true) expect(variables.SECRETS_ARN).toEqual({ Ref: platformSecretId });
+    else expect(variables.SECRETS_ARN).toBeUndefined();
   });
 
-  it("reserves no concurrency yet (no function calls a rate-limited platform)", () => {
+  it("only publish may read the platform-credentials secret", () => {
+    const platformSecretId = Object.entries(resourcesOf(dev, "AWS::SecretsManager::Secret")).find(([, r]) => String(r.Properties!.Description).includes("platform credentials"))![0];
+    const readers = Object.values(resourcesOf(dev, "AWS::IAM::Policy"))
+      .filter((p) => JSON.stringify(p.Properties!.PolicyDocument).includes(`"Ref":"${platformSecretId}"`))
+      .flatMap((p) => (p.Properties!.Roles as Array<{ Ref: string }>).map((r) => r.Ref));
+    const publishRole = (resourcesOf(dev, "AWS::Lambda::Function")[functionId(dev, "publish")]!.Properties!.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+    expect(readers).toEqual([publishRole]);
+  });
+
+  it("reserves no concurrency (publishing paces itself by the platforms' rate-limit headers and backoff)", () => {
     for (const fn of Object.values(resourcesOf(dev, "AWS::Lambda::Function"))) {
       expect(fn.Properties!.ReservedConcurrentExecutions).toBeUndefined();
     }

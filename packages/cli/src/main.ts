@@ -7,6 +7,7 @@ import { plansCommand } from "./commands/plans.ts";
 import { releasesCommand } from "./commands/releases.ts";
 import { startCommand } from "./commands/start.ts";
 import { benchCommand } from "./commands/bench.ts";
+import { publishCommand } from "./commands/publish.ts";
 
 const USAGE = `Usage: pressbridge <command> [options]
 
@@ -20,6 +21,9 @@ Commands:
                                       amplification plans: drafts, ad briefs, status, deadline
   approvals [--days N] [--data-dir DIR] [--json]
                                       pending approvals with each approver's review link
+  publish --plan ID [--retry-failed] [--data-dir DIR] [--json]
+                                      publish an approved plan now (what was published is never sent
+                                      again; --retry-failed also retries failures like an expired token)
   bench [--quick] [--feeds 1000] [--releases 200] [--items 100] [--rounds 3] [--json]
                                       the performance benchmark (own DynamoDB Local and feed server)
 
@@ -32,6 +36,9 @@ Options common to all commands:
 Environment:
   DYNAMODB_ENDPOINT  use this DynamoDB instead of starting DynamoDB Local
   PRESSBRIDGE_TABLE  table name (default: pressbridge)
+  PRESSBRIDGE_CREDENTIALS, PRESSBRIDGE_CREDENTIALS_FILE
+                     platform credentials (JSON, or a file; default <data-dir>/credentials.json);
+                     without them publishing is a dry run (docs/publishing.md)
 `;
 
 export type CommandArgs = Record<string, string | boolean | string[] | undefined>;
@@ -48,6 +55,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig["options"]; run: (args
   releases: { options: { limit: { type: "string" }, days: { type: "string" } }, run: releasesCommand },
   plans: { options: { limit: { type: "string" }, days: { type: "string" }, client: { type: "string" } }, run: plansCommand },
   approvals: { options: { days: { type: "string" } }, run: approvalsCommand },
+  publish: { options: { plan: { type: "string" }, "retry-failed": { type: "boolean" } }, run: publishCommand },
   start: { options: { demo: { type: "boolean" }, port: { type: "string" } }, run: startCommand },
   bench: { options: { quick: { type: "boolean" }, feeds: { type: "string" }, releases: { type: "string" }, "releases-per-poll": { type: "string" }, items: { type: "string" }, rounds: { type: "string" }, fixtures: { type: "string" } }, run: benchCommand },
 };

@@ -6,13 +6,16 @@ import { bodyLimit } from "hono/body-limit";
 import {
   decidePlan,
   editPlanDraft,
+  makeEvent,
   openReview,
   type ActionResult,
   type ClientConfig,
   type Logger,
   type PressbridgeConfig,
+  type PublicationStore,
   type ReviewDeps,
 } from "@pressbridge/core";
+import { planPage } from "./views/plan-page.ts";
 import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView } from "./views/outbox-page.ts";
 import { queuePage } from "./views/queue-page.ts";
 import { messagePage, reviewPage } from "./views/review-page.ts";
@@ -31,9 +34,12 @@ export interface WebDeps {
    * When set, those pages need `Authorization: Bearer <token>`. Leave unset only on loopback.
    */
   adminToken?: string;
+  /** Publishing records (results, dry-run requests) shown on the review and plan pages. */
+  publications?: PublicationStore;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
+const PLAN_ID = /^p_[A-Za-z0-9_-]{10,60}$/;
 
 /**
  * The approval and dashboard web app: server-rendered with escaping by construction (hono/html), the
@@ -87,7 +93,9 @@ export function createWebApp(deps: WebDeps): Hono {
     const view = await openReview(deps.review, token);
     if (view.kind === "invalid") return c.html(messagePage("Link not usable", view.message), 410);
     const saved = c.req.query("saved");
-    return c.html(reviewPage({ ...view, token, now: deps.review.clock.now(), ...(saved === undefined ? {} : { savedChannel: saved }) }));
+    return c.html(
+      reviewPage({ ...view, token, now: deps.review.clock.now(), publications: await publicationRecords(view.plan.id), ...(saved === undefined ? {} : { savedChannel: saved }) }),
+    );
   });
 
   app.post("/review/:token/decision", async (c) => {
@@ -166,6 +174,29 @@ export function createWebApp(deps: WebDeps): Hono {
       rows.push({ client, plans: plans.filter((p) => p.status === "pending_approval").sort((a, b) => a.windowDeadline.localeCompare(b.windowDeadline)) });
     }
     return c.html(queuePage(rows, now));
+  });
+
+  const publicationRecords = (planId: string) => deps.publications?.actionRecords(planId) ?? Promise.resolve([]);
+
+  app.get("/plans/:planId", requireAdmin, async (c) => {
+    const planId = c.req.param("planId") ?? "";
+    const plan = PLAN_ID.test(planId) ? await deps.review.plans.getPlan(planId) : undefined;
+    if (plan === undefined) return c.html(messagePage("Not found", "There is no such plan."), 404);
+    const retried = c.req.query("retried") === "1" ? "Retry requested: the failed actions are being published again. Reload in a moment." : undefined;
+    return c.html(planPage(plan, await publicationRecords(plan.id), deps.review.clock.now(), retried));
+  });
+
+  /** Asks the publish consumer (through the bus) to retry the plan's failed actions; it publishes, not this app. */
+  app.post("/plans/:planId/retry", requireAdmin, async (c) => {
+    const planId = c.req.param("planId") ?? "";
+    const plan = PLAN_ID.test(planId) ? await deps.review.plans.getPlan(planId) : undefined;
+    if (plan === undefined) return c.html(messagePage("Not found", "There is no such plan."), 404);
+    if (plan.decision?.action !== "approved") return c.html(messagePage("Not approved", "Only an approved plan is published."), 409);
+    const now = deps.review.clock.now().toISOString();
+    await deps.review.bus.publish([
+      makeEvent("PublicationRetryRequested", `publication-retry:${plan.id}:${now}`, { version: 1, planId: plan.id, requestedAt: now, requestedBy: "operator (web)" }, now),
+    ]);
+    return c.redirect(`/plans/${plan.id}?retried=1#publication`, 303);
   });
 
   app.get("/outbox", requireAdmin, async (c) => {

@@ -4,14 +4,16 @@ import { performance } from "node:perf_hooks";
 import {
   DynamoApprovalStore,
   DynamoPlanStore,
+  DynamoPublicationStore,
   DynamoReleaseStore,
+  createPublisherDirectory,
   FileMediaLists,
   HttpFeedFetcher,
   LocalEventBus,
   OutboxMailer,
   RequestCounter,
 } from "@pressbridge/adapters";
-import { ROUTES, parseFeed, planIdFor, pollFeeds, systemClock, type EmailMessage, type Logger, type Mailer, type PollDeps } from "@pressbridge/core";
+import { ROUTES, credentialSourceOf, parseFeed, planIdFor, pollFeeds, systemClock, type EmailMessage, type Logger, type Mailer, type PollDeps } from "@pressbridge/core";
 import type { LocalContext } from "../runtime/local-context.ts";
 import { subscribeLocalConsumers } from "../runtime/local-consumers.ts";
 import { loadSigningKeys } from "../runtime/local-secrets.ts";
@@ -119,6 +121,9 @@ export async function runLatencyBench(env: BenchEnv, options: LatencyBenchOption
     store,
     plans,
     approvals,
+    publications: new DynamoPublicationStore({ client: env.client, tableName: table.tableName, counter }),
+    publishers: createPublisherDirectory(),
+    credentials: { source: credentialSourceOf({}), description: "dry runs" },
     mediaLists: new FileMediaLists({ config, baseDir: options.workDir, logger: options.logger }),
     mail: { transport: "outbox", mailer, from: "approvals@pressbridge.local", description: `outbox ${outboxDir}`, close: async () => undefined },
     outboxDir,

@@ -1,5 +1,5 @@
 import { DynamoPlanStore } from "@pressbridge/adapters";
-import { ValidationError, type AmplificationPlan } from "@pressbridge/core";
+import { ValidationError, actionLabel, type AmplificationPlan, type PublishedAction } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import { intFlag, type CommandArgs } from "../main.ts";
 import { dataDirFrom } from "../runtime/local-context.ts";
@@ -57,6 +57,8 @@ function planJson(p: AmplificationPlan): Record<string, unknown> {
     })),
     skipped: p.skipped,
     briefs: p.briefs,
+    decision: p.decision ?? null,
+    publication: p.publication ?? null,
   };
 }
 
@@ -68,6 +70,15 @@ function formatPlan(p: AmplificationPlan): string {
     ...p.drafts.map((d) => `  [${d.channel}] ${d.text.replace(/\n+/g, " / ")}`),
     ...p.skipped.map((s) => `  [${s.channel}] skipped: ${s.reason}`),
     ...(p.briefs as Array<{ platform: string; audience?: { summary?: string } }>).map((b) => `  ad brief (${b.platform}): ${b.audience?.summary ?? ""}`),
+    ...(p.decision === undefined ? [] : [`  ${p.decision.action} by ${p.decision.by} at ${p.decision.at}`]),
+    ...(p.publication?.actions ?? []).map((a) => `  ${publishedActionLine(a)}`),
   ];
   return `${lines.join("\n")}\n\n`;
+}
+
+/** One line per publishing action: where, what happened, and the link or the reason. */
+export function publishedActionLine(a: PublishedAction): string {
+  if (a.status === "failed") return `${actionLabel(a)}: FAILED${a.retryable ? " (temporary)" : ""}: ${a.reason ?? ""}`;
+  if (a.dryRun) return `${actionLabel(a)}: dry run (no credentials; post it by hand)`;
+  return `${actionLabel(a)}: published${a.url === null ? "" : ` ${a.url}`}`;
 }

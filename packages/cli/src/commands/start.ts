@@ -77,6 +77,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
       review: reviewDeps(ctx),
       config,
       logger,
+      publications: ctx.publications,
       outbox: {
         list: () => listOutbox(ctx.outboxDir),
         read: async (file) => {
@@ -99,6 +100,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   writeFileSync(join(dataDir, "web.json"), JSON.stringify({ url: web.url, pid: process.pid }));
   const tickSeconds = tickSecondsFor(config);
   logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/outbox (emails; ${ctx.mail.description})`);
+  logger.info(`publishing: ${ctx.credentials.description}`);
   logger.info(`pressbridge is running: ${config.feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
 
   let stopping = false;

@@ -1,5 +1,5 @@
-import { ROUTES, notifyOnPlanned, parseEventDetail, planAmplification, type BusEvent, type NotifyDeps } from "@pressbridge/core";
-import type { LocalContext } from "./local-context.ts";
+import { ROUTES, notifyOnPlanned, parseEventDetail, planAmplification, publishOnEvent, type BusEvent, type NotifyDeps } from "@pressbridge/core";
+import { publishDeps, type LocalContext } from "./local-context.ts";
 
 /**
  * The local twin of the Lambda consumers: one handler per consumer in the routes table, each parsing
@@ -24,6 +24,17 @@ export function subscribeLocalConsumers(ctx: LocalContext): void {
       if (outcome.sent.length > 0) {
         ctx.logger.info(`approval email sent to ${outcome.sent.join(", ")} (${ctx.mail.description})`, { planId: detail.planId });
       }
+    },
+    publish: async (event) => {
+      const retry = event.detailType === "Publication Retry Requested";
+      const detail = retry ? parseEventDetail("PublicationRetryRequested", event.detail) : parseEventDetail("AmplificationApproved", event.detail);
+      const outcome = await publishOnEvent(publishDeps(ctx), { planId: detail.planId, retryFailed: retry });
+      const failed = outcome.actions.filter((a) => a.status === "failed");
+      const dryRuns = outcome.actions.filter((a) => a.status === "published" && a.dryRun).length;
+      ctx.logger.info(
+        `published plan ${detail.planId}: ${outcome.actions.length - failed.length} of ${outcome.actions.length} actions${dryRuns > 0 ? ` (${dryRuns} dry runs)` : ""}${failed.length > 0 ? `; failed: ${failed.map((a) => `${a.key}: ${a.reason}`).join("; ")}` : ""}`,
+        { planId: detail.planId },
+      );
     },
   };
   for (const route of ROUTES) {

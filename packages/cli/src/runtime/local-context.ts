@@ -4,10 +4,12 @@ import { join } from "node:path";
 import {
   DynamoApprovalStore,
   DynamoPlanStore,
+  DynamoPublicationStore,
   FileMediaLists,
   HttpFeedFetcher,
   LocalEventBus,
   createMailerFromEnv,
+  createPublisherDirectory,
   type ConfiguredMailer,
   type DynamoReleaseStore,
   type RequestCounter,
@@ -17,12 +19,16 @@ import {
   parseFeed,
   systemClock,
   type Clock,
+  type CredentialSource,
   type Logger,
   type PollDeps,
   type PressbridgeConfig,
+  type PublishDeps,
+  type PublisherDirectory,
   type ReviewDeps,
   type SigningKeys,
 } from "@pressbridge/core";
+import { loadLocalCredentials, platformBaseUrls } from "./local-credentials.ts";
 import { loadSigningKeys } from "./local-secrets.ts";
 import { loadConfigFile, DEFAULT_CONFIG_FILE } from "../config-file.ts";
 import type { CommandArgs } from "../main.ts";
@@ -36,6 +42,9 @@ export interface LocalContext {
   store: DynamoReleaseStore;
   plans: DynamoPlanStore;
   approvals: DynamoApprovalStore;
+  publications: DynamoPublicationStore;
+  publishers: PublisherDirectory;
+  credentials: { source: CredentialSource; description: string };
   mediaLists: FileMediaLists;
   mail: ConfiguredMailer;
   outboxDir: string;
@@ -91,6 +100,12 @@ export async function openLocalContext(options: {
     tableName: opened.store.tableName,
     ...(options.counter ? { counter: options.counter } : {}),
   });
+  const publications = new DynamoPublicationStore({
+    client: opened.client,
+    tableName: opened.store.tableName,
+    ...(options.counter ? { counter: options.counter } : {}),
+  });
+  const baseUrls = platformBaseUrls();
   const outboxDir = join(options.dataDir, "outbox");
   const mail = createMailerFromEnv(process.env, { outboxDir, from: "approvals@pressbridge.local" });
   const fetcher = new HttpFeedFetcher({ allowPrivateHosts: options.config.security.allowPrivateFeedHosts });
@@ -101,6 +116,9 @@ export async function openLocalContext(options: {
     store: opened.store,
     plans,
     approvals,
+    publications,
+    publishers: createPublisherDirectory(baseUrls === undefined ? {} : { baseUrls }),
+    credentials: loadLocalCredentials(options.dataDir, options.logger),
     mail,
     outboxDir,
     keys: loadSigningKeys(options.dataDir),
@@ -158,4 +176,19 @@ export function pollDeps(ctx: LocalContext, extra: Partial<PollDeps> = {}): Poll
 /** The review use cases' dependencies from a local context. */
 export function reviewDeps(ctx: LocalContext): ReviewDeps {
   return { plans: ctx.plans, approvals: ctx.approvals, outbox: ctx.approvals, bus: ctx.bus, clock: ctx.clock, keys: ctx.keys, logger: ctx.logger };
+}
+
+/** The publish use case's dependencies from a local context. */
+export function publishDeps(ctx: LocalContext): PublishDeps {
+  return {
+    plans: ctx.plans,
+    publications: ctx.publications,
+    publishers: ctx.publishers,
+    credentials: ctx.credentials.source,
+    bus: ctx.bus,
+    outbox: ctx.approvals,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    notify: { mailer: ctx.mail.mailer, approvals: ctx.approvals, from: ctx.mail.from, baseUrl: ctx.baseUrl },
+  };
 }

@@ -86,12 +86,22 @@ export const AmplificationPublishedDetail = z.object({
 });
 export type AmplificationPublishedDetail = z.infer<typeof AmplificationPublishedDetail>;
 
+/** An operator asked to retry a plan's failed publishing actions (after fixing credentials, say). */
+export const PublicationRetryRequestedDetail = z.object({
+  version: z.literal(1),
+  planId: z.string().min(1),
+  requestedAt: isoTime,
+  requestedBy: z.string().max(200),
+});
+export type PublicationRetryRequestedDetail = z.infer<typeof PublicationRetryRequestedDetail>;
+
 export const EVENTS = {
   ReleaseDetected: { detailType: "Release Detected", schema: ReleaseDetectedDetail },
   AmplificationPlanned: { detailType: "Amplification Planned", schema: AmplificationPlannedDetail },
   AmplificationApproved: { detailType: "Amplification Approved", schema: AmplificationApprovedDetail },
   AmplificationRejected: { detailType: "Amplification Rejected", schema: AmplificationRejectedDetail },
   AmplificationPublished: { detailType: "Amplification Published", schema: AmplificationPublishedDetail },
+  PublicationRetryRequested: { detailType: "Publication Retry Requested", schema: PublicationRetryRequestedDetail },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

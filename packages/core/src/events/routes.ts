@@ -24,8 +24,8 @@ export const ROUTES: readonly Route[] = [
   },
   {
     consumer: "publish",
-    detailTypes: ["Amplification Approved"],
-    description: "Publish the approved posts and create the ads paused (a dry run without credentials)",
+    detailTypes: ["Amplification Approved", "Publication Retry Requested"],
+    description: "Publish the approved posts and create the ads paused (a dry run without credentials); retry failures on request",
   },
 ];
 

@@ -146,21 +146,27 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
 }
 
 /**
- * The publish consumer of Amplification Approved: publishes the plan, then fails the delivery while
- * retryable failures have attempts left (or the owner's email could not be sent yet), so the bus
- * redelivers; published actions are skipped on the next delivery.
+ * The publish consumer: Amplification Approved publishes the plan; Publication Retry Requested (an
+ * operator, after fixing the cause) also retries actions that failed for good. The delivery fails
+ * while retryable failures have attempts left (or the owner's email could not be sent yet), so the
+ * bus redelivers; published actions are skipped on the next delivery.
  */
-export async function publishOnApproved(deps: PublishDeps, detail: AmplificationApprovedDetail): Promise<PublishRunOutcome> {
-  const outcome = await publishApprovedPlan(deps, { planId: detail.planId });
-  if (outcome.result === "not-found") throw new TransientError(`plan ${detail.planId} is not readable yet; retry`);
+export async function publishOnEvent(deps: PublishDeps, event: { planId: string; retryFailed: boolean }): Promise<PublishRunOutcome> {
+  const outcome = await publishApprovedPlan(deps, { planId: event.planId, retryFailed: event.retryFailed });
+  if (outcome.result === "not-found") throw new TransientError(`plan ${event.planId} is not readable yet; retry`);
   if (outcome.result === "in-progress") {
-    throw new TransientError(`plan ${detail.planId} has actions in flight in another worker; retry to confirm its publication is recorded`);
+    throw new TransientError(`plan ${event.planId} has actions in flight in another worker; retry to confirm its publication is recorded`);
   }
   if (outcome.retryableFailures.length > 0) {
-    throw new TransientError(`publishing plan ${detail.planId}: ${outcome.retryableFailures.map((a) => `${a.key}: ${a.reason}`).join("; ")}`);
+    throw new TransientError(`publishing plan ${event.planId}: ${outcome.retryableFailures.map((a) => `${a.key}: ${a.reason}`).join("; ")}`);
   }
-  if (outcome.ownerEmail === "failed-retryable") throw new TransientError(`the publishing-failure email of plan ${detail.planId} could not be sent; retry`);
+  if (outcome.ownerEmail === "failed-retryable") throw new TransientError(`the publishing-failure email of plan ${event.planId} could not be sent; retry`);
   return outcome;
+}
+
+/** Amplification Approved: publish the plan (see publishOnEvent). */
+export function publishOnApproved(deps: PublishDeps, detail: Pick<AmplificationApprovedDetail, "planId">): Promise<PublishRunOutcome> {
+  return publishOnEvent(deps, { planId: detail.planId, retryFailed: false });
 }
 
 function platformOfAction(action: PublishAction) {

@@ -15,7 +15,7 @@ ${
     ? html`<p class="muted">Nothing waiting.</p>`
     : html`<table><tr><th>Release</th><th>Deadline</th><th>Approvers</th></tr>
 ${plans.map(
-  (p) => html`<tr class="${Date.parse(p.windowDeadline) < now.getTime() ? "missed" : ""}"><td>${p.release.title}<br><span class="muted">${p.release.wire} · ${p.drafts.length} drafts, ${p.briefs.length} ad briefs</span></td>
+  (p) => html`<tr class="${Date.parse(p.windowDeadline) < now.getTime() ? "missed" : ""}"><td><a href="/plans/${p.id}">${p.release.title}</a><br><span class="muted">${p.release.wire} · ${p.drafts.length} drafts, ${p.briefs.length} ad briefs</span></td>
 <td>${formatInZone(p.windowDeadline, p.timezone)}<br><span class="muted">${relativeTo(p.windowDeadline, now)}</span></td><td>${p.approvers.join(", ")}</td></tr>`,
 )}</table>`
 }

@@ -1,7 +1,8 @@
 import { html } from "hono/html";
-import type { AmplificationPlan, PlanAuditEntry, PlanDecision } from "@pressbridge/core";
+import type { AmplificationPlan, PlanAuditEntry, PlanDecision, PublishActionRecord } from "@pressbridge/core";
 import { CHANNEL_NAMES, formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
+import { publicationSection } from "./publication-section.ts";
 
 interface BriefView {
   platform: string;
@@ -26,6 +27,8 @@ export interface ReviewPageModel {
   rejectedEdit?: { channel: string; text: string };
   /** The channel whose edit was just saved: its card says so (the page scrolls to it). */
   savedChannel?: string;
+  /** Publishing records of an approved plan (what was published where, dry-run requests). */
+  publications?: readonly PublishActionRecord[];
 }
 
 /** Draft versions in the page's own order, with the channels' display names. */
@@ -62,6 +65,7 @@ export function reviewPage(m: ReviewPageModel) {
   const body = html`
 ${m.message === undefined ? "" : html`<div class="card ${m.message.kind}" role="alert" id="message">${m.message.text}</div>`}
 ${plan.decision === undefined ? "" : decisionBanner(plan, plan.decision, plan.timezone)}
+${publicationSection(plan, m.publications ?? [])}
 <div class="card">
 <span class="pill ${plan.status}" id="status">${plan.status.replace("_", " ")}</span>
 <h1>${plan.release.title === "" ? "(untitled release)" : plan.release.title}</h1>
