@@ -34,6 +34,7 @@ interface Email {
 interface PlanJson {
   id: string;
   status: string;
+  publication: { dryRun: boolean } | null;
   release: { title: string };
   drafts: Array<{ channel: string; text: string; version: number }>;
 }
@@ -143,6 +144,21 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     expect(await page.locator("tr", { hasText: "edited LinkedIn" }).locator("td:nth-child(2)").textContent()).toBe(APPROVER);
     await page.screenshot({ path: join(ARTIFACTS, "approval-flow.png"), fullPage: true });
 
+    // Approval publishes: without platform credentials every action is a dry run, shown on the page
+    // with the exact requests a person could repeat.
+    for (let i = 0; i < 40 && (await page.locator("#publication table").count()) === 0; i++) {
+      await page.waitForTimeout(250);
+      await page.reload();
+    }
+    expect(await page.locator("#status").textContent()).toBe("published");
+    const results = await page.locator("#publication tr[class^=action-] td:nth-child(2)").allTextContents();
+    expect(results.length).toBe(email.drafts.length + (await page.locator("[id^=brief-]").count())); // a post per draft, an ad per brief
+    expect(results.every((r) => r.includes("dry run"))).toBe(true);
+    const firstDryRun = page.locator("#publication details.dry-run").first();
+    await firstDryRun.locator("summary").click();
+    expect(await firstDryRun.locator("pre").first().textContent()).toMatch(/^(POST|GET) https:\/\//);
+    await page.screenshot({ path: join(ARTIFACTS, "publication.png"), fullPage: true });
+
     // Reloading the link (a GET) shows the decision again, and nothing to submit.
     await page.reload();
     await expectDecided(page, email);
@@ -164,7 +180,8 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     expect(plans.code, plans.stderr).toBe(0);
     const plan = (JSON.parse(plans.stdout) as { plans: PlanJson[] }).plans.find((p) => p.id === email.planId);
     expect(plan, `plan ${email.planId} in plans --json`).toBeDefined();
-    expect(plan!.status).toBe("approved");
+    expect(plan!.status).toBe("published");
+    expect(plan!.publication).toMatchObject({ dryRun: true });
     expect(plan!.release.title).toBe(headline);
     expect(plan!.drafts.find((d) => d.channel === "linkedin")).toMatchObject({ version: 2, text: edited });
     expect(plan!.drafts.filter((d) => d.channel !== "linkedin").map((d) => d.version)).toEqual(Array(email.drafts.length - 1).fill(1));
@@ -201,14 +218,14 @@ async function newestEmail(outboxDir: string): Promise<Email> {
 async function expectDecided(page: Page, email: Email): Promise<void> {
   expect(await page.locator("#decision h2").textContent()).toBe(`Approved by ${APPROVER}`);
   expect(await page.locator("#decision").getAttribute("class")).toContain("notice");
-  expect(await page.locator("#status").textContent()).toBe("approved");
-  expect(await page.locator("#status").getAttribute("class")).toContain("approved");
+  // Publishing follows the approval within moments.
+  expect(["approved", "published"]).toContain(await page.locator("#status").textContent());
   expect(await page.locator("#decision").textContent()).toContain("This decision is final.");
   expect(await page.locator("form").count()).toBe(0);
   expect(await page.locator("button").count()).toBe(0);
   expect(await page.locator("textarea").count()).toBe(0);
   expect(await page.locator("#decide").count()).toBe(0);
-  expect(await page.locator("pre").count()).toBe(email.drafts.length);
+  expect(await page.locator("[id^=draft-] pre").count()).toBe(email.drafts.length);
 }
 
 /**

@@ -22,10 +22,12 @@ import {
   csrfTokenFor,
   decidePlan,
   parseConfig,
+  parseEventDetail,
   planAmplification,
   planIdFor,
   publishApprovedPlan,
   publishOnApproved,
+  publishOnEvent,
   signApprovalToken,
   verifyApprovalToken,
   type AmplificationPublishedDetail,
@@ -34,6 +36,7 @@ import {
   type PublishDeps,
   type SigningKeys,
 } from "@pressbridge/core";
+import { createWebApp } from "@pressbridge/web";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 import { route, startContractServer, type ContractServer } from "./publishers/fakes/fake-kit.ts";
 import { blueskyFake, type BlueskyFake } from "./publishers/fakes/bluesky-fake.ts";
@@ -364,6 +367,38 @@ describe("publishing an approved plan", () => {
     expect(request.body).toEqual({ text: plan.drafts.find((d) => d.channel === "x")!.text });
     const metaAd = records.find((r) => r.key.endsWith(":ad:meta"))!;
     expect(metaAd.dryRun!.requests.map((r) => r.label)).toEqual(expect.arrayContaining(["create the campaign (PAUSED)", "create the ad (PAUSED)"]));
+  });
+
+  it("the web app shows per plan what was published where, what failed and why, and the dry-run requests; a retry goes through the bus", async () => {
+    fakes.x.revoked = true;
+    await publishOnApproved(deps(), { planId: PLAN_ID } as never);
+    bus.subscribe("publish", async (event) => {
+      const detail = parseEventDetail("PublicationRetryRequested", event.detail);
+      await publishOnEvent(deps(), { planId: detail.planId, retryFailed: true });
+    });
+    const app = createWebApp({ review: { plans, approvals, outbox: approvals, bus, clock, keys }, config, publications, adminToken: "admin-token-0123456789" });
+    const auth = { authorization: "Bearer admin-token-0123456789" };
+    expect((await app.request(`/plans/${PLAN_ID}`)).status).toBe(401);
+    const page = await (await app.request(`/plans/${PLAN_ID}`, { headers: auth })).text();
+    const failure = (await plans.getPlan(PLAN_ID))!.publication!.actions.find((a) => a.platform === "x")!.reason!;
+    expect(page).toContain("publish failed");
+    expect(page).toContain(failure.replace(/"/g, "&quot;").replace(/'/g, "&#39;"));
+    expect(page).toMatch(/href="https:\/\/www\.linkedin\.com\/feed\/update\/urn:li:share:\d+\/"/);
+    expect(page).toContain("Instagram post: what would be sent");
+    expect(page).toContain("Pressbridge has no API adapter for instagram; post this text by hand.");
+    expect(page).toContain("Retry failed actions");
+
+    // Without the site's Origin the retry is refused; with it, the publish consumer retries X.
+    expect((await app.request(`/plans/${PLAN_ID}/retry`, { method: "POST", headers: { ...auth, "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" } })).status).toBe(403);
+    fakes.x.revoked = false;
+    const retry = await app.request(`http://localhost/plans/${PLAN_ID}/retry`, { method: "POST", headers: { ...auth, "content-type": "application/x-www-form-urlencoded", origin: "http://localhost" } });
+    expect(retry.status).toBe(303);
+    await bus.drain();
+    expect(fakes.x.tweets.size).toBe(1);
+    const after = await (await app.request(`/plans/${PLAN_ID}`, { headers: auth })).text();
+    expect(after).toContain('id="status">published');
+    expect(after).toMatch(/href="https:\/\/x\.com\/i\/web\/status\/\d+"/);
+    expect(after).not.toContain("Retry failed actions");
   });
 
   it("does nothing for a plan that is not approved", async () => {

@@ -99,7 +99,7 @@ ${d.link === null ? "" : html`<p class="muted">Link: ${d.link}</p>`}
 ${plan.skipped.map((s) => html`<div class="card"><h2>${CHANNEL_NAMES[s.channel] ?? s.channel}</h2><p class="muted">Skipped: ${s.reason}</p></div>`)}
 ${briefs.length === 0 ? "" : html`<h2>Ad briefs (created paused)</h2>`}
 ${briefs.map(
-  (b) => html`<div class="card">
+  (b) => html`<div class="card" id="brief-${b.platform}">
 <h2>${CHANNEL_NAMES[b.platform] ?? b.platform} · ${b.objectiveLabel ?? ""}</h2>
 <p>${b.audience?.summary ?? ""}${b.audience?.matchedAudience?.count === undefined ? "" : html` · media list: ${b.audience.matchedAudience.count} hashed contacts`}</p>
 <p class="muted">Budget ${b.budget?.daily ?? ""} ${b.budget?.currency ?? ""}/day, ${b.budget?.total ?? ""} ${b.budget?.currency ?? ""} over ${b.flight?.days ?? ""} days · starts on approval, no later than ${b.flight?.latestStart === undefined ? "" : formatInZone(b.flight.latestStart, plan.timezone)}</p>
