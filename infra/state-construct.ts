@@ -74,6 +74,9 @@ export class PressbridgeState extends Construct {
     } else {
       const secret = new secretsmanager.Secret(this, "PlatformSecret", {
         description: `Pressbridge ${props.stage}: ad and social platform credentials (JSON), read only by the functions that publish`,
+        // Starts as an empty document (every client a dry run) rather than CloudFormation's random
+        // password, which is not JSON; operators put the credentials in (docs/publishing.md).
+        secretObjectValue: {},
         removalPolicy,
       });
       NagSuppressions.addResourceSuppressions(secret, [

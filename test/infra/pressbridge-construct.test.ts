@@ -130,6 +130,12 @@ describe("stateless: functions", () => {
     else expect(variables.SECRETS_ARN).toBeUndefined();
   });
 
+  it("starts the platform-credentials secret as an empty JSON document: every client is a dry run until credentials are put in", () => {
+    const secret = Object.values(resourcesOf(dev, "AWS::SecretsManager::Secret")).find((r) => String(r.Properties!.Description).includes("platform credentials"))!;
+    expect(secret.Properties!.SecretString).toBe("{}");
+    expect(secret.Properties!.GenerateSecretString).toBeUndefined();
+  });
+
   it("only publish may read the platform-credentials secret", () => {
     const platformSecretId = Object.entries(resourcesOf(dev, "AWS::SecretsManager::Secret")).find(([, r]) => String(r.Properties!.Description).includes("platform credentials"))![0];
     const readers = Object.values(resourcesOf(dev, "AWS::IAM::Policy"))
