@@ -11,7 +11,8 @@ import { createFunctionLogger, eventDetailOf, requiredEnv, wrapHandler } from ".
 export async function publishHandler(event: unknown, deps: PublishDeps): Promise<PublishRunOutcome> {
   const detailType = (event as { "detail-type"?: unknown } | null)?.["detail-type"];
   if (detailType === "Publication Retry Requested") {
-    return publishOnEvent(deps, { planId: eventDetailOf(event, "PublicationRetryRequested").planId, retryFailed: true });
+    const detail = eventDetailOf(event, "PublicationRetryRequested");
+    return publishOnEvent(deps, { planId: detail.planId, retryFailed: detail.retryFailed });
   }
   return publishOnEvent(deps, { planId: eventDetailOf(event, "AmplificationApproved").planId, retryFailed: false });
 }

@@ -82,7 +82,7 @@ describe("functions/publish handler", () => {
 
   it("takes operator retries, and rejects an event of the wrong shape naming the field", async () => {
     const { handler } = await import("../../functions/publish.ts");
-    const retried = await handler(envelope("Publication Retry Requested", { version: 1, planId: PLAN_ID, requestedAt: NOW, requestedBy: "operator" }));
+    const retried = await handler(envelope("Publication Retry Requested", { version: 1, planId: PLAN_ID, requestedAt: NOW, requestedBy: "operator", retryFailed: true }));
     expect(retried.result).toBe("completed");
     await expect(handler(envelope("Amplification Approved", { version: 1, planId: "" }))).rejects.toThrow(/detail\.planId/);
   });

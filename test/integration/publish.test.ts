@@ -28,6 +28,7 @@ import {
   publishApprovedPlan,
   publishOnApproved,
   publishOnEvent,
+  resumeStalledPublications,
   signApprovalToken,
   verifyApprovalToken,
   type AmplificationPublishedDetail,
@@ -374,7 +375,8 @@ describe("publishing an approved plan", () => {
     await publishOnApproved(deps(), { planId: PLAN_ID } as never);
     bus.subscribe("publish", async (event) => {
       const detail = parseEventDetail("PublicationRetryRequested", event.detail);
-      await publishOnEvent(deps(), { planId: detail.planId, retryFailed: true });
+      expect(detail).toMatchObject({ requestedBy: "operator (web)", retryFailed: true });
+      await publishOnEvent(deps(), { planId: detail.planId, retryFailed: detail.retryFailed });
     });
     const app = createWebApp({ review: { plans, approvals, outbox: approvals, bus, clock, keys }, config, publications, adminToken: "admin-token-0123456789" });
     const auth = { authorization: "Bearer admin-token-0123456789" };
@@ -399,6 +401,25 @@ describe("publishing an approved plan", () => {
     expect(after).toContain('id="status">published');
     expect(after).toMatch(/href="https:\/\/x\.com\/i\/web\/status\/\d+"/);
     expect(after).not.toContain("Retry failed actions");
+  });
+
+  it("the sweep resumes an approved plan whose publication was never recorded, and only that", async () => {
+    const requests: Array<{ planId: string; retryFailed: boolean }> = [];
+    bus.subscribe("publish", async (event) => {
+      const detail = parseEventDetail("PublicationRetryRequested", event.detail);
+      requests.push({ planId: detail.planId, retryFailed: detail.retryFailed });
+      await publishOnEvent(deps(), detail);
+    });
+    // Approved at 16:00 (beforeEach); the approval's delivery was lost.
+    nowMs += 5 * 60_000;
+    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([]); // too recent: its delivery may still be running
+    nowMs += 6 * 60_000;
+    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([PLAN_ID]);
+    await bus.drain();
+    expect(requests).toEqual([{ planId: PLAN_ID, retryFailed: false }]);
+    expect((await plans.getPlan(PLAN_ID))!.status).toBe("published");
+    expect(fakes.x.tweets.size).toBe(1);
+    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([]); // recorded now
   });
 
   it("does nothing for a plan that is not approved", async () => {

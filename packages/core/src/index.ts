@@ -26,3 +26,4 @@ export * from "./publishing/publish-actions.ts";
 export * from "./publishing/publish-plan.ts";
 export * from "./publishing/publication-email.ts";
 export * from "./publishing/platform-credentials.ts";
+export * from "./publishing/resume-publications.ts";

@@ -194,7 +194,7 @@ export function createWebApp(deps: WebDeps): Hono {
     if (plan.decision?.action !== "approved") return c.html(messagePage("Not approved", "Only an approved plan is published."), 409);
     const now = deps.review.clock.now().toISOString();
     await deps.review.bus.publish([
-      makeEvent("PublicationRetryRequested", `publication-retry:${plan.id}:${now}`, { version: 1, planId: plan.id, requestedAt: now, requestedBy: "operator (web)" }, now),
+      makeEvent("PublicationRetryRequested", `publication-retry:${plan.id}:${now}`, { version: 1, planId: plan.id, requestedAt: now, requestedBy: "operator (web)", retryFailed: true }, now),
     ]);
     return c.redirect(`/plans/${plan.id}?retried=1#publication`, 303);
   });

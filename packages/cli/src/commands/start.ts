@@ -1,7 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, listOutbox, readOutboxMessage } from "@pressbridge/adapters";
-import { flushOutbox, parseConfig, pollFeeds, sendReminders, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
+import { flushOutbox, parseConfig, pollFeeds, resumeStalledPublications, sendReminders, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
@@ -130,6 +130,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
         await ctx.bus.drain();
         await flushOutbox(reviewDeps(ctx));
         await sendReminders(notifyDeps(ctx), config);
+        await resumeStalledPublications({ plans: ctx.plans, bus: ctx.bus, clock: ctx.clock, logger }, config);
       } catch (err) {
         logger.error("tick failed; retrying on the next tick", { error: String(err) });
       }

@@ -26,9 +26,11 @@ export function subscribeLocalConsumers(ctx: LocalContext): void {
       }
     },
     publish: async (event) => {
-      const retry = event.detailType === "Publication Retry Requested";
-      const detail = retry ? parseEventDetail("PublicationRetryRequested", event.detail) : parseEventDetail("AmplificationApproved", event.detail);
-      const outcome = await publishOnEvent(publishDeps(ctx), { planId: detail.planId, retryFailed: retry });
+      const detail =
+        event.detailType === "Publication Retry Requested"
+          ? parseEventDetail("PublicationRetryRequested", event.detail)
+          : { ...parseEventDetail("AmplificationApproved", event.detail), retryFailed: false };
+      const outcome = await publishOnEvent(publishDeps(ctx), { planId: detail.planId, retryFailed: detail.retryFailed });
       const failed = outcome.actions.filter((a) => a.status === "failed");
       const dryRuns = outcome.actions.filter((a) => a.status === "published" && a.dryRun).length;
       ctx.logger.info(

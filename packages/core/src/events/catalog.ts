@@ -92,6 +92,8 @@ export const PublicationRetryRequestedDetail = z.object({
   planId: z.string().min(1),
   requestedAt: isoTime,
   requestedBy: z.string().max(200),
+  /** true: also retry failures that need a person (an operator fixed the cause); false: resume unfinished actions only. */
+  retryFailed: z.boolean(),
 });
 export type PublicationRetryRequestedDetail = z.infer<typeof PublicationRetryRequestedDetail>;
 

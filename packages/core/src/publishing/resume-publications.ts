@@ -1,0 +1,42 @@
+import type { PressbridgeConfig } from "../config/config-schema.ts";
+import { makeEvent } from "../events/catalog.ts";
+import { silentLogger, type Logger } from "../logger.ts";
+import type { Clock, EventBus, PlanStore } from "../ports.ts";
+import { PUBLISH_LEASE_SECONDS } from "./publish-plan.ts";
+
+/** How far back (by window deadline) the sweep looks for approved plans never published. */
+const LOOKBACK_DAYS = 14;
+
+/**
+ * The safety net of publishing, run by the approval sweep: finds approved plans whose publication
+ * was never recorded well after the decision (a delivery that ended in the dead-letter queue, a
+ * worker that died and whose retries ran out inside the action lease) and asks the publish consumer
+ * to resume them with `Publication Retry Requested` (retryFailed: false, so failures that need a
+ * person stay failed). Reads per client by window deadline through the time-ordered index; no scan.
+ */
+export async function resumeStalledPublications(
+  deps: { plans: PlanStore; bus: EventBus; clock: Clock; logger?: Logger },
+  config: PressbridgeConfig,
+  options: { stalledAfterSeconds?: number } = {},
+): Promise<string[]> {
+  const now = deps.clock.now();
+  const stalledBefore = new Date(now.getTime() - (options.stalledAfterSeconds ?? PUBLISH_LEASE_SECONDS * 2) * 1000).toISOString();
+  const from = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
+  const resumed: string[] = [];
+  for (const client of config.clients) {
+    const to = new Date(now.getTime() + (client.windowHours + 24) * 3600_000).toISOString();
+    const plans = await deps.plans.listPlans({ clientId: client.id, from, to, limit: 1000 });
+    for (const plan of plans) {
+      if (plan.decision?.action !== "approved" || plan.publication !== undefined || plan.decision.at > stalledBefore) continue;
+      resumed.push(plan.id);
+    }
+  }
+  if (resumed.length > 0) {
+    const at = now.toISOString();
+    await deps.bus.publish(
+      resumed.map((planId) => makeEvent("PublicationRetryRequested", `publication-resume:${planId}:${at}`, { version: 1, planId, requestedAt: at, requestedBy: "approval-sweep", retryFailed: false }, at)),
+    );
+    (deps.logger ?? silentLogger).warn("resumed approved plans whose publication was never recorded", { planIds: resumed });
+  }
+  return resumed;
+}
