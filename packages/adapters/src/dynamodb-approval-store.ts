@@ -68,13 +68,7 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, E
             },
           },
           { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.outboxEvent(event.id), ...keys.outboxByTime(event.time, event.id), type: "OutboxEvent", event },
-              ConditionExpression: "attribute_not_exists(PK)",
-            },
-          },
+          this.outboxPut(event),
         ],
       }),
     );

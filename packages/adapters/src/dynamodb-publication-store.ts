@@ -134,13 +134,7 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
               ExpressionAttributeValues: { ":status": status, ":publication": publication, ":approved": "approved", ":published": "published", ":failed": "publish_failed", ":eventId": event.id },
             },
           },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.outboxEvent(event.id), ...keys.outboxByTime(event.time, event.id), type: "OutboxEvent", event },
-              ConditionExpression: "attribute_not_exists(PK)",
-            },
-          },
+          this.outboxPut(event),
         ],
       }),
     );

@@ -22,6 +22,7 @@ import { Agent } from "node:https";
 import { Agent as HttpAgent } from "node:http";
 import {
   TransientError,
+  type BusEvent,
   type FeedState,
   type FeedStateStore,
   type NewRelease,
@@ -172,6 +173,17 @@ export class DynamoTable {
       if (isThrottle(err)) throw new TransientError(`DynamoDB ${op} throttled or unavailable`, { cause: err });
       throw err;
     }
+  }
+
+  /** The transaction item that puts an event in the outbox, unless it is there already. */
+  outboxPut(event: BusEvent): { Put: { TableName: string; Item: Item; ConditionExpression: string } } {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.outboxEvent(event.id), ...keys.outboxByTime(event.time, event.id), type: "OutboxEvent", event },
+        ConditionExpression: "attribute_not_exists(PK)",
+      },
+    };
   }
 
   // ---- batching -----------------------------------------------------------------------------
