@@ -336,7 +336,7 @@ describe("publishing an approved plan", () => {
     expect(fakes.meta.posts.size).toBe(1);
 
     // While its lease runs, another delivery leaves the actions alone and does not record the publication.
-    await expect(publishOnApproved(deps(), { planId: PLAN_ID } as never)).rejects.toThrow(/in flight/);
+    await expect(publishOnApproved(deps(), { planId: PLAN_ID } as never)).rejects.toThrow(/without a result yet/);
     expect(fakes.x.tweets.size).toBe(1);
     expect((await plans.getPlan(PLAN_ID))!.publication).toBeUndefined();
 
@@ -420,6 +420,17 @@ describe("publishing an approved plan", () => {
     expect((await plans.getPlan(PLAN_ID))!.status).toBe("published");
     expect(fakes.x.tweets.size).toBe(1);
     expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([]); // recorded now
+  });
+
+  it("when credentials cannot be read, claims nothing and fails the delivery, so the retry publishes at once", async () => {
+    const unavailable = { credentialsFor: async () => Promise.reject(new TransientError("Secrets Manager is unavailable")) };
+    await expect(publishOnApproved(deps({ credentials: unavailable }), { planId: PLAN_ID } as never)).rejects.toThrow(/without a result yet/);
+    const claimed = (await publications.actionRecords(PLAN_ID)).map((r) => r.platform);
+    expect(claimed.sort()).toEqual(["instagram"]); // only the action that needs no credentials ran (a dry run)
+    expect(fakes.x.tweets.size).toBe(0);
+    const retried = await publishOnApproved(deps(), { planId: PLAN_ID } as never); // no lease to wait for
+    expect(retried.result).toBe("completed");
+    expect(fakes.x.tweets.size).toBe(1);
   });
 
   it("does nothing for a plan that is not approved", async () => {

@@ -155,7 +155,7 @@ export async function publishOnEvent(deps: PublishDeps, event: { planId: string;
   const outcome = await publishApprovedPlan(deps, { planId: event.planId, retryFailed: event.retryFailed });
   if (outcome.result === "not-found") throw new TransientError(`plan ${event.planId} is not readable yet; retry`);
   if (outcome.result === "in-progress") {
-    throw new TransientError(`plan ${event.planId} has actions in flight in another worker; retry to confirm its publication is recorded`);
+    throw new TransientError(`plan ${event.planId} has actions without a result yet (in flight in another worker, or interrupted by an error logged above); retry`);
   }
   if (outcome.retryableFailures.length > 0) {
     throw new TransientError(`publishing plan ${event.planId}: ${outcome.retryableFailures.map((a) => `${a.key}: ${a.reason}`).join("; ")}`);
@@ -191,6 +191,8 @@ async function runAction(
   retryFailed: boolean,
 ): Promise<PublishOutcome | null> {
   const platform = platformOfAction(action);
+  // Credentials first: if they cannot be read, nothing is claimed and the delivery is simply retried.
+  const { publisher, credentials } = await publisherFor(deps, platform, credentialsFor);
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + (deps.leaseSeconds ?? PUBLISH_LEASE_SECONDS) * 1000).toISOString();
   const claim: ActionClaim = await deps.publications.claimAction(plan.id, { key: action.key, kind: action.kind, platform }, now.toISOString(), leaseUntil, { retryFailed });
@@ -198,14 +200,12 @@ async function runAction(
   if (claim.claim !== "claimed") return outcomeOf(claim.record);
 
   let result: PublishOutcome;
-  let dryRun = false;
+  const dryRun = publisher === deps.publishers.dryRun;
   const approvedVersion = action.kind === "organic-post" ? plan.decision?.draftVersions[action.channel] : undefined;
   const draft = action.kind === "organic-post" ? plan.drafts.find((d) => d.channel === action.channel) : undefined;
   if (draft !== undefined && approvedVersion !== undefined && draft.version !== approvedVersion) {
     result = { status: "failed", retryable: false, reason: `The stored ${platform} draft (version ${draft.version}) is not the approved version ${approvedVersion}; nothing was posted` };
   } else {
-    const { publisher, credentials } = await publisherFor(deps, platform, credentialsFor);
-    dryRun = publisher === deps.publishers.dryRun;
     const toSend = action.kind === "organic-post" && claim.reconcile ? { ...action, reconcile: true } : action;
     try {
       result = await publisher.publish(toSend, credentials);
