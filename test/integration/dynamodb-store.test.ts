@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DynamoReleaseStore, RequestCounter } from "@pressbridge/adapters";
+import { DynamoReleaseStore, type RequestCounter } from "@pressbridge/adapters";
 import type { FeedState, NewRelease } from "@pressbridge/core";
 import { freshStore } from "../support/dynamo-table.ts";
 
@@ -60,6 +60,67 @@ describe("DynamoReleaseStore on DynamoDB Local", () => {
     found = await store.lookup(["r_a"], []);
     expect(found.releases.get("r_a")?.announce).toBe("announced");
     expect(await store.getRelease("r_a")).toMatchObject({ announce: "announced", announcedAt: "2026-11-21T12:00:02.000Z" });
+  });
+
+  it("creates many releases in transactions of at most 100, each id once, and reports the ones that exist", async () => {
+    await store.createRelease(release("r_5", "2026-11-21T11:00:00.000Z", { title: "first writer" }));
+    await store.createRelease(release("r_150", "2026-11-21T11:00:00.000Z", { title: "first writer" }));
+    const batch = Array.from({ length: 250 }, (_, i) => release(`r_${i}`, "2026-11-21T12:00:00.000Z"));
+    counter.reset();
+    const outcome = await store.createReleases([...batch, release("r_7", "2026-11-21T12:00:00.000Z", { title: "duplicate in the call" })]);
+    expect(outcome.size).toBe(250);
+    expect([...outcome].filter(([, o]) => o === "exists").map(([id]) => id).sort()).toEqual(["r_150", "r_5"]);
+    // Three transactions (100, 100, 50). The two that met an existing release were cancelled, and
+    // their other 99 releases went one by one; the cancellation reasons said which one existed.
+    expect(counter.counts.get("TransactWriteItems")).toBe(3);
+    expect(counter.counts.get("PutItem")).toBe(198);
+    expect((await store.getRelease("r_5"))?.title).toBe("first writer");
+    expect((await store.getRelease("r_7"))?.title).toBe("Title r_7");
+    expect(await store.getRelease("r_249")).toMatchObject({ id: "r_249", announce: "pending", sources: [{ feedId: "f1" }] });
+    const found = await store.lookup(batch.map((r) => r.id), []);
+    expect(found.releases.size).toBe(250);
+  });
+
+  it("keeps a create transaction within DynamoDB's size limit, and writes a lone release with one PutItem", async () => {
+    const big = "x".repeat(25_000);
+    counter.reset();
+    const outcome = await store.createReleases(Array.from({ length: 60 }, (_, i) => release(`r_${i}`, "2026-11-21T12:00:00.000Z", { summary: big })));
+    expect([...outcome.values()].every((o) => o === "created")).toBe(true);
+    expect(counter.counts.get("TransactWriteItems")).toBe(2);
+    counter.reset();
+    expect(await store.createReleases([release("r_lone", "2026-11-21T12:00:00.000Z")])).toEqual(new Map([["r_lone", "created"]]));
+    expect(Object.fromEntries(counter.counts)).toEqual({ PutItem: 1 });
+  });
+
+  it("lets exactly one of two racing batch creates win each release id", async () => {
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => release(`r_${from + i}`, "2026-11-21T12:00:00.000Z"));
+    const [a, b] = await Promise.all([store.createReleases(ids(0, 150)), store.createReleases(ids(50, 200))]);
+    for (let i = 0; i < 200; i++) {
+      const wins = [a.get(`r_${i}`), b.get(`r_${i}`)].filter((o) => o === "created");
+      expect(wins, `r_${i}`).toHaveLength(1);
+    }
+    expect((await store.lookup(ids(0, 200).map((r) => r.id), [])).releases.size).toBe(200);
+  });
+
+  it("keeps at most createConcurrency create transactions in flight", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const client = store.client;
+    const counting = {
+      send: async (command: { constructor: { name: string } }) => {
+        const isTransaction = command.constructor.name === "TransactWriteCommand";
+        if (isTransaction) peak = Math.max(peak, ++inFlight);
+        try {
+          return await client.send(command as never);
+        } finally {
+          if (isTransaction) inFlight--;
+        }
+      },
+    } as unknown as typeof client;
+    const bounded = new DynamoReleaseStore({ client: counting, tableName: store.tableName, createConcurrency: 2 });
+    const outcome = await bounded.createReleases(Array.from({ length: 700 }, (_, i) => release(`r_${i}`, "2026-11-21T12:00:00.000Z")));
+    expect(outcome.size).toBe(700);
+    expect(peak).toBe(2);
   });
 
   it("gives an expired announcement lease to exactly one of several takers", async () => {

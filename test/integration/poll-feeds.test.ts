@@ -130,6 +130,74 @@ describe("pollFeeds against DynamoDB Local and a loopback wire", () => {
     expect(a.feeds[0]!.newReleases + b.feeds[0]!.newReleases).toBe(5);
   });
 
+  it("lets exactly one of three racing pollers announce each of 250 new releases (batched creates)", async () => {
+    const items = [{ title: "Baseline item for the big race", link: "https://wire.example/big-race-0" }];
+    server.serveFeed("/big-race", () => rss(items));
+    const cfg = config([{ id: "big-race", url: `${server.url}/big-race` }]);
+    await pollFeeds(deps(cfg), { all: true });
+    for (let i = 1; i <= 250; i++) items.push({ title: `Initech Files Patent Application Number ${i}`, link: `https://wire.example/big-race-${i}` });
+    clock.advance(60);
+    const buses = [0, 1, 2].map(() => new LocalEventBus({ routes: ROUTES }));
+    counter.reset();
+    const polls = await Promise.all(buses.map((bus) => pollFeeds(deps(cfg, bus), { all: true })));
+    const ids = buses.flatMap((bus) => published(bus).map((e) => (e.detail as { releaseId: string }).releaseId));
+    expect(ids).toHaveLength(250);
+    expect(new Set(ids).size).toBe(250);
+    expect(polls.reduce((n, p) => n + p.feeds[0]!.newReleases, 0)).toBe(250);
+    // Creates go in transactions of up to 100 (cancelled ones fall back to one PutItem each).
+    expect(counter.counts.get("TransactWriteItems")).toBeGreaterThanOrEqual(3);
+  });
+
+  it("creates, indexes and announces in order: the bus sees stored, indexed, unmarked releases; the marker follows", async () => {
+    const items = [{ title: "Baseline item for the ordering test", link: "https://wire.example/order-0" }];
+    server.serveFeed("/order", () => rss(items));
+    const cfg = config([{ id: "order", url: `${server.url}/order` }]);
+    await pollFeeds(deps(cfg), { all: true });
+    for (let i = 1; i <= 30; i++) items.push({ title: `Hooli Announces Partnership Number ${i} Today`, link: `https://wire.example/order-${i}` });
+    const seenAtPublish: Array<{ stored: boolean; announce: string | null; fingerprinted: boolean }> = [];
+    const checkingBus: EventBus = {
+      publish: async (events) => {
+        const ids = events.map((e) => (e.detail as { releaseId: string }).releaseId);
+        const fingerprints = await Promise.all(ids.map(async (id) => (await store.getRelease(id))?.fingerprint ?? null));
+        const found = await store.lookup(ids, fingerprints.filter((f): f is string => f !== null));
+        for (const [i, id] of ids.entries()) {
+          const fp = fingerprints[i];
+          seenAtPublish.push({
+            stored: found.releases.has(id),
+            announce: found.releases.get(id)?.announce ?? null,
+            fingerprinted: fp !== null && fp !== undefined && found.fingerprints.get(fp)?.releaseId === id,
+          });
+        }
+      },
+    };
+    clock.advance(60);
+    const result = await pollFeeds(deps(cfg, checkingBus), { all: true });
+    expect(result.feeds[0]).toMatchObject({ status: "ok", newReleases: 30 });
+    expect(seenAtPublish).toHaveLength(30);
+    expect(seenAtPublish.every((s) => s.stored && s.announce === "pending" && s.fingerprinted)).toBe(true);
+    const after = await store.lookup(result.feeds[0]!.newReleaseIds, []);
+    expect([...after.releases.values()].every((r) => r.announce === "announced")).toBe(true);
+  });
+
+  it("merges two items with one headline in one document into one release, announced once", async () => {
+    const items: Array<{ title: string; link: string; pubDate?: string }> = [{ title: "Baseline item for the same-document merge", link: "https://wire.example/dup-0" }];
+    server.serveFeed("/dup", () => rss(items));
+    const cfg = config([{ id: "dup", url: `${server.url}/dup` }]);
+    await pollFeeds(deps(cfg), { all: true });
+    items.push(
+      { title: "Vandelay Industries Acquires Kramerica", link: "https://wire.example/dup-1", pubDate: pub("2026-11-21T12:00:00Z") },
+      { title: "VANDELAY INDUSTRIES ACQUIRES KRAMERICA!", link: "https://wire.example/dup-1-mirror", pubDate: pub("2026-11-21T12:00:10Z") },
+    );
+    const bus = new LocalEventBus({ routes: ROUTES });
+    clock.advance(60);
+    const result = await pollFeeds(deps(cfg, bus), { all: true });
+    expect(result.feeds[0]).toMatchObject({ status: "ok", newReleases: 1, merged: 1 });
+    expect(published(bus)).toHaveLength(1);
+    const releaseId = (published(bus)[0]!.detail as { releaseId: string }).releaseId;
+    const listed = await store.listReleases({ from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z", limit: 10 });
+    expect(listed.filter((r) => r.title.startsWith("Vandelay")).map((r) => r.id)).toEqual([releaseId]);
+  });
+
   it("records the same release seen on a wire and a company newsroom as one release with two sources", async () => {
     const wireItems = [{ title: "Seed item on the wire feed today", link: "https://www.prnewswire.com/news-releases/seed-1.html" }];
     const roomItems = [{ title: "Seed item on the newsroom feed today", link: "https://ir.acme.example/news/seed" }];

@@ -14,6 +14,7 @@ import {
   DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type NativeAttributeValue,
 } from "@aws-sdk/lib-dynamodb";
@@ -22,6 +23,7 @@ import { Agent } from "node:https";
 import { Agent as HttpAgent } from "node:http";
 import {
   TransientError,
+  mapWithConcurrency,
   type BusEvent,
   type FeedState,
   type FeedStateStore,
@@ -308,6 +310,14 @@ export class DynamoTable {
  * is a conditional write; reads are GetItem/BatchGetItem/Query, never Scan.
  */
 export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, FeedStateStore {
+  /** Create transactions of one `createReleases` call in flight at once. */
+  readonly createConcurrency: number;
+
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter; createConcurrency?: number }) {
+    super(options);
+    this.createConcurrency = options.createConcurrency ?? 4;
+  }
+
   // ---- feed state ---------------------------------------------------------------------------
 
   async getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>> {
@@ -367,23 +377,55 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
   }
 
   async createRelease(release: NewRelease): Promise<"created" | "exists"> {
-    const { sources, ...rest } = release;
     const written = await this.tryWrite(
       "PutItem",
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.release(release.id),
-          ...keys.releaseByDetection(release.detectedAt, release.id),
-          type: "Release",
-          ...rest,
-          sources,
-          sourceFeeds: new Set(sources.map((s) => s.feedId)),
-        },
-        ConditionExpression: "attribute_not_exists(PK)",
-      }),
+      new PutCommand({ TableName: this.tableName, Item: releaseItem(release), ConditionExpression: RELEASE_ID_IS_FREE }),
     );
     return written ? "created" : "exists";
+  }
+
+  /**
+   * Creates many releases with the same guarantee as `createRelease`, in TransactWriteItems of up
+   * to 100 conditional Puts (and about 1 MB), `createConcurrency` of them in flight. All of one
+   * transaction are written or none; when one is cancelled, a Put whose condition failed is a
+   * release that exists already, and the rest go one by one through `createRelease`. A lone
+   * release is one PutItem: a transaction would cost twice the write units and save no request.
+   */
+  async createReleases(releases: readonly NewRelease[]): Promise<Map<string, "created" | "exists">> {
+    const out = new Map<string, "created" | "exists">();
+    const unique: NewRelease[] = [];
+    for (const release of releases) {
+      if (out.has(release.id)) continue; // a second create of the same id in one call never wins
+      out.set(release.id, "exists");
+      unique.push(release);
+    }
+    await mapWithConcurrency(createChunks(unique), this.createConcurrency, async (chunk) => {
+      const outcomes = await this.createChunk(chunk);
+      chunk.forEach((release, i) => out.set(release.id, outcomes[i]!));
+    });
+    return out;
+  }
+
+  private async createChunk(releases: readonly NewRelease[]): Promise<Array<"created" | "exists">> {
+    if (releases.length === 1) return [await this.createRelease(releases[0]!)];
+    try {
+      await this.send(
+        "TransactWriteItems",
+        new TransactWriteCommand({
+          TransactItems: releases.map((r) => ({
+            Put: { TableName: this.tableName, Item: releaseItem(r), ConditionExpression: RELEASE_ID_IS_FREE },
+          })),
+        }),
+      );
+      return releases.map(() => "created");
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      // Nothing of the transaction was written. Reasons are in request order.
+      const reasons = err.CancellationReasons ?? [];
+      return mapWithConcurrency(releases, 16, (release, i) =>
+        reasons[i]?.Code === "ConditionalCheckFailed" ? Promise.resolve("exists" as const) : this.createRelease(release),
+      );
+    }
   }
 
   async createAlias(aliasId: string, targetReleaseId: string, source: ReleaseSource): Promise<"created" | "exists"> {
@@ -507,6 +549,44 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
     }
     return out;
   }
+}
+
+/** The condition of every release create: exactly one writer gets a release id. */
+const RELEASE_ID_IS_FREE = "attribute_not_exists(PK)";
+
+/** DynamoDB's limits for one TransactWriteItems are 100 actions and 4 MB; stay well inside them. */
+const CREATE_TRANSACTION_ITEMS = 100;
+const CREATE_TRANSACTION_BYTES = 1_000_000;
+
+function releaseItem(release: NewRelease): Item {
+  const { sources, ...rest } = release;
+  return {
+    ...keys.release(release.id),
+    ...keys.releaseByDetection(release.detectedAt, release.id),
+    type: "Release",
+    ...rest,
+    sources,
+    sourceFeeds: new Set(sources.map((s) => s.feedId)),
+  };
+}
+
+/** Splits releases into transactions of at most 100 items and about 1 MB (estimated from the JSON). */
+function createChunks(releases: readonly NewRelease[]): NewRelease[][] {
+  const chunks: NewRelease[][] = [];
+  let chunk: NewRelease[] = [];
+  let bytes = 0;
+  for (const release of releases) {
+    const size = JSON.stringify(release).length + 200; // keys, type and the sourceFeeds set
+    if (chunk.length > 0 && (chunk.length >= CREATE_TRANSACTION_ITEMS || bytes + size > CREATE_TRANSACTION_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(release);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 function toStoredRelease(item: Item, marker: Item | undefined): StoredRelease {

@@ -53,6 +53,11 @@ export interface ReleaseStore {
   lookup(releaseIds: readonly string[], fingerprintKeys: readonly string[]): Promise<ReleaseLookup>;
   /** Creates a release if its id is free. "exists" when another writer got there first. */
   createRelease(release: NewRelease): Promise<"created" | "exists">;
+  /**
+   * Creates many releases, each with createRelease's guarantee (one writer wins an id), in as few
+   * requests as the store can; the outcome per release id.
+   */
+  createReleases(releases: readonly NewRelease[]): Promise<Map<string, "created" | "exists">>;
   /** Points an identity (a second URL of the same release) at an existing release. */
   createAlias(aliasId: string, targetReleaseId: string, source: ReleaseSource): Promise<"created" | "exists">;
   /** Adds a source (feed + URL) to a release unless that feed is already one of its sources. */

@@ -286,10 +286,23 @@ interface IngestOutcome {
 interface Candidate {
   item: FeedItem;
   id: string;
+  identity: string;
   fingerprint: string | undefined;
   at: string;
 }
 
+/**
+ * Settles a changed feed's items. The order of the steps is what makes announcements exactly-once:
+ * 1. one batched lookup of every item's release id, announcement marker and title fingerprint;
+ * 2. in document order, each unknown item either merges into a release with the same headline or
+ *    becomes a new release (the first item with a headline claims it);
+ * 3. the new releases are created with conditional writes, batched (`createReleases`): a release
+ *    this poller did not create belongs to the poller that did, with its announcement;
+ * 4. then, together: the created releases' fingerprints and wire links (one batch), and one
+ *    conditional write each for sources, aliases and expired announcement leases;
+ * 5. publish "Release Detected" for what this poller created or took over, and only after the bus
+ *    accepted them, mark them announced.
+ */
 async function ingestItems(
   deps: PollDeps,
   feed: FeedConfig,
@@ -302,9 +315,10 @@ async function ingestItems(
   const wire = wireNameFor(feed.url, feed.wire);
   const candidates = new Map<string, Candidate>();
   for (const item of items) {
-    const id = releaseIdFor(releaseIdentity(item, feed.id));
+    const identity = releaseIdentity(item, feed.id);
+    const id = releaseIdFor(identity);
     if (candidates.has(id)) continue; // the same item twice in one document
-    candidates.set(id, { item, id, fingerprint: titleFingerprint(item.title, item.language), at: releaseTime(item, nowIso) });
+    candidates.set(id, { item, id, identity, fingerprint: titleFingerprint(item.title, item.language), at: releaseTime(item, nowIso) });
   }
   const list = [...candidates.values()];
   const lookup = await deps.releases.lookup(
@@ -313,75 +327,71 @@ async function ingestItems(
   );
 
   const outcome: IngestOutcome = { announced: [], baselined: 0, merged: 0, sawNewItem: false, unsettled: 0, publishError: null };
-  const toAnnounce: Array<{ release: NewRelease }> = [];
-  const reannounce: string[] = [];
-  const indexes: ReleaseIndexEntry[] = [];
-  // Fingerprints claimed earlier in this same document (two items, one headline).
-  const claimedHere = new Map<string, string>();
-
   const isFirstPoll = state === undefined || state.baselineAt === null;
   const source = (c: Candidate): ReleaseSource => ({ feedId: feed.id, url: c.item.url ?? null, seenAt: nowIso });
 
-  await mapWithConcurrency(list, writeConcurrency, async (c) => {
-    const known = lookup.releases.get(c.id);
-    if (known !== undefined) {
-      await settleKnown(deps, feed, known, nowIso, reannounce, outcome, source(c));
-      return;
+  // Step 2, synchronously and in document order.
+  const known: Array<{ c: Candidate; known: KnownId }> = [];
+  const merges: Array<{ c: Candidate; target: string }> = [];
+  const fresh: Array<{ c: Candidate; release: NewRelease; announce: boolean }> = [];
+  // Fingerprints claimed earlier in this same document (two items, one headline).
+  const claimedHere = new Map<string, string>();
+  for (const c of list) {
+    const hit = lookup.releases.get(c.id);
+    if (hit !== undefined) {
+      known.push({ c, known: hit });
+      continue;
     }
     outcome.sawNewItem = true;
     const match = c.fingerprint === undefined ? undefined : sameHeadlineRelease(lookup, claimedHere, c);
     if (match !== undefined && match !== c.id) {
-      const alias = await deps.releases.createAlias(c.id, match, source(c));
-      if (alias === "created") await deps.releases.addSource(match, source(c));
-      outcome.merged++;
-      return;
+      merges.push({ c, target: match });
+      continue;
     }
     if (c.fingerprint !== undefined) claimedHere.set(c.fingerprint, c.id);
     const announce = announceDecision(feed, state, isFirstPoll, c.item, now);
-    const release: NewRelease = {
-      id: c.id,
-      identity: releaseIdentity(c.item, feed.id),
-      title: c.item.title,
-      summary: c.item.summary,
-      url: c.item.url ?? null,
-      publishedAt: c.item.publishedAt ?? null,
-      publishedAtPrecision: c.item.publishedAtPrecision,
-      detectedAt: nowIso,
-      wire,
-      issuer: c.item.issuer ?? null,
-      tickers: c.item.tickers,
-      language: c.item.language ?? null,
-      wireReleaseId: c.item.wireReleaseId ?? null,
-      industries: c.item.industries,
-      subjects: c.item.subjects,
-      keywords: c.item.keywords,
-      fingerprint: c.fingerprint ?? null,
-      clientId: feed.clientId ?? null,
-      announce: announce ? "pending" : "baseline",
-      announceLeaseUntil: announce ? new Date(now.getTime() + ANNOUNCE_LEASE_SECONDS * 1000).toISOString() : null,
-      sources: [source(c)],
-    };
-    const created = await deps.releases.createRelease(release);
-    if (created === "exists") {
+    fresh.push({ c, release: newRelease(c, feed, wire, announce, now, source(c)), announce });
+  }
+
+  // Step 3.
+  const created = fresh.length === 0 ? new Map<string, "created" | "exists">() : await deps.releases.createReleases(fresh.map((f) => f.release));
+  const toAnnounce: NewRelease[] = [];
+  const indexes: ReleaseIndexEntry[] = [];
+  const lostRaces: Candidate[] = [];
+  for (const { c, release, announce } of fresh) {
+    if (created.get(c.id) !== "created") {
       // Another poller created it between our lookup and our write: it owns the announcement.
-      await deps.releases.addSource(c.id, source(c));
-      return;
+      lostRaces.push(c);
+      continue;
     }
     if (c.fingerprint !== undefined) indexes.push({ kind: "fingerprint", key: c.fingerprint, releaseId: c.id, at: c.at });
     if (release.wireReleaseId !== null) {
       indexes.push({ kind: "wire-id", wire, wireReleaseId: release.wireReleaseId, releaseId: c.id, language: release.language });
     }
-    if (announce) toAnnounce.push({ release });
+    if (announce) toAnnounce.push(release);
     else outcome.baselined++;
-  });
-
-  if (indexes.length > 0) await deps.releases.recordIndexes(indexes);
-
-  const announcing: NewRelease[] = toAnnounce.map(({ release }) => release);
-  for (const id of reannounce) {
-    const stored = await deps.releases.getRelease(id);
-    if (stored !== undefined) announcing.push(stored);
   }
+
+  // Step 4. Merges come after the creates, so a merge into a release claimed here finds it.
+  const reannounce: string[] = [];
+  const settle: Array<() => Promise<unknown>> = [
+    ...known.map(({ c, known: k }) => () => settleKnown(deps, feed, k, nowIso, reannounce, outcome, source(c))),
+    ...merges.map(({ c, target }) => async () => {
+      const alias = await deps.releases.createAlias(c.id, target, source(c));
+      if (alias === "created") await deps.releases.addSource(target, source(c));
+      outcome.merged++;
+    }),
+    ...lostRaces.map((c) => () => deps.releases.addSource(c.id, source(c))),
+  ];
+  await Promise.all([
+    indexes.length > 0 ? deps.releases.recordIndexes(indexes) : undefined,
+    mapWithConcurrency(settle, writeConcurrency, (task) => task()),
+  ]);
+
+  // Step 5.
+  const announcing: NewRelease[] = [...toAnnounce];
+  const taken = await mapWithConcurrency(reannounce, writeConcurrency, (id) => deps.releases.getRelease(id));
+  for (const stored of taken) if (stored !== undefined) announcing.push(stored);
   if (announcing.length > 0) {
     const events = announcing.map((r) => releaseDetectedEvent(r, r.sources[0]?.feedId ?? feed.id, nowIso));
     const ids = announcing.map((r) => r.id);
@@ -400,6 +410,33 @@ async function ingestItems(
     }
   }
   return outcome;
+}
+
+/** The release a new item becomes, announced (pending, with this poller's lease) or a baseline. */
+function newRelease(c: Candidate, feed: FeedConfig, wire: string, announce: boolean, now: Date, src: ReleaseSource): NewRelease {
+  return {
+    id: c.id,
+    identity: c.identity,
+    title: c.item.title,
+    summary: c.item.summary,
+    url: c.item.url ?? null,
+    publishedAt: c.item.publishedAt ?? null,
+    publishedAtPrecision: c.item.publishedAtPrecision,
+    detectedAt: src.seenAt,
+    wire,
+    issuer: c.item.issuer ?? null,
+    tickers: c.item.tickers,
+    language: c.item.language ?? null,
+    wireReleaseId: c.item.wireReleaseId ?? null,
+    industries: c.item.industries,
+    subjects: c.item.subjects,
+    keywords: c.item.keywords,
+    fingerprint: c.fingerprint ?? null,
+    clientId: feed.clientId ?? null,
+    announce: announce ? "pending" : "baseline",
+    announceLeaseUntil: announce ? new Date(now.getTime() + ANNOUNCE_LEASE_SECONDS * 1000).toISOString() : null,
+    sources: [src],
+  };
 }
 
 /** The "Release Detected" event of a release; its id is deterministic so redelivery is recognisable. */
