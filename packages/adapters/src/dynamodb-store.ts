@@ -468,18 +468,7 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
   }
 
   async recordIndexes(entries: readonly ReleaseIndexEntry[]): Promise<void> {
-    const items: Item[] = entries.map((e) =>
-      e.kind === "fingerprint"
-        ? { ...keys.fingerprint(e.key), type: "Fingerprint", fingerprint: e.key, releaseId: e.releaseId, at: e.at }
-        : {
-            ...keys.wireRelease(e.wire, e.wireReleaseId, e.releaseId),
-            type: "WireRelease",
-            wire: e.wire,
-            wireReleaseId: e.wireReleaseId,
-            releaseId: e.releaseId,
-            language: e.language,
-          },
-    );
+    const items: Item[] = entries.map((e) => ({ ...keys.fingerprint(e.key), type: "Fingerprint", fingerprint: e.key, releaseId: e.releaseId, at: e.at }));
     await this.batchPut(items);
   }
 

@@ -19,10 +19,6 @@ export const keys = {
   release: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "REL" }),
   announced: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "ANNOUNCED" }),
   fingerprint: (fingerprint: string) => ({ PK: `FP#${fingerprint}`, SK: "FP" }),
-  wireRelease: (wire: string, wireReleaseId: string, releaseId: string) => ({
-    PK: `WIRE#${wire}#${wireReleaseId}`,
-    SK: `REL#${releaseId}`,
-  }),
   releasesMonth: (month: string) => `RELEASES#${month}`,
   plan: (planId: string) => ({ PK: `PLAN#${planId}`, SK: "PLAN" }),
   plansMonth: (month: string) => `PLANS#${month}`,

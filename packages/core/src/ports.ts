@@ -62,7 +62,7 @@ export interface ReleaseStore {
   createAlias(aliasId: string, targetReleaseId: string, source: ReleaseSource): Promise<"created" | "exists">;
   /** Adds a source (feed + URL) to a release unless that feed is already one of its sources. */
   addSource(releaseId: string, source: ReleaseSource): Promise<"added" | "present">;
-  /** Records fingerprints and wire-id links after releases are created (unconditional, batched). */
+  /** Records title fingerprints after releases are created (unconditional, batched). */
   recordIndexes(entries: readonly ReleaseIndexEntry[]): Promise<void>;
   /** Marks announcements as delivered to the bus (batched). */
   markAnnounced(releases: ReadonlyArray<{ releaseId: string; detectedAt: string }>, at: string): Promise<void>;
@@ -76,9 +76,7 @@ export interface ReleaseStore {
   listReleases(options: { from: string; to: string; limit: number }): Promise<StoredRelease[]>;
 }
 
-export type ReleaseIndexEntry =
-  | { kind: "fingerprint"; key: string; releaseId: string; at: string }
-  | { kind: "wire-id"; wire: string; wireReleaseId: string; releaseId: string; language: string | null };
+export type ReleaseIndexEntry = { kind: "fingerprint"; key: string; releaseId: string; at: string };
 
 /** Persistence of amplification plans. All state changes are conditional writes. */
 export interface PlanStore {

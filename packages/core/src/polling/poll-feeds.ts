@@ -365,9 +365,6 @@ async function ingestItems(
       continue;
     }
     if (c.fingerprint !== undefined) indexes.push({ kind: "fingerprint", key: c.fingerprint, releaseId: c.id, at: c.at });
-    if (release.wireReleaseId !== null) {
-      indexes.push({ kind: "wire-id", wire, wireReleaseId: release.wireReleaseId, releaseId: c.id, language: release.language });
-    }
     if (announce) toAnnounce.push(release);
     else outcome.baselined++;
   }
