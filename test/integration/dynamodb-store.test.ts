@@ -1,5 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DynamoReleaseStore, type RequestCounter } from "@pressbridge/adapters";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { DynamoReleaseStore, createDynamoClient, type RequestCounter } from "@pressbridge/adapters";
 import type { FeedState, NewRelease } from "@pressbridge/core";
 import { freshStore } from "../support/dynamo-table.ts";
 
@@ -161,5 +163,46 @@ describe("DynamoReleaseStore on DynamoDB Local", () => {
     expect(limited.map((r) => r.id)).toEqual(["r_599", "r_598", "r_597", "r_596", "r_595"]);
     const window = await store.listReleases({ from: when(10), to: when(12), limit: 100 });
     expect(window.map((r) => r.id)).toEqual(["r_12", "r_11", "r_10"]);
+  });
+
+  it("counts a create as ours when its answer was lost and the SDK's retry meets our own item", async () => {
+    // A proxy in front of DynamoDB Local applies the first PutItem, then drops the connection
+    // instead of answering, as a network failure after the write would.
+    let dropped = 0;
+    const upstream = new URL(inject("dynamoEndpoint"));
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        const forward = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+          const parts: Buffer[] = [];
+          answer.on("data", (c: Buffer) => parts.push(c));
+          answer.on("end", () => {
+            if (req.headers["x-amz-target"] === "DynamoDB_20120810.PutItem" && dropped === 0) {
+              dropped++;
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(answer.statusCode ?? 500, answer.headers).end(Buffer.concat(parts));
+          });
+        });
+        forward.end(body);
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    const client = createDynamoClient({ endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+    try {
+      const viaProxy = new DynamoReleaseStore({ client, tableName: store.tableName });
+      expect(await viaProxy.createRelease(release("r_lost", "2026-11-21T12:00:00.000Z"))).toBe("created");
+      expect(dropped).toBe(1); // the first answer really was lost, and the SDK retried
+      // Anybody else's create of the same id still loses.
+      expect(await viaProxy.createRelease(release("r_lost", "2026-11-21T12:00:00.000Z"))).toBe("exists");
+      expect(await store.createRelease(release("r_lost", "2026-11-21T12:00:00.000Z"))).toBe("exists");
+    } finally {
+      client.destroy();
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -376,12 +377,29 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
     return out;
   }
 
+  /**
+   * Creates a release if its id is free. Each write carries a random `createToken`: when the SDK
+   * retries a PutItem whose first attempt was applied but whose answer was lost, the retry's
+   * condition fails on our own item, and the returned old item (ReturnValuesOnConditionCheckFailure)
+   * shows our token, so it still counts as created here and is announced, not left to "another poller".
+   */
   async createRelease(release: NewRelease): Promise<"created" | "exists"> {
-    const written = await this.tryWrite(
-      "PutItem",
-      new PutCommand({ TableName: this.tableName, Item: releaseItem(release), ConditionExpression: RELEASE_ID_IS_FREE }),
-    );
-    return written ? "created" : "exists";
+    const createToken = randomUUID();
+    try {
+      await this.send(
+        "PutItem",
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...releaseItem(release), createToken },
+          ConditionExpression: RELEASE_ID_IS_FREE,
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return "created";
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return err.Item?.createToken?.S === createToken ? "created" : "exists";
+    }
   }
 
   /**
