@@ -16,3 +16,4 @@ export * from "./publishers/linkedin-publisher.ts";
 export * from "./publishers/meta-publisher.ts";
 export * from "./publishers/bluesky-publisher.ts";
 export * from "./publishers/dry-run-publisher.ts";
+export * from "./dynamodb-audit-store.ts";

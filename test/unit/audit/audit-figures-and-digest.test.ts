@@ -9,7 +9,7 @@ import {
   windowFigures,
   type AuditFinding,
 } from "@pressbridge/core";
-import { HOUR, T0, approve, at, config, plan, publish, reject } from "./audit-fixtures.ts";
+import { HOUR, T0, approve, at, config, plan, publish, reject } from "../../support/audit-fixtures.ts";
 
 describe("dashboard figures", () => {
   it("share amplified within the window counts decided plans only; medians from detection", () => {

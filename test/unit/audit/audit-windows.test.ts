@@ -8,7 +8,7 @@ import {
   type AuditReport,
   type FindingKind,
 } from "@pressbridge/core";
-import { HOUR, T0, World, approve, at, config, feedState, plan, publish, reject, release } from "./audit-fixtures.ts";
+import { HOUR, T0, World, approve, at, config, feedState, plan, publish, reject, release } from "../../support/audit-fixtures.ts";
 
 /** `subject -> "kind:code"` for every finding, failing if any subject is twice in one list. */
 function lists(report: AuditReport): Record<string, string[]> {
