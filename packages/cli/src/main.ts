@@ -7,6 +7,7 @@ import { plansCommand } from "./commands/plans.ts";
 import { releasesCommand } from "./commands/releases.ts";
 import { startCommand } from "./commands/start.ts";
 import { benchCommand } from "./commands/bench.ts";
+import { auditCommand } from "./commands/audit.ts";
 
 const USAGE = `Usage: pressbridge <command> [options]
 
@@ -20,6 +21,9 @@ Commands:
                                       amplification plans: drafts, ad briefs, status, deadline
   approvals [--days N] [--data-dir DIR] [--json]
                                       pending approvals with each approver's review link
+  audit [--now ISO] [--config FILE] [--data-dir DIR] [--json]
+                                      run the window audit now: missed, at-risk, stale, feed health;
+                                      stores the report and emails digests of what is new
   bench [--quick] [--feeds 1000] [--releases 200] [--items 100] [--rounds 3] [--json]
                                       the performance benchmark (own DynamoDB Local and feed server)
 
@@ -49,6 +53,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig["options"]; run: (args
   plans: { options: { limit: { type: "string" }, days: { type: "string" }, client: { type: "string" } }, run: plansCommand },
   approvals: { options: { days: { type: "string" } }, run: approvalsCommand },
   start: { options: { demo: { type: "boolean" }, port: { type: "string" } }, run: startCommand },
+  audit: { options: { now: { type: "string" } }, run: auditCommand },
   bench: { options: { quick: { type: "boolean" }, feeds: { type: "string" }, releases: { type: "string" }, "releases-per-poll": { type: "string" }, items: { type: "string" }, rounds: { type: "string" }, fixtures: { type: "string" } }, run: benchCommand },
 };
 

@@ -15,6 +15,7 @@ import {
 } from "@pressbridge/core";
 import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView } from "./views/outbox-page.ts";
 import { queuePage } from "./views/queue-page.ts";
+import { registerDashboard, type DashboardDeps } from "./dashboard-routes.ts";
 import { messagePage, reviewPage } from "./views/review-page.ts";
 
 export interface WebDeps {
@@ -31,6 +32,8 @@ export interface WebDeps {
    * When set, those pages need `Authorization: Bearer <token>`. Leave unset only on loopback.
    */
   adminToken?: string;
+  /** The audit dashboard's reads (/dashboard); without it those pages answer 404. */
+  dashboard?: DashboardDeps;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
@@ -179,6 +182,8 @@ export function createWebApp(deps: WebDeps): Hono {
     if (message === undefined) return c.html(messagePage("Not found", "No such email in the outbox."), 404);
     return c.html(outboxMessagePage(message));
   });
+
+  registerDashboard(app, deps.dashboard, requireAdmin);
 
   app.notFound((c) => c.html(messagePage("Not found", "There is nothing here."), 404));
   app.onError((err, c) => {
