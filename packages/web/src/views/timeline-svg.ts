@@ -95,7 +95,7 @@ ${rows.map((r, i) => {
   const colour = OUTCOME_COLOURS[r.outcome];
   return html`<g class="release ${r.outcome}" data-plan="${r.planId}">
 <title>${r.title} | detected ${when(r.detectedAt)} | ${r.approvedAt === null ? (r.rejectedAt === null ? "not approved" : `rejected ${when(r.rejectedAt)}`) : `approved ${when(r.approvedAt)}`} | ${r.publishedAt === null ? "not published" : `published ${when(r.publishedAt)}${r.dryRun ? " (dry run)" : ""}`} | deadline ${when(r.deadline)}</title>
-<text x="${LABEL - 8}" y="${y + 4}" text-anchor="end" fill="#1d2330">${short(r.title, 38)}</text>
+<text x="${LABEL - 8}" y="${y + 4}" text-anchor="end" fill="#1d2330">${short(r.title, 34)}</text>
 <rect x="${x(Date.parse(r.detectedAt))}" y="${y - 5}" width="${Math.max(1, Number(x(Date.parse(r.deadline))) - Number(x(Date.parse(r.detectedAt)))).toFixed(1)}" height="10" rx="3" fill="${colour}" fill-opacity="0.25" stroke="${colour}"/>
 <circle class="detected" cx="${x(Date.parse(r.detectedAt))}" cy="${y}" r="4" fill="#1d2330"/>
 ${r.approvedAt === null ? "" : html`<path class="approved" d="M ${x(Date.parse(r.approvedAt))} ${y - 6} l 6 6 l -6 6 l -6 -6 z" fill="#1f7a3a"/>`}
