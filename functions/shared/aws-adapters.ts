@@ -1,5 +1,6 @@
 import {
   DynamoApprovalStore,
+  DynamoAuditStore,
   DynamoPlanStore,
   SecretsManagerSigningKeys,
   SesMailer,
@@ -35,6 +36,10 @@ export function eventBus(): EventBridgeBus {
     client: createEventBridgeClient({ ...(process.env.EVENTBRIDGE_ENDPOINT ? { endpoint: process.env.EVENTBRIDGE_ENDPOINT } : {}) }),
     eventBusName: requiredEnv("EVENT_BUS_NAME"),
   });
+}
+
+export function auditStore(): DynamoAuditStore {
+  return new DynamoAuditStore({ client: dynamoClient(), tableName: requiredEnv("TABLE_NAME") });
 }
 
 export function approvalStore(): DynamoApprovalStore {
