@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DynamoPlanStore, DynamoReleaseStore, createDynamoClient, ensureTable } from "@pressbridge/adapters";
 import { HOUR, T0, at, config, feedState, plan, release } from "../support/audit-fixtures.ts";
-import { runCli } from "../support/run-cli.ts";
+import { runCli, startCli } from "../support/run-cli.ts";
 
 /** `pressbridge audit` as a user runs it: real bin, DynamoDB Local, the outbox mailer. */
 let dir: string;
@@ -68,6 +68,21 @@ describe("pressbridge audit", () => {
       expect(result.stdout).toBe("");
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(result.stderr).toMatch(/^pressbridge audit: --now: must be an ISO 8601 time with a zone/);
+    }
+  });
+
+  it("start runs the audit at start (then hourly) and serves the dashboard", async () => {
+    const cli = startCli(["start", "--port", "0", "--config", configFile, "--data-dir", join(dir, "start")], env);
+    try {
+      const web = await cli.waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/dashboard \(audit dashboard\)/, 90_000);
+      await cli.waitFor(/audit: \d+ missed, \d+ at risk, \d+ stale, \d+ feed problem\(s\)/, 90_000);
+      const page = await fetch(`${web[1]}/dashboard/acme`);
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      expect(text).toContain("<h1>Acme Corp</h1>");
+      expect(text).toContain('id="missed"');
+    } finally {
+      await cli.stop("SIGINT");
     }
   });
 });

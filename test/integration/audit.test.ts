@@ -138,8 +138,12 @@ describe("runAudit: digest deduplication across runs", () => {
     // Hours 63 and 64: the same finding, fewer hours left: nothing is sent.
     for (const h of [63, 64]) {
       nowMs = T0 + h * HOUR;
+      counter.reset();
       const again = await runAudit(deps());
       expect(again.digests).toEqual([expect.objectContaining({ status: "nothing-new", announced: [] })]);
+      // Unchanged findings cost one batched read, no write: the only writes are the report and its pointer.
+      expect(counter.counts.get("PutItem")).toBe(2);
+      expect(counter.counts.get("UpdateItem") ?? 0).toBe(0);
     }
     expect(sink.messages).toHaveLength(1);
 

@@ -141,6 +141,13 @@ export class DynamoAuditStore extends DynamoTable implements AuditStore {
     }
   }
 
+  async announcedFingerprints(clientId: string, findingIds: readonly string[]): Promise<Map<string, string>> {
+    const items = await this.batchGet(findingIds.map((id) => keys.auditAnnouncement(clientId, id)));
+    const out = new Map<string, string>();
+    for (const item of items) if (item.status === "sent") out.set(item.findingId as string, item.fingerprint as string);
+    return out;
+  }
+
   async markFindingAnnounced(clientId: string, findingId: string, fingerprint: string, messageId: string, at: string): Promise<void> {
     await this.tryWrite(
       "UpdateItem",

@@ -26,6 +26,11 @@ export interface AuditStore {
    * "in-progress" when another run holds the claim. Conditional write: one of concurrent runs wins.
    */
   claimFinding(claim: FindingClaim): Promise<"claimed" | "announced" | "in-progress">;
+  /**
+   * The fingerprints already announced (status sent) for these findings of a client, read in batches:
+   * lets a run skip what is unchanged without a write per finding.
+   */
+  announcedFingerprints(clientId: string, findingIds: readonly string[]): Promise<Map<string, string>>;
   /** Marks a claimed finding announced (its email was accepted). */
   markFindingAnnounced(clientId: string, findingId: string, fingerprint: string, messageId: string, at: string): Promise<void>;
   /** Gives a claim back after its email failed, so the next run announces it again. */

@@ -100,10 +100,13 @@ export async function sendAuditDigests(deps: Omit<RunAuditDeps, "plans" | "relea
   const outcomes: DigestOutcome[] = [];
   for (const client of deps.config.clients) {
     const own = report.findings.filter((f) => f.clientId === client.id);
-    const candidates = own.filter((f) => ANNOUNCED_KINDS.has(f.kind));
-    if (candidates.length === 0) continue;
+    const announceable = own.filter((f) => ANNOUNCED_KINDS.has(f.kind));
+    if (announceable.length === 0) continue;
     const claimed: AuditFinding[] = [];
     try {
+      // Unchanged findings are skipped on a batched read; only new or changed ones cost a write.
+      const announced = await deps.audits.announcedFingerprints(client.id, announceable.map((f) => f.id));
+      const candidates = announceable.filter((f) => announced.get(f.id) !== f.fingerprint);
       for (const f of candidates) {
         const claim = await deps.audits.claimFinding({ clientId: client.id, findingId: f.id, fingerprint: f.fingerprint, now: report.at, leaseUntil, expiresAt });
         if (claim === "claimed") claimed.push(f);
