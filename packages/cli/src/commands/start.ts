@@ -105,6 +105,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/dashboard (audit dashboard), ${web.url}/outbox (emails; ${ctx.mail.description})`);
   // The window audit: once at start, then hourly (PRESSBRIDGE_AUDIT_INTERVAL_SECONDS overrides).
   let nextAuditAt = 0;
+  let auditInFlight: Promise<void> | undefined;
   logger.info(`pressbridge is running: ${config.feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
 
   let stopping = false;
@@ -137,13 +138,17 @@ export async function startCommand(args: CommandArgs): Promise<number> {
       } catch (err) {
         logger.error("tick failed; retrying on the next tick", { error: String(err) });
       }
-      if (Date.now() >= nextAuditAt) {
+      // In the background: an audit never delays the next poll.
+      if (auditInFlight === undefined && Date.now() >= nextAuditAt) {
         nextAuditAt = Date.now() + auditIntervalMs;
-        try {
-          logger.info(auditSummaryLine(await runAudit(audit)));
-        } catch (err) {
-          logger.error("audit failed; it runs again at the next interval", { error: String(err) });
-        }
+        auditInFlight = runAudit(audit)
+          .then(
+            (outcome) => logger.info(auditSummaryLine(outcome)),
+            (err: unknown) => logger.error("audit failed; it runs again at the next interval", { error: String(err) }),
+          )
+          .finally(() => {
+            auditInFlight = undefined;
+          });
       }
       const wait = Math.max(0, tickSeconds * 1000 - (Date.now() - started));
       await new Promise<void>((resolve) => {
@@ -158,6 +163,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
     rmSync(join(dataDir, "web.json"), { force: true });
+    await auditInFlight;
     await web.close();
     await ctx.close();
     await demoWire?.close();
