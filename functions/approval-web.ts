@@ -2,22 +2,26 @@ import { handle } from "hono/aws-lambda";
 import { SecretsManagerSigningKeys, readSecretField } from "@pressbridge/adapters";
 import { systemClock, type SigningKeys } from "@pressbridge/core";
 import { createWebApp } from "@pressbridge/web";
-import { approvalStore, eventBus, planStore } from "./shared/aws-adapters.ts";
+import { approvalStore, auditStore, eventBus, planStore, releaseStore } from "./shared/aws-adapters.ts";
 import { configFromEnv, createFunctionLogger, requiredEnv } from "./shared/lambda-runtime.ts";
 
 /**
  * The approval web app on Lambda (Function URL or HTTP API): the same Hono app as locally. Signing
- * keys are read from Secrets Manager (cached, refreshed every few minutes for rotation). The queue is
- * protected by the admin token (its own secret); review pages by their signed link.
+ * keys are read from Secrets Manager (cached, refreshed every few minutes for rotation). The queue and
+ * the audit dashboard are protected by the admin token (its own secret); review pages by their signed
+ * link.
  */
 const { logger } = createFunctionLogger("approval-web");
+const config = configFromEnv();
+const plans = planStore();
+const releases = releaseStore();
 const secret = new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN") });
 const approvals = approvalStore();
 let keys: SigningKeys | undefined;
 let adminToken: string | undefined;
 const app = createWebApp({
   review: {
-    plans: planStore(),
+    plans,
     approvals,
     outbox: approvals,
     bus: eventBus(),
@@ -28,8 +32,9 @@ const app = createWebApp({
     },
     logger,
   },
-  config: configFromEnv(),
+  config,
   logger,
+  dashboard: { config, audits: auditStore(), plans, releases, feedStates: releases, clock: systemClock },
   get adminToken(): string {
     if (adminToken === undefined) throw new Error("admin token not loaded");
     return adminToken;

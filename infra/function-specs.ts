@@ -112,11 +112,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     name: "approval-web",
-    description: "The approval web app: review pages (GET shows), decisions and edits (POST), the queue",
+    description: "The approval web app: review pages (GET shows), decisions and edits (POST), the queue, the audit dashboard",
     memoryMiB: 512,
     timeoutSeconds: 15,
     // Decisions and edits are TransactWriteItems of an Update (plan) and Puts (audit, outbox).
-    tableActions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    // BatchGetItem: feed states for the audit dashboard.
+    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
     putsEvents: true,
     httpEndpoint: true,
     readsSigningKeys: true,
@@ -164,10 +165,38 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     asyncRetryAttempts: 2,
     maxEventAgeSeconds: 3600,
   },
-  // Later functions are one entry each, for example:
-  // { name: "audit", description: "...", tableActions: [...], putsEvents: true, sendsEmail: true,
-  //   schedule: { expression: "rate(1 hour)", input: {} },
-  //   metricAlarms: [{ metricName: "MissedWindows", threshold: 0, description: "A release missed its window" }] },
+  {
+    name: "audit",
+    description: "Hourly window audit: missed, at-risk, stale, feed health; stores the report, emails digests (Audit Completed)",
+    memoryMiB: 512,
+    timeoutSeconds: 300,
+    // Reads: GSI2 and GSI1 queries, plan lookups, feed states in a batch. Writes: the report, the
+    // latest pointer, the digest's conditional claims and their updates.
+    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    putsEvents: true,
+    sendsEmail: true,
+    linksToWebApp: true,
+    schedule: { expression: "rate(1 hour)", input: {} },
+    // One retry; the next hour is the real retry (the digest's claims make re-runs harmless).
+    asyncRetryAttempts: 1,
+    maxEventAgeSeconds: 900,
+    metricAlarms: [
+      {
+        metricName: "MissedWindows",
+        threshold: 0,
+        statistic: "Sum",
+        periodMinutes: 60,
+        description: "a release missed its amplification window in the last hour (see the digest and /dashboard)",
+      },
+      {
+        metricName: "FeedProblems",
+        threshold: 0,
+        statistic: "Maximum",
+        periodMinutes: 60,
+        description: "a feed is failing or silent for longer than expected (a wire outage, not a quiet day)",
+      },
+    ],
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import {
   DynamoApprovalStore,
+  DynamoAuditStore,
   DynamoPlanStore,
   DynamoPublicationStore,
   SecretsManagerSigningKeys,
@@ -40,6 +41,10 @@ export function eventBus(): EventBridgeBus {
 
 export function publicationStore(): DynamoPublicationStore {
   return new DynamoPublicationStore({ client: dynamoClient(), tableName: requiredEnv("TABLE_NAME") });
+}
+
+export function auditStore(): DynamoAuditStore {
+  return new DynamoAuditStore({ client: dynamoClient(), tableName: requiredEnv("TABLE_NAME") });
 }
 
 export function approvalStore(): DynamoApprovalStore {

@@ -199,6 +199,29 @@ describe("schedules", () => {
   });
 });
 
+describe("the audit", () => {
+  it("runs hourly, sends email, and alarms on newly missed windows and on feed problems", () => {
+    const fnId = functionId(dev, "audit");
+    const schedule = Object.values(resourcesOf(dev, "AWS::Scheduler::Schedule")).find((s) =>
+      JSON.stringify((s.Properties!.Target as { Arn: unknown }).Arn).includes(fnId),
+    );
+    expect(schedule!.Properties!.ScheduleExpression).toBe("rate(1 hour)");
+    const variables = (resourcesOf(dev, "AWS::Lambda::Function")[fnId]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.MAIL_FROM).toBeDefined();
+    expect(variables.WEB_BASE_URL).toBeDefined();
+    for (const metric of ["MissedWindows", "FeedProblems"]) {
+      dev.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "Pressbridge",
+        MetricName: metric,
+        Dimensions: [{ Name: "service", Value: "audit" }],
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+        Period: 3600,
+      });
+    }
+  });
+});
+
 describe("dead letters and alarms", () => {
   it.each(asyncFunctions)("%s (asynchronous) sends failed invocations to its encrypted, TLS-only DLQ", (name) => {
     const fnId = functionId(dev, name);

@@ -18,3 +18,4 @@ export * from "./publishers/bluesky-publisher.ts";
 export * from "./publishers/dry-run-publisher.ts";
 export * from "./publishers/publisher-directory.ts";
 export * from "./dynamodb-publication-store.ts";
+export * from "./dynamodb-audit-store.ts";

@@ -39,6 +39,15 @@ export const keys = {
     GSI2PK: `CLIENT#${clientId}`,
     GSI2SK: `${windowDeadline}#${planId}`,
   }),
+  /** One audit report, keyed by the time the audit ran. */
+  auditReport: (at: string) => ({ PK: `AUDIT#${at}`, SK: "REPORT" }),
+  /** Audit reports by time, bucketed by month (listing without a scan). */
+  auditReportByTime: (at: string) => ({ GSI1PK: `AUDITS#${at.slice(0, 7)}`, GSI1SK: at }),
+  auditsMonth: (month: string) => `AUDITS#${month}`,
+  /** Points at the newest report; only moves forward (conditional on its time). */
+  latestAudit: () => ({ PK: "AUDIT#LATEST", SK: "LATEST" }),
+  /** That a finding, in one state (fingerprint), was announced to a client's digest. */
+  auditAnnouncement: (clientId: string, findingId: string) => ({ PK: `AUDIT#CLIENT#${clientId}`, SK: `FINDING#${findingId}` }),
   /** Releases by detection time, bucketed by month so no partition grows without bound. */
   releaseByDetection: (detectedAt: string, releaseId: string) => ({
     GSI1PK: `RELEASES#${detectedAt.slice(0, 7)}`,

@@ -8,6 +8,7 @@ import { releasesCommand } from "./commands/releases.ts";
 import { startCommand } from "./commands/start.ts";
 import { benchCommand } from "./commands/bench.ts";
 import { publishCommand } from "./commands/publish.ts";
+import { auditCommand } from "./commands/audit.ts";
 
 const USAGE = `Usage: pressbridge <command> [options]
 
@@ -24,6 +25,9 @@ Commands:
   publish --plan ID [--retry-failed] [--data-dir DIR] [--json]
                                       publish an approved plan now (what was published is never sent
                                       again; --retry-failed also retries failures like an expired token)
+  audit [--now ISO] [--config FILE] [--data-dir DIR] [--json]
+                                      run the window audit now: missed, at-risk, stale, feed health;
+                                      stores the report and emails digests of what is new
   bench [--quick] [--feeds 1000] [--releases 200] [--items 100] [--rounds 3] [--json]
                                       the performance benchmark (own DynamoDB Local and feed server)
 
@@ -57,6 +61,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig["options"]; run: (args
   approvals: { options: { days: { type: "string" } }, run: approvalsCommand },
   publish: { options: { plan: { type: "string" }, "retry-failed": { type: "boolean" } }, run: publishCommand },
   start: { options: { demo: { type: "boolean" }, port: { type: "string" } }, run: startCommand },
+  audit: { options: { now: { type: "string" } }, run: auditCommand },
   bench: { options: { quick: { type: "boolean" }, feeds: { type: "string" }, releases: { type: "string" }, "releases-per-poll": { type: "string" }, items: { type: "string" }, rounds: { type: "string" }, fixtures: { type: "string" } }, run: benchCommand },
 };
 

@@ -18,6 +18,7 @@ import {
 import { planPage } from "./views/plan-page.ts";
 import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView } from "./views/outbox-page.ts";
 import { queuePage } from "./views/queue-page.ts";
+import { registerDashboard, type DashboardDeps } from "./dashboard-routes.ts";
 import { messagePage, reviewPage } from "./views/review-page.ts";
 
 export interface WebDeps {
@@ -36,6 +37,8 @@ export interface WebDeps {
   adminToken?: string;
   /** Publishing records (results, dry-run requests) shown on the review and plan pages. */
   publications?: PublicationStore;
+  /** The audit dashboard's reads (/dashboard); without it those pages answer 404. */
+  dashboard?: DashboardDeps;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
@@ -210,6 +213,8 @@ export function createWebApp(deps: WebDeps): Hono {
     if (message === undefined) return c.html(messagePage("Not found", "No such email in the outbox."), 404);
     return c.html(outboxMessagePage(message));
   });
+
+  registerDashboard(app, deps.dashboard, requireAdmin);
 
   app.notFound((c) => c.html(messagePage("Not found", "There is nothing here."), 404));
   app.onError((err, c) => {

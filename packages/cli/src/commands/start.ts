@@ -1,12 +1,13 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, listOutbox, readOutboxMessage } from "@pressbridge/adapters";
-import { flushOutbox, parseConfig, pollFeeds, resumeStalledPublications, sendReminders, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
+import { flushOutbox, parseConfig, pollFeeds, resumeStalledPublications, runAudit, sendReminders, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
 import type { CommandArgs } from "../main.ts";
 import { notifyDeps } from "../runtime/local-consumers.ts";
+import { auditDeps, auditSummaryLine } from "../runtime/local-audit.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
 import { configDirFrom, dataDirFrom, openLocalContext, pollDeps, reviewDeps } from "../runtime/local-context.ts";
 
@@ -53,6 +54,7 @@ export function demoConfig(demoWireUrl: string, base?: PressbridgeConfig): Press
 export async function startCommand(args: CommandArgs): Promise<number> {
   const logger = createCliLogger();
   const port = portFlag(args.port);
+  const auditIntervalMs = auditIntervalSeconds() * 1000;
   let demoWire: DemoWire | undefined;
   let config: PressbridgeConfig;
   if (args.demo === true) {
@@ -72,12 +74,14 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   const dataDir = dataDirFrom(args);
   const webPort = port === 0 ? await freePort() : port;
   const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir, logger, baseUrl: `http://127.0.0.1:${webPort}` });
+  const audit = auditDeps(ctx);
   const web = await startWebServer(
     createWebApp({
       review: reviewDeps(ctx),
       config,
       logger,
       publications: ctx.publications,
+      dashboard: audit,
       outbox: {
         list: () => listOutbox(ctx.outboxDir),
         read: async (file) => {
@@ -99,8 +103,11 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   });
   writeFileSync(join(dataDir, "web.json"), JSON.stringify({ url: web.url, pid: process.pid }));
   const tickSeconds = tickSecondsFor(config);
-  logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/outbox (emails; ${ctx.mail.description})`);
+  logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/dashboard (audit dashboard), ${web.url}/outbox (emails; ${ctx.mail.description})`);
   logger.info(`publishing: ${ctx.credentials.description}`);
+  // The window audit: once at start, then hourly (PRESSBRIDGE_AUDIT_INTERVAL_SECONDS overrides).
+  let nextAuditAt = 0;
+  let auditInFlight: Promise<void> | undefined;
   logger.info(`pressbridge is running: ${config.feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
 
   let stopping = false;
@@ -134,6 +141,18 @@ export async function startCommand(args: CommandArgs): Promise<number> {
       } catch (err) {
         logger.error("tick failed; retrying on the next tick", { error: String(err) });
       }
+      // In the background: an audit never delays the next poll.
+      if (auditInFlight === undefined && Date.now() >= nextAuditAt) {
+        nextAuditAt = Date.now() + auditIntervalMs;
+        auditInFlight = runAudit(audit)
+          .then(
+            (outcome) => logger.info(auditSummaryLine(outcome)),
+            (err: unknown) => logger.error("audit failed; it runs again at the next interval", { error: String(err) }),
+          )
+          .finally(() => {
+            auditInFlight = undefined;
+          });
+      }
       const wait = Math.max(0, tickSeconds * 1000 - (Date.now() - started));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
@@ -147,12 +166,21 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
     rmSync(join(dataDir, "web.json"), { force: true });
+    await auditInFlight;
     await web.close();
     await ctx.close();
     await demoWire?.close();
     logger.info("stopped");
   }
   return 0;
+}
+
+function auditIntervalSeconds(): number {
+  const raw = process.env.PRESSBRIDGE_AUDIT_INTERVAL_SECONDS;
+  if (raw === undefined || raw === "") return 3600;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 5) throw new ValidationError("PRESSBRIDGE_AUDIT_INTERVAL_SECONDS", `must be a whole number of seconds, at least 5, got "${raw}"`);
+  return n;
 }
 
 function portFlag(raw: unknown): number {

@@ -56,14 +56,49 @@ export const FeedConfig = z.strictObject({
   /** On the first poll, announce items published within this many hours instead of only baselining. */
   backfillHours: z.number().min(0).max(24 * 14).optional(),
   enabled: z.boolean().default(true),
+  /**
+   * The audit reports the feed as silent (an outage, not a quiet day) after this many hours without a
+   * new item; defaults to audit.feedSilentHours. Set it high for a newsroom that publishes monthly.
+   */
+  silentAfterHours: z.number().positive().max(24 * 90).optional(),
 });
 export type FeedConfig = z.infer<typeof FeedConfig>;
+
+/** The audit's thresholds (docs/audit.md). Every field has a default; the section may be omitted. */
+export const AUDIT_DEFAULTS = {
+  atRiskHours: 12,
+  staleHours: 24,
+  lookbackHours: 168,
+  feedSilentHours: 48,
+  feedFailingMinutes: 60,
+  planningGraceMinutes: 15,
+  publishGraceMinutes: 30,
+} as const;
+
+export const AuditSettings = z.strictObject({
+  /** A window closing within this many hours with the plan pending (or publishing failed) is at risk. */
+  atRiskHours: z.number().positive().max(24 * 30).default(AUDIT_DEFAULTS.atRiskHours),
+  /** An approval pending for longer than this is stale. */
+  staleHours: z.number().positive().max(24 * 30).default(AUDIT_DEFAULTS.staleHours),
+  /** How long a missed window stays in the reports after its deadline. */
+  lookbackHours: z.number().positive().max(24 * 90).default(AUDIT_DEFAULTS.lookbackHours),
+  /** A feed without a new item for this long is silent (per-feed override: feeds[].silentAfterHours). */
+  feedSilentHours: z.number().positive().max(24 * 90).default(AUDIT_DEFAULTS.feedSilentHours),
+  /** A feed failing with no success for this long is reported. */
+  feedFailingMinutes: z.number().positive().max(24 * 60).default(AUDIT_DEFAULTS.feedFailingMinutes),
+  /** A detected release not planned after this long means the planning step failed. */
+  planningGraceMinutes: z.number().positive().max(24 * 60).default(AUDIT_DEFAULTS.planningGraceMinutes),
+  /** An approved plan not published after this long means the publishing step failed. */
+  publishGraceMinutes: z.number().positive().max(24 * 60).default(AUDIT_DEFAULTS.publishGraceMinutes),
+});
+export type AuditSettings = z.infer<typeof AuditSettings>;
 
 export const PressbridgeConfig = z
   .strictObject({
     $schema: z.string().optional(),
     clients: z.array(ClientConfig).default([]),
     feeds: z.array(FeedConfig).default([]),
+    audit: AuditSettings.default({ ...AUDIT_DEFAULTS }),
     security: z
       .strictObject({
         /** Lets feeds live on private/loopback addresses. For local demos and tests only. */

@@ -96,6 +96,31 @@ export const PublicationRetryRequestedDetail = z.object({
   retryFailed: z.boolean(),
 });
 export type PublicationRetryRequestedDetail = z.infer<typeof PublicationRetryRequestedDetail>;
+const findingCounts = z.object({
+  missed: z.number().int().nonnegative(),
+  atRisk: z.number().int().nonnegative(),
+  stale: z.number().int().nonnegative(),
+  feedHealth: z.number().int().nonnegative(),
+});
+
+/** The hourly audit ran (audit/run-audit.ts): its counts per kind and client, and what the digests did. */
+export const AuditCompletedDetail = z.object({
+  version: z.literal(1),
+  auditId: z.string().min(1),
+  at: isoTime,
+  /** Window deadlines the audit looked at. */
+  period: z.object({ from: isoTime, to: isoTime }),
+  counts: findingCounts,
+  clients: z.array(findingCounts.extend({ clientId: z.string().min(1) })),
+  digests: z.object({
+    /** Digest emails sent (one per client with something new). */
+    sent: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    /** Findings announced for the first time (or again, because they changed). */
+    findingsAnnounced: z.number().int().nonnegative(),
+  }),
+});
+export type AuditCompletedDetail = z.infer<typeof AuditCompletedDetail>;
 
 export const EVENTS = {
   ReleaseDetected: { detailType: "Release Detected", schema: ReleaseDetectedDetail },
@@ -104,6 +129,7 @@ export const EVENTS = {
   AmplificationRejected: { detailType: "Amplification Rejected", schema: AmplificationRejectedDetail },
   AmplificationPublished: { detailType: "Amplification Published", schema: AmplificationPublishedDetail },
   PublicationRetryRequested: { detailType: "Publication Retry Requested", schema: PublicationRetryRequestedDetail },
+  AuditCompleted: { detailType: "Audit Completed", schema: AuditCompletedDetail },
 } as const;
 
 export type EventName = keyof typeof EVENTS;

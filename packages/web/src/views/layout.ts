@@ -16,6 +16,7 @@ pre{white-space:pre-wrap;word-wrap:break-word;background:#f8f9fb;padding:8px;bor
 button{font-size:15px;padding:8px 16px;border-radius:6px;border:1px solid #8895a7;background:#fff;cursor:pointer}
 button.approve{background:#1f7a3a;color:#fff;border-color:#1f7a3a}button.reject{background:#a3262f;color:#fff;border-color:#a3262f}
 .error{background:#fde8ea;border-color:#e5a0a6}.notice{background:#e9f5ec;border-color:#9fd0ad}
+td.bad{color:#a3262f;font-weight:bold}td.warn{color:#9a5b00;font-weight:bold}svg{max-width:100%;height:auto}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #eceff3;font-size:14px;vertical-align:top}
 `;
 
@@ -31,7 +32,7 @@ export function layout(title: string, body: Html, options: { nav?: boolean } = {
 <style>${raw(STYLE)}</style>
 </head>
 <body>
-<header><strong>Pressbridge</strong>${options.nav === false ? "" : html`<a href="/queue">Approval queue</a><a href="/outbox">Outbox</a>`}</header>
+<header><strong>Pressbridge</strong>${options.nav === false ? "" : html`<a href="/queue">Approval queue</a><a href="/dashboard">Dashboard</a><a href="/outbox">Outbox</a>`}</header>
 <main>${body}</main>
 </body>
 </html>`;

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import {
+  MailError,
+  buildAuditReport,
+  sendAuditDigests,
+  type AuditStore,
+  type EmailMessage,
+  type FindingClaim,
+  type Mailer,
+} from "@pressbridge/core";
+import { HOUR, T0, config, plan } from "../../support/audit-fixtures.ts";
+
+/** The announcement records in memory, with the same claim rules as the DynamoDB adapter. */
+class MemoryAnnouncements implements Pick<AuditStore, "claimFinding" | "announcedFingerprints" | "markFindingAnnounced" | "releaseFinding"> {
+  readonly records = new Map<string, { fingerprint: string; status: "sending" | "sent" | "released"; leaseUntil: string | null }>();
+  async claimFinding(c: FindingClaim) {
+    const key = `${c.clientId}|${c.findingId}`;
+    const r = this.records.get(key);
+    if (r === undefined || r.fingerprint !== c.fingerprint || r.status === "released" || (r.status === "sending" && r.leaseUntil! <= c.now)) {
+      this.records.set(key, { fingerprint: c.fingerprint, status: "sending", leaseUntil: c.leaseUntil });
+      return "claimed" as const;
+    }
+    return r.status === "sent" ? ("announced" as const) : ("in-progress" as const);
+  }
+  async announcedFingerprints(clientId: string, ids: readonly string[]) {
+    const out = new Map<string, string>();
+    for (const id of ids) {
+      const r = this.records.get(`${clientId}|${id}`);
+      if (r?.status === "sent") out.set(id, r.fingerprint);
+    }
+    return out;
+  }
+  async markFindingAnnounced(clientId: string, findingId: string, fingerprint: string) {
+    const r = this.records.get(`${clientId}|${findingId}`);
+    if (r?.fingerprint === fingerprint) r.status = "sent";
+  }
+  async releaseFinding(clientId: string, findingId: string, fingerprint: string) {
+    const r = this.records.get(`${clientId}|${findingId}`);
+    if (r?.fingerprint === fingerprint && r.status === "sending") r.status = "released";
+  }
+}
+
+class FlakyMailer implements Mailer {
+  readonly sent: EmailMessage[] = [];
+  failFor: string | null = "lead@globex.example";
+  async send(m: EmailMessage) {
+    if (this.failFor !== null && m.to.includes(this.failFor)) throw new MailError("451 try again later", true);
+    this.sent.push(m);
+    return { messageId: `<${this.sent.length}@test>` };
+  }
+}
+
+describe("sendAuditDigests", () => {
+  const now = new Date(T0 + 80 * HOUR);
+  const report = buildAuditReport({ now, config, plans: [plan("p_a", 0), plan("p_g", 0, {}, "globex")], releases: [], feedStates: new Map() });
+
+  it("one client's mail failure leaves that client's findings unannounced and the other client's digest sent", async () => {
+    const audits = new MemoryAnnouncements();
+    const mailer = new FlakyMailer();
+    const deps = { config, audits: audits as unknown as AuditStore, mailer, bus: { publish: async () => {} }, clock: { now: () => now }, from: "audit@pressbridge.example" };
+
+    const first = await sendAuditDigests(deps, report);
+    expect(first.map((d) => `${d.clientId}:${d.status}`)).toEqual(["acme:sent", "globex:failed"]);
+    expect(first[1]!.error).toMatch(/451/);
+    expect(audits.records.get("globex|missed:plan:p_g")?.status).toBe("released");
+    expect(mailer.sent.map((m) => m.to)).toEqual([["pr-lead@acme.example", "social@acme.example"]]);
+
+    mailer.failFor = null;
+    const second = await sendAuditDigests(deps, report);
+    expect(second.map((d) => `${d.clientId}:${d.status}:${d.announced.join(",")}`)).toEqual(["acme:nothing-new:", "globex:sent:missed:plan:p_g"]);
+    expect(mailer.sent).toHaveLength(2);
+
+    const third = await sendAuditDigests(deps, report);
+    expect(third.every((d) => d.status === "nothing-new")).toBe(true);
+  });
+
+  it("sends nothing when all is well", async () => {
+    const quiet = buildAuditReport({ now, config: { ...config, feeds: [] }, plans: [], releases: [], feedStates: new Map() });
+    const mailer = new FlakyMailer();
+    const out = await sendAuditDigests(
+      { config, audits: new MemoryAnnouncements() as unknown as AuditStore, mailer, bus: { publish: async () => {} }, clock: { now: () => now }, from: "a@b.example" },
+      quiet,
+    );
+    expect(out).toEqual([]);
+    expect(mailer.sent).toEqual([]);
+  });
+});
