@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { AmplificationPlan, AuditReport, AuditReportSummary, AuditStore, FindingClaim } from "@pressbridge/core";
+import { toPlan } from "./dynamodb-plan-store.ts";
 import { DynamoTable } from "./dynamodb-store.ts";
 import { TABLE_KEYS, keys, monthsBetween } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;
-const PLAN_KEY_ATTRIBUTES = ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type"];
 
 /** Findings kept in a stored report: about 400 bytes each, so the item stays far below 400 KB. */
 export const MAX_STORED_FINDINGS = 500;
@@ -20,30 +20,16 @@ export class DynamoAuditStore extends DynamoTable implements AuditStore {
   queryPageSize: number | undefined;
 
   async plansByDeadline(clientId: string, from: string, to: string): Promise<AmplificationPlan[]> {
-    const out: AmplificationPlan[] = [];
-    let startKey: Item | undefined;
-    do {
-      const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-        "Query",
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_KEYS.gsi2,
-          KeyConditionExpression: "GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to",
-          // GSI2SK is `<deadline>#<planId>`: the upper bound takes every plan of the last instant.
-          ExpressionAttributeValues: { ":pk": keys.planByDeadline(clientId, "", "").GSI2PK, ":from": from, ":to": `${to}\uffff` },
-          ScanIndexForward: true,
-          ...(this.queryPageSize === undefined ? {} : { Limit: this.queryPageSize }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const plan: Item = { ...item };
-        for (const k of PLAN_KEY_ATTRIBUTES) delete plan[k];
-        out.push(plan as AmplificationPlan);
-      }
-      startKey = res.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return out;
+    // GSI2SK is `<deadline>#<planId>`: the upper bound takes every plan of the last instant.
+    const items = await this.queryIndexRange({
+      index: "GSI2",
+      pk: keys.planByDeadline(clientId, "", "").GSI2PK,
+      from,
+      to: `${to}\uffff`,
+      forward: true,
+      ...(this.queryPageSize === undefined ? {} : { pageSize: this.queryPageSize }),
+    });
+    return items.map(toPlan);
   }
 
   async saveReport(report: AuditReport): Promise<void> {
@@ -83,26 +69,11 @@ export class DynamoAuditStore extends DynamoTable implements AuditStore {
   async listReports(options: { from: string; to: string; limit: number }): Promise<AuditReportSummary[]> {
     const out: AuditReportSummary[] = [];
     for (const month of monthsBetween(options.from, options.to).reverse()) {
-      let startKey: Item | undefined;
-      do {
-        const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-          "Query",
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE_KEYS.gsi1,
-            KeyConditionExpression: "GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to",
-            ExpressionAttributeValues: { ":pk": keys.auditsMonth(month), ":from": options.from, ":to": options.to },
-            ScanIndexForward: false,
-            Limit: Math.min(100, options.limit - out.length),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of res.Items ?? []) {
-          const { findings: _f, dryRuns: _d, ...summary } = item.report as AuditReport;
-          out.push(summary);
-        }
-        startKey = res.LastEvaluatedKey;
-      } while (startKey !== undefined && out.length < options.limit);
+      const items = await this.queryIndexRange({ index: "GSI1", pk: keys.auditsMonth(month), from: options.from, to: options.to, forward: false, pageSize: 100, limit: options.limit - out.length });
+      for (const item of items) {
+        const { findings: _f, dryRuns: _d, ...summary } = item.report as AuditReport;
+        out.push(summary);
+      }
       if (out.length >= options.limit) break;
     }
     return out;

@@ -1,12 +1,13 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { AmplificationPlan, PlanStore } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-store.ts";
-import { TABLE_KEYS, keys, monthsBetween } from "./table-design.ts";
+import { keys, monthsBetween } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;
 const PLAN_KEY_ATTRIBUTES = ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type", "publicationEventId"];
 
-function toPlan(item: Item): AmplificationPlan {
+/** A plan as stored, without the table's key and bookkeeping attributes. */
+export function toPlan(item: Item): AmplificationPlan {
   const plan: Item = { ...item };
   for (const k of PLAN_KEY_ATTRIBUTES) delete plan[k];
   return plan as AmplificationPlan;
@@ -73,26 +74,11 @@ export class DynamoPlanStore extends DynamoTable implements PlanStore {
       options.clientId === undefined
         ? monthsBetween(options.from, options.to)
             .reverse()
-            .map((m) => ({ index: TABLE_KEYS.gsi1, pkName: "GSI1PK", skName: "GSI1SK", pk: keys.plansMonth(m) }))
-        : [{ index: TABLE_KEYS.gsi2, pkName: "GSI2PK", skName: "GSI2SK", pk: `CLIENT#${options.clientId}` }];
+            .map((m) => ({ index: "GSI1" as const, pk: keys.plansMonth(m) }))
+        : [{ index: "GSI2" as const, pk: keys.planByDeadline(options.clientId, "", "").GSI2PK }];
     for (const p of partitions) {
-      let startKey: Item | undefined;
-      do {
-        const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-          "Query",
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: p.index,
-            KeyConditionExpression: `${p.pkName} = :pk AND ${p.skName} BETWEEN :from AND :to`,
-            ExpressionAttributeValues: { ":pk": p.pk, ":from": options.from, ":to": `${options.to}\uffff` },
-            ScanIndexForward: false,
-            Limit: Math.min(100, options.limit - out.length),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of res.Items ?? []) out.push(toPlan(item));
-        startKey = res.LastEvaluatedKey;
-      } while (startKey !== undefined && out.length < options.limit);
+      const items = await this.queryIndexRange({ ...p, from: options.from, to: `${options.to}\uffff`, forward: false, pageSize: 100, limit: options.limit - out.length });
+      out.push(...items.map(toPlan));
       if (out.length >= options.limit) break;
     }
     return out;

@@ -178,6 +178,34 @@ export class DynamoTable {
     }
   }
 
+  /**
+   * One index partition's items with sort keys in [from, to], in order, page by page (never a
+   * Scan), until the range ends or `limit` items were read.
+   */
+  async queryIndexRange(q: { index: "GSI1" | "GSI2"; pk: string; from: string; to: string; forward: boolean; pageSize?: number; limit?: number }): Promise<Item[]> {
+    const out: Item[] = [];
+    const limit = q.limit ?? Number.POSITIVE_INFINITY;
+    let startKey: Item | undefined;
+    do {
+      const pageSize = Math.min(q.pageSize ?? Number.POSITIVE_INFINITY, limit - out.length);
+      const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+        "Query",
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: q.index,
+          KeyConditionExpression: `${q.index}PK = :pk AND ${q.index}SK BETWEEN :from AND :to`,
+          ExpressionAttributeValues: { ":pk": q.pk, ":from": q.from, ":to": q.to },
+          ScanIndexForward: q.forward,
+          ...(Number.isFinite(pageSize) ? { Limit: pageSize } : {}),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      out.push(...(res.Items ?? []));
+      startKey = res.LastEvaluatedKey;
+    } while (startKey !== undefined && out.length < limit);
+    return out;
+  }
+
   /** The transaction item that puts an event in the outbox, unless it is there already. */
   outboxPut(event: BusEvent): { Put: { TableName: string; Item: Item; ConditionExpression: string } } {
     return {
