@@ -10,7 +10,7 @@
 import { ValidationError } from "../errors.ts";
 import type { ClientConfig } from "../config/config-schema.ts";
 import type { EmailMessage } from "../ports.ts";
-import { emailHtml, formatZonedTime } from "../approvals/approval-email.ts";
+import { emailHtml, formatZonedTime, oneLine, plainAddress, senderAddress, subjectLine } from "../approvals/approval-email.ts";
 import type { AuditFinding, FindingKind } from "./audit-report.ts";
 
 export interface AuditDigestInput {
@@ -36,16 +36,14 @@ const HEADINGS: Record<FindingKind, string> = {
 /** Renders the digest; throws ValidationError when there is nothing to announce or no recipient. */
 export function renderAuditDigest(input: AuditDigestInput): EmailMessage {
   if (input.announce.length === 0) throw new ValidationError("announce", "a digest needs at least one finding to announce");
-  const to = [...new Map([input.client.owner, ...input.client.approvers].map((a) => [a.trim().toLowerCase(), a.trim()])).values()].filter(
-    (a) => /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/.test(a),
-  );
+  const to = [...new Map([input.client.owner, ...input.client.approvers].map((a) => [a.trim().toLowerCase(), a.trim()])).values()].filter(isPlainAddress);
   if (to.length === 0) throw new ValidationError("client.owner", "no valid recipient for the digest");
   const name = oneLine(input.client.name) || input.client.id;
   const missed = input.announce.filter((f) => f.kind === "missed").length;
   const atRisk = input.announce.filter((f) => f.kind === "at-risk").length;
   const feeds = input.announce.filter((f) => f.kind === "feed-health").length;
   const parts = [missed ? `${missed} missed` : "", atRisk ? `${atRisk} at risk` : "", feeds ? `${feeds} feed problem${feeds === 1 ? "" : "s"}` : ""].filter(Boolean);
-  const subject = oneLine(`Amplification audit for ${name}: ${parts.join(", ")}`).slice(0, 200);
+  const subject = subjectLine(`Amplification audit for ${name}: ${parts.join(", ")}`);
   const tz = input.client.timezone;
   const dashboard = input.dashboardUrl !== undefined && /^https?:\/\/[^\s]+$/.test(input.dashboardUrl) ? input.dashboardUrl : undefined;
 
@@ -99,7 +97,7 @@ ${dashboard === undefined ? emailHtml`` : emailHtml`<p style="margin:20px 0"><a 
 </div></body></html>
 `;
   return {
-    from: input.from,
+    from: senderAddress(input.from),
     to,
     subject,
     text: `${text.join("\n")}\n`,
@@ -116,8 +114,11 @@ function findingText(f: AuditFinding, tz: string): string[] {
   return lines;
 }
 
-/** One line of untrusted text: no control characters or line breaks, whitespace collapsed. */
-function oneLine(text: string | null | undefined): string {
-  if (typeof text !== "string") return "";
-  return text.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, " ").replace(/\s+/g, " ").trim();
+function isPlainAddress(address: string): boolean {
+  try {
+    plainAddress("to", address);
+    return true;
+  } catch {
+    return false;
+  }
 }
