@@ -66,7 +66,7 @@ ${model.shared.length === 0 ? "" : html`<div class="card"><h2>Shared wires</h2>$
 function findingList(findings: readonly AuditFinding[], timeZone: string, now: Date) {
   return html`<table><tr><th>Release or feed</th><th>Deadline</th><th>Why</th></tr>
 ${findings.map(
-  (f) => html`<tr class="finding ${f.kind}" data-id="${f.id}"><td dir="auto">${f.title || "(untitled release)"}</td><td>${
+  (f) => html`<tr class="finding ${f.kind}" data-id="${f.id}"><td dir="auto">${f.planId === null ? f.title || "(untitled release)" : html`<a href="/plans/${f.planId}">${f.title || "(untitled release)"}</a>`}</td><td>${
     f.deadline === null ? "–" : html`${formatInZone(f.deadline, timeZone)}<br><span class="muted">${relativeTo(f.deadline, now)}</span>`
   }</td><td>${f.reason}${f.dryRun ? html` <strong>Dry run: posted by hand?</strong>` : ""}</td></tr>`,
 )}</table>`;
