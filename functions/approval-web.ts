@@ -2,7 +2,7 @@ import { handle } from "hono/aws-lambda";
 import { SecretsManagerSigningKeys, readSecretField } from "@pressbridge/adapters";
 import { systemClock, type SigningKeys } from "@pressbridge/core";
 import { createWebApp } from "@pressbridge/web";
-import { approvalStore, auditStore, eventBus, planStore, releaseStore } from "./shared/aws-adapters.ts";
+import { approvalStore, auditStore, eventBus, planStore, publicationStore, releaseStore } from "./shared/aws-adapters.ts";
 import { configFromEnv, createFunctionLogger, requiredEnv } from "./shared/lambda-runtime.ts";
 
 /**
@@ -35,6 +35,8 @@ const app = createWebApp({
   config,
   logger,
   dashboard: { config, audits: auditStore(), plans, releases, feedStates: releases, clock: systemClock },
+  // Publishing results and dry-run requests on the review and plan pages (reads: Query).
+  publications: publicationStore(),
   get adminToken(): string {
     if (adminToken === undefined) throw new Error("admin token not loaded");
     return adminToken;

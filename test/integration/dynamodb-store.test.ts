@@ -1,8 +1,9 @@
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { DynamoReleaseStore, createDynamoClient, type RequestCounter } from "@pressbridge/adapters";
-import type { FeedState, NewRelease } from "@pressbridge/core";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { DynamoReleaseStore, DynamoTable, createDynamoClient, type RequestCounter } from "@pressbridge/adapters";
+import { TransientError, type FeedState, type NewRelease } from "@pressbridge/core";
 import { freshStore } from "../support/dynamo-table.ts";
 
 let store: DynamoReleaseStore;
@@ -204,5 +205,14 @@ describe("DynamoReleaseStore on DynamoDB Local", () => {
       proxy.closeAllConnections();
       await new Promise<void>((r) => proxy.close(() => r()));
     }
+  });
+
+  it("reads only a failed condition in a cancelled transaction as 'somebody else got there first'", async () => {
+    const cancelled = (codes: string[]) =>
+      new TransactionCanceledException({ message: "Transaction cancelled", $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+    const tableWith = (error: Error) => new DynamoTable({ client: { send: async () => Promise.reject(error) } as never, tableName: "t" });
+    expect(await tableWith(cancelled(["None", "ConditionalCheckFailed"])).tryWrite("TransactWriteItems", {})).toBe(false);
+    await expect(tableWith(cancelled(["TransactionConflict", "None"])).tryWrite("TransactWriteItems", {})).rejects.toBeInstanceOf(TransientError);
+    await expect(tableWith(cancelled(["ThrottlingError"])).tryWrite("TransactWriteItems", {})).rejects.toThrow(/cancelled \(ThrottlingError\); retry/);
   });
 });

@@ -21,6 +21,7 @@ import {
   credentialSourceOf,
   csrfTokenFor,
   decidePlan,
+  makeEvent,
   parseConfig,
   parseEventDetail,
   planAmplification,
@@ -326,7 +327,7 @@ describe("publishing an approved plan", () => {
     const lease = new Date(nowMs + 300_000).toISOString();
     // A worker claimed the X and Facebook posts, created them, and died before recording the results.
     for (const [key, platform] of [[xKey, "x"], [fbKey, "facebook"]] as const) {
-      expect((await publications.claimAction(PLAN_ID, { key, kind: "organic-post", platform }, clock.now().toISOString(), lease, { retryFailed: false })).claim).toBe("claimed");
+      expect((await publications.claimAction(PLAN_ID, { key, kind: "organic-post", platform }, clock.now().toISOString(), lease, { retryFailed: false, maxAttempts: 3 })).claim).toBe("claimed");
     }
     const draft = (channel: string) => plan.drafts.find((d) => d.channel === channel)!;
     const earlier = (channel: "x" | "facebook", key: string) => ({ kind: "organic-post" as const, key, channel, text: draft(channel).text, link: draft(channel).link, facets: [] });
@@ -431,6 +432,57 @@ describe("publishing an approved plan", () => {
     const retried = await publishOnApproved(deps(), { planId: PLAN_ID } as never); // no lease to wait for
     expect(retried.result).toBe("completed");
     expect(fakes.x.tweets.size).toBe(1);
+  });
+
+  it("stops retrying a temporary failure after 3 attempts, emails the owner, and never claims it again on its own", async () => {
+    const bad = { status: 502, body: { error: "UpstreamFailure", message: "upstream down" } };
+    for (let i = 0; i < 9; i++) servers.bluesky.failOnce(route("POST", /createRecord$/), bad); // 3 deliveries × 3 adapter attempts
+    await expect(publishOnApproved(deps(), { planId: PLAN_ID } as never)).rejects.toBeInstanceOf(TransientError);
+    await expect(publishOnApproved(deps(), { planId: PLAN_ID } as never)).rejects.toBeInstanceOf(TransientError);
+    const third = await publishOnApproved(deps(), { planId: PLAN_ID } as never); // attempts used up: not the bus's job any more
+    expect(third.retryableFailures).toEqual([]);
+    expect(third.ownerEmail).toBe("sent");
+    const record = (await publications.actionRecords(PLAN_ID)).find((r) => r.platform === "bluesky")!;
+    expect(record).toMatchObject({ state: "failed", retryable: true, attempt: 3 });
+    const creates = servers.bluesky.requests.filter((r) => r.path.endsWith("createRecord")).length;
+    await publishOnApproved(deps(), { planId: PLAN_ID } as never); // a later redelivery
+    nowMs += 3600_000;
+    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([]); // nor the sweep
+    expect(servers.bluesky.requests.filter((r) => r.path.endsWith("createRecord")).length).toBe(creates);
+    expect(fakes.bluesky.records.size).toBe(0);
+  });
+
+  it("the sweep resumes temporary failures that have attempts left when no delivery retries them", async () => {
+    for (let i = 0; i < 3; i++) servers.bluesky.failOnce(route("POST", /createRecord$/), { status: 503, body: { error: "Unavailable", message: "try later" } });
+    await expect(publishOnApproved(deps(), { planId: PLAN_ID } as never)).rejects.toBeInstanceOf(TransientError);
+    // The bus's retries never came (they ended in the dead-letter queue).
+    bus.subscribe("publish", async (event) => void (await publishOnEvent(deps(), parseEventDetail("PublicationRetryRequested", event.detail))));
+    nowMs += 11 * 60_000;
+    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([PLAN_ID]);
+    await bus.drain();
+    expect(fakes.bluesky.records.size).toBe(1);
+    expect((await plans.getPlan(PLAN_ID))!.status).toBe("published");
+  });
+
+  it("leaves a platform's later actions to the worker holding an earlier one, so the LinkedIn ad still sponsors the post", async () => {
+    const key = `${PLAN_ID}:post:linkedin:v1`;
+    await publications.claimAction(PLAN_ID, { key, kind: "organic-post", platform: "linkedin" }, clock.now().toISOString(), new Date(nowMs + 300_000).toISOString(), { retryFailed: false, maxAttempts: 3 });
+    await expect(publishOnApproved(deps(), { planId: PLAN_ID } as never)).rejects.toThrow(/without a result yet/);
+    expect(fakes.linkedin.campaigns.size).toBe(0); // the ad waits for its post
+    expect(fakes.x.tweets.size).toBe(1); // other platforms go on
+    nowMs += 301_000;
+    await publishOnApproved(deps(), { planId: PLAN_ID } as never);
+    const postUrn = [...fakes.linkedin.posts.keys()][0]!;
+    expect([...fakes.linkedin.creatives.values()].map((c) => (c.content as { reference: string }).reference)).toEqual([postUrn]);
+  });
+
+  it("an older run never overwrites a newer publication outcome", async () => {
+    await publishOnApproved(deps(), { planId: PLAN_ID } as never);
+    const plan = (await plans.getPlan(PLAN_ID))!;
+    const older = { ...plan.publication!, at: "2026-11-21T15:59:00.000Z", publishedAt: null };
+    const stale = makeEvent("AmplificationPublished", `amplification-published:${PLAN_ID}:older`, { version: 1, planId: PLAN_ID, releaseId: plan.releaseId, clientId: "acme", outcome: "failed", publishedAt: null, finishedAt: older.at, actions: [] }, older.at);
+    expect(await publications.completePublication(PLAN_ID, "publish_failed", older, stale)).toBe("unchanged");
+    expect((await plans.getPlan(PLAN_ID))!.status).toBe("published");
   });
 
   it("does nothing for a plan that is not approved", async () => {

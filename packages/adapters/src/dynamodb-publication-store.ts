@@ -35,11 +35,11 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
     action: { key: string; kind: PublishActionRecord["kind"]; platform: PublishActionRecord["platform"] },
     now: string,
     leaseUntil: string,
-    options: { retryFailed: boolean },
+    options: { retryFailed: boolean; maxAttempts: number },
   ): Promise<ActionClaim> {
     const neverClaimed = "attribute_not_exists(PK)";
     const abandoned = "(#state = :inflight AND leaseUntil <= :now)";
-    const worthRetrying = options.retryFailed ? "#state = :failed" : "(#state = :failed AND retryable = :true)";
+    const worthRetrying = options.retryFailed ? "#state = :failed" : "(#state = :failed AND retryable = :true AND attempt < :max)";
     try {
       const res = await this.send<{ Attributes?: Item }>(
         "UpdateItem",
@@ -62,7 +62,7 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
             ":now": now,
             ":zero": 0,
             ":one": 1,
-            ...(options.retryFailed ? {} : { ":true": true }),
+            ...(options.retryFailed ? {} : { ":true": true, ":max": options.maxAttempts }),
           },
           ReturnValues: "ALL_OLD",
         }),
@@ -118,8 +118,9 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
   }
 
   async completePublication(planId: string, status: "published" | "publish_failed", publication: PlanPublication, event: BusEvent): Promise<"completed" | "unchanged"> {
-    const approvedAndNotYetThisOutcome =
-      "decision.#action = :approved AND #status IN (:approved, :published, :failed) AND (attribute_not_exists(publicationEventId) OR publicationEventId <> :eventId)";
+    // A run that read the records before a newer run finished must not overwrite the newer outcome.
+    const approvedAndNewerThanTheRecordedOutcome =
+      "decision.#action = :approved AND #status IN (:approved, :published, :failed) AND (attribute_not_exists(publicationEventId) OR publicationEventId <> :eventId) AND (attribute_not_exists(publication) OR publication.#at <= :at)";
     const written = await this.tryWrite(
       "TransactWriteItems",
       new TransactWriteCommand({
@@ -129,9 +130,9 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
               TableName: this.tableName,
               Key: keys.plan(planId),
               UpdateExpression: "SET #status = :status, publication = :publication, publicationEventId = :eventId",
-              ConditionExpression: approvedAndNotYetThisOutcome,
-              ExpressionAttributeNames: { "#status": "status", "#action": "action" },
-              ExpressionAttributeValues: { ":status": status, ":publication": publication, ":approved": "approved", ":published": "published", ":failed": "publish_failed", ":eventId": event.id },
+              ConditionExpression: approvedAndNewerThanTheRecordedOutcome,
+              ExpressionAttributeNames: { "#status": "status", "#action": "action", "#at": "at" },
+              ExpressionAttributeValues: { ":status": status, ":publication": publication, ":approved": "approved", ":published": "published", ":failed": "publish_failed", ":eventId": event.id, ":at": publication.at },
             },
           },
           this.outboxPut(event),

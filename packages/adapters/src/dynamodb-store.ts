@@ -249,7 +249,14 @@ export class DynamoTable {
       await this.send(op, command);
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || err instanceof TransactionCanceledException) return false;
+      if (err instanceof ConditionalCheckFailedException) return false;
+      if (err instanceof TransactionCanceledException) {
+        // Only a failed condition means somebody else got there first; a conflict with another
+        // transaction or throttling is worth a retry, not a "no".
+        const reasons = (err.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+        if (reasons.every((code) => code === "None" || code === "ConditionalCheckFailed")) return false;
+        throw new TransientError(`DynamoDB ${op} was cancelled (${reasons.filter((c) => c !== "None").join(", ")}); retry`, { cause: err });
+      }
       throw err;
     }
   }

@@ -179,15 +179,16 @@ export type ActionClaim =
  */
 export interface PublicationStore {
   /**
-   * Claims an action unless it is published, failed permanently (unless `retryFailed`), or claimed by
-   * another worker whose lease has not expired. Retryable failures and expired claims are re-claimed.
+   * Claims an action unless it is published, failed permanently (unless `retryFailed`), failed
+   * retryably `maxAttempts` times already (unless `retryFailed`), or claimed by another worker whose
+   * lease has not expired. Other retryable failures and expired claims are re-claimed.
    */
   claimAction(
     planId: string,
     action: { key: string; kind: PublishedAction["kind"]; platform: PublishedAction["platform"] },
     now: string,
     leaseUntil: string,
-    options: { retryFailed: boolean },
+    options: { retryFailed: boolean; maxAttempts: number },
   ): Promise<ActionClaim>;
   /** Stores an action's result if `attempt` still owns the claim; "lost" when another attempt took it over. */
   finishAction(planId: string, key: string, attempt: number, result: Pick<PublishActionRecord, "state" | "finishedAt" | "platformIds" | "url" | "reason" | "retryable" | "dryRun">): Promise<"saved" | "lost">;

@@ -144,6 +144,8 @@ export interface PublishedAction {
   reason: string | null;
   /** Whether a later attempt may succeed (throttling, 5xx, timeouts); validation and auth errors are not. */
   retryable: boolean;
+  /** How many times the action was attempted (claimed). */
+  attempts?: number;
   at: string;
 }
 

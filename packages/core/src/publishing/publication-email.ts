@@ -44,7 +44,7 @@ export function renderPublicationEmail(input: PublicationEmailInput): EmailMessa
       : ["Published:", ...published.map((a) => `- ${actionLabel(a)}${a.dryRun ? " (dry run: no credentials, post it by hand)" : ""}${a.url === null ? "" : `: ${a.url}`}`)]),
     "",
     "Fix the cause (for example renew the platform token or correct the draft), then retry the failed actions",
-    "from the plan's page or with `pressbridge publish <plan id>`; what was published is never posted again.",
+    `from the plan's page or with \`pressbridge publish --plan ${input.plan.id} --retry-failed\`; what was published is never posted again.`,
     "",
     `Plan: ${planLink}`,
   ].join("\n");

@@ -97,11 +97,15 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
       for (const action of group) {
         try {
           const result = await runAction(deps, plan, withSponsoredPost(action, group, done), credentialsFor, input.retryFailed === true);
-          if (result !== null) done.set(action.key, result);
+          // Held by another worker: the platform's later actions wait for it (and stay in order, so the
+          // LinkedIn ad still sponsors the LinkedIn post); that worker, or a redelivery, does them.
+          if (result === null) break;
+          done.set(action.key, result);
         } catch (err) {
-          // A store failure for one action must not stop the others; the action stays claimed and is
-          // taken over (and reconciled) once its lease expires.
+          // A store or credentials failure: the platform's later actions wait for a redelivery (the
+          // action, if claimed, is taken over and reconciled once its lease expires); other platforms go on.
           logger.error("publishing an action failed", { planId: plan.id, key: action.key, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+          break;
         }
       }
     }),
@@ -132,7 +136,7 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
       outcome: allPublished ? "published" : finished.some((r) => r.state === "published") ? "partial" : "failed",
       publishedAt: publication.publishedAt,
       finishedAt,
-      actions: outcome.actions.map(({ at: _at, ...rest }) => rest),
+      actions: outcome.actions.map(({ at: _at, attempts: _attempts, ...rest }) => rest),
     },
     finishedAt,
   );
@@ -195,7 +199,7 @@ async function runAction(
   const { publisher, credentials } = await publisherFor(deps, platform, credentialsFor);
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + (deps.leaseSeconds ?? PUBLISH_LEASE_SECONDS) * 1000).toISOString();
-  const claim: ActionClaim = await deps.publications.claimAction(plan.id, { key: action.key, kind: action.kind, platform }, now.toISOString(), leaseUntil, { retryFailed });
+  const claim: ActionClaim = await deps.publications.claimAction(plan.id, { key: action.key, kind: action.kind, platform }, now.toISOString(), leaseUntil, { retryFailed, maxAttempts: MAX_AUTOMATIC_ATTEMPTS });
   if (claim.claim === "in-progress") return null;
   if (claim.claim !== "claimed") return outcomeOf(claim.record);
 
@@ -258,13 +262,14 @@ export function publishedActionOf(record: PublishActionRecord): PublishedAction 
     url: record.url,
     reason: record.reason,
     retryable: record.retryable,
+    attempts: record.attempt,
     at: record.finishedAt ?? record.startedAt,
   };
 }
 
-/** A digest of the actions' results: the same results give the same event id (and the same email). */
+/** A digest of the actions' results and attempts: the same results give the same event id (and the same email). */
 function digestOf(records: readonly PublishActionRecord[], withReasons = false): string {
-  const parts = records.map((r) => [r.key, r.state, r.retryable, JSON.stringify(r.platformIds), withReasons ? r.reason : ""].join("|")).sort();
+  const parts = records.map((r) => [r.key, r.state, r.retryable, r.attempt, JSON.stringify(r.platformIds), withReasons ? r.reason : ""].join("|")).sort();
   return createHash("sha256").update(parts.join("\n")).digest("base64url").slice(0, 16);
 }
 

@@ -2,7 +2,8 @@ import type { PressbridgeConfig } from "../config/config-schema.ts";
 import { makeEvent } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { Clock, EventBus, PlanStore } from "../ports.ts";
-import { PUBLISH_LEASE_SECONDS } from "./publish-plan.ts";
+import type { AmplificationPlan } from "../plans/plan.ts";
+import { MAX_AUTOMATIC_ATTEMPTS, PUBLISH_LEASE_SECONDS } from "./publish-plan.ts";
 
 /** How far back (by window deadline) the sweep looks for approved plans never published. */
 const LOOKBACK_DAYS = 14;
@@ -10,7 +11,8 @@ const LOOKBACK_DAYS = 14;
 /**
  * The safety net of publishing, run by the approval sweep: finds approved plans whose publication
  * was never recorded well after the decision (a delivery that ended in the dead-letter queue, a
- * worker that died and whose retries ran out inside the action lease) and asks the publish consumer
+ * worker that died and whose retries ran out inside the action lease), or was recorded with
+ * temporary failures that have attempts left but no delivery retrying them, and asks the publish consumer
  * to resume them with `Publication Retry Requested` (retryFailed: false, so failures that need a
  * person stay failed). Reads per client by window deadline through the time-ordered index; no scan.
  */
@@ -27,8 +29,7 @@ export async function resumeStalledPublications(
     const to = new Date(now.getTime() + (client.windowHours + 24) * 3600_000).toISOString();
     const plans = await deps.plans.listPlans({ clientId: client.id, from, to, limit: 1000 });
     for (const plan of plans) {
-      if (plan.decision?.action !== "approved" || plan.publication !== undefined || plan.decision.at > stalledBefore) continue;
-      resumed.push(plan.id);
+      if (needsResuming(plan, stalledBefore)) resumed.push(plan.id);
     }
   }
   if (resumed.length > 0) {
@@ -39,4 +40,17 @@ export async function resumeStalledPublications(
     (deps.logger ?? silentLogger).warn("resumed approved plans whose publication was never recorded", { planIds: resumed });
   }
   return resumed;
+}
+
+/**
+ * Approved, and either never recorded as published well after the decision, or recorded with
+ * temporary failures that still have automatic attempts left but no delivery retrying them.
+ */
+function needsResuming(plan: AmplificationPlan, stalledBefore: string): boolean {
+  if (plan.decision?.action !== "approved") return false;
+  if (plan.publication === undefined) return plan.decision.at <= stalledBefore;
+  return (
+    plan.publication.at <= stalledBefore &&
+    plan.publication.actions.some((a) => a.status === "failed" && a.retryable && (a.attempts ?? MAX_AUTOMATIC_ATTEMPTS) < MAX_AUTOMATIC_ATTEMPTS)
+  );
 }
