@@ -229,6 +229,15 @@ describe("feed health", () => {
     expect(classifyFeed(feed, feedState(feed.id, { lastNewItemAt: null, baselineAt: at(10) }), now, settings)).toMatchObject({ code: "silent" });
   });
 
+  it("a second outage of the same feed is a new finding for the digest; one outage keeps its fingerprint hour to hour", () => {
+    const failing = (lastSuccessAt: string, hoursLater = 0) =>
+      classifyFeed(feed, feedState(feed.id, { lastSuccessAt, consecutiveFailures: 9, lastError: "timeout" }), new Date(now.getTime() + hoursLater * HOUR), settings)!.fingerprint;
+    expect(failing(at(98), 0)).toBe(failing(at(98), 5));
+    expect(failing(at(98))).not.toBe(failing(at(60))); // recovered at 98 h after failing since 60 h: another episode
+    const silent = (since: string) => classifyFeed(feed, feedState(feed.id, { lastNewItemAt: since }), now, settings)!.fingerprint;
+    expect(silent(at(40))).not.toBe(silent(at(10)));
+  });
+
   it("a disabled feed is not audited", () => {
     const cfg = parseConfig({ feeds: [{ id: "off", url: "https://x.example/rss", enabled: false }] });
     const report = buildAuditReport({ now, config: cfg, plans: [], releases: [], feedStates: new Map() });

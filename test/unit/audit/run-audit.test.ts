@@ -74,6 +74,24 @@ describe("sendAuditDigests", () => {
     expect(third.every((d) => d.status === "nothing-new")).toBe(true);
   });
 
+  it("a digest that was sent is not sent again when marking it announced fails once", async () => {
+    const audits = new MemoryAnnouncements();
+    const mark = audits.markFindingAnnounced.bind(audits);
+    let failures = 1;
+    audits.markFindingAnnounced = async (...args: Parameters<typeof mark>) => {
+      if (failures-- > 0) throw new Error("ProvisionedThroughputExceededException");
+      return mark(...args);
+    };
+    const mailer = new FlakyMailer();
+    mailer.failFor = null;
+    const deps = { config, audits: audits as unknown as AuditStore, mailer, bus: { publish: async () => {} }, clock: { now: () => now }, from: "audit@pressbridge.example" };
+    const first = await sendAuditDigests(deps, report);
+    expect(first.every((d) => d.status === "sent")).toBe(true);
+    const second = await sendAuditDigests(deps, report);
+    expect(second.every((d) => d.status === "nothing-new")).toBe(true);
+    expect(mailer.sent).toHaveLength(2); // one per client, once
+  });
+
   it("sends nothing when all is well", async () => {
     const quiet = buildAuditReport({ now, config: { ...config, feeds: [] }, plans: [], releases: [], feedStates: new Map() });
     const mailer = new FlakyMailer();

@@ -182,7 +182,7 @@ export function classifyPlan(plan: AmplificationPlan, now: Date, settings: Audit
       return [planFinding(plan, "missed", "published-late", `Approved in time, but published ${hoursLabel(Date.parse(published) - deadlineMs)} after the deadline.`)];
     }
     if (plan.status === "publish_failed" || failed.length > 0) {
-      return [planFinding(plan, "missed", "publish-failed", `Approved in time, but publishing failed${failed.length ? ` (${failed.join(", ")})` : ""}.`, `publish-failed:${failed.join(",")}`)];
+      return [planFinding(plan, "missed", "publish-failed", `Approved in time, but publishing failed${failed.length ? ` (${failed.join(", ")})` : ""}.`, `publish-failed:${failed.join(",")}@${plan.publication?.at ?? ""}`)];
     }
     return [planFinding(plan, "missed", "not-published", "Approved in time, but publishing never completed.")];
   }
@@ -203,7 +203,7 @@ export function classifyPlan(plan: AmplificationPlan, now: Date, settings: Audit
   if (!closingSoon) return [];
   if (plan.status === "publish_failed" || failed.length > 0) {
     findings.push(
-      planFinding(plan, "at-risk", "publish-failed", `Approved, but publishing failed${failed.length ? ` (${failed.join(", ")})` : ""}; the window closes in ${hoursLabel(left)}.`, `publish-failed:${failed.join(",")}`),
+      planFinding(plan, "at-risk", "publish-failed", `Approved, but publishing failed${failed.length ? ` (${failed.join(", ")})` : ""}; the window closes in ${hoursLabel(left)}.`, `publish-failed:${failed.join(",")}@${plan.publication?.at ?? ""}`),
     );
   } else if (nowMs - Date.parse(decision.at) > settings.publishGraceMinutes * 60_000) {
     findings.push(planFinding(plan, "at-risk", "not-published", `Approved ${hoursLabel(nowMs - Date.parse(decision.at))} ago but not published; the window closes in ${hoursLabel(left)}.`));
@@ -249,11 +249,13 @@ export function classifyUnplanned(
 /** A feed failing for too long, silent for longer than expected, or never polled. Null when healthy. */
 export function classifyFeed(feed: FeedConfig, state: FeedState | undefined, now: Date, settings: AuditSettings, timezone = "UTC"): AuditFinding | null {
   const id = `feed-health:feed:${feed.id}`;
-  const make = (code: FindingCode, reason: string): AuditFinding => ({
+  // The episode is part of the state: a feed that recovers and fails (or goes silent) again is a new
+  // finding for the digest, not the one announced last time.
+  const make = (code: FindingCode, reason: string, episode = ""): AuditFinding => ({
     id,
     kind: "feed-health",
     code,
-    fingerprint: `${id}|${code}`,
+    fingerprint: `${id}|${code}${episode === "" ? "" : `:${episode}`}`,
     clientId: feed.clientId ?? null,
     planId: null,
     releaseId: null,
@@ -273,14 +275,14 @@ export function classifyFeed(feed: FeedConfig, state: FeedState | undefined, now
     const lastOk = state.lastSuccessAt === null ? null : Date.parse(state.lastSuccessAt);
     if (lastOk === null || nowMs - lastOk >= settings.feedFailingMinutes * 60_000) {
       const since = lastOk === null ? "it has never succeeded" : `last success ${hoursLabel(nowMs - lastOk)} ago`;
-      return make("failing", `Failing: ${state.consecutiveFailures} failed poll(s) in a row, ${since}. Last error: ${(state.lastError ?? "unknown").slice(0, 300)}`);
+      return make("failing", `Failing: ${state.consecutiveFailures} failed poll(s) in a row, ${since}. Last error: ${(state.lastError ?? "unknown").slice(0, 300)}`, `since-${state.lastSuccessAt ?? "never"}`);
     }
     return null;
   }
   const sinceIso = state.lastNewItemAt ?? state.baselineAt;
   const silentHours = feed.silentAfterHours ?? settings.feedSilentHours;
   if (sinceIso !== null && nowMs - Date.parse(sinceIso) > silentHours * HOUR_MS) {
-    return make("silent", `Silent: no new item for ${hoursLabel(nowMs - Date.parse(sinceIso))} (expected within ${silentHours} h). A wire that stops publishing is an outage.`);
+    return make("silent", `Silent: no new item for ${hoursLabel(nowMs - Date.parse(sinceIso))} (expected within ${silentHours} h). A wire that stops publishing is an outage.`, `since-${sinceIso}`);
   }
   return null;
 }

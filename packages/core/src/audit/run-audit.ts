@@ -132,8 +132,7 @@ export async function sendAuditDigests(deps: Omit<RunAuditDeps, "plans" | "relea
         dashboardUrl: deps.baseUrl === undefined ? undefined : `${deps.baseUrl.replace(/\/+$/, "")}/dashboard/${encodeURIComponent(client.id)}`,
       });
       const { messageId } = await deps.mailer.send(message);
-      const sentAt = deps.clock.now().toISOString();
-      for (const f of claimed) await deps.audits.markFindingAnnounced(client.id, f.id, f.fingerprint, messageId, sentAt);
+      await markAnnounced(deps, client.id, claimed, messageId, logger);
       outcomes.push({ clientId: client.id, status: "sent", announced: claimed.map((f) => f.id), messageId, error: null });
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
@@ -145,6 +144,31 @@ export async function sendAuditDigests(deps: Omit<RunAuditDeps, "plans" | "relea
   }
   return outcomes;
 }
+
+/**
+ * Marks the findings of a digest that was sent, retrying each mark a few times: giving the claims
+ * back instead would send the same digest again on the next run. If a mark still fails, its claim
+ * stays "sending" and only a run after its lease ends may announce that finding again.
+ */
+async function markAnnounced(deps: Pick<RunAuditDeps, "audits" | "clock">, clientId: string, findings: readonly AuditFinding[], messageId: string, logger: Logger): Promise<void> {
+  const sentAt = deps.clock.now().toISOString();
+  for (const f of findings) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.audits.markFindingAnnounced(clientId, f.id, f.fingerprint, messageId, sentAt);
+        break;
+      } catch (err) {
+        if (attempt >= MARK_ATTEMPTS) {
+          logger.warn("digest sent but not marked as announced; its claim frees itself when its lease ends", { clientId, findingId: f.id, error: String(err) });
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+}
+
+const MARK_ATTEMPTS = 3;
 
 async function giveBack(deps: Pick<RunAuditDeps, "audits">, clientId: string, findings: readonly AuditFinding[], error: string, logger: Logger): Promise<void> {
   for (const f of findings) {
