@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SesMailer } from "@pressbridge/adapters";
-import { ValidationError, runAudit, systemClock, type AuditOutcome, type RunAuditDeps } from "@pressbridge/core";
+import { ValidationError, newlyMissedSince, runAudit, systemClock, type AuditOutcome, type RunAuditDeps } from "@pressbridge/core";
 import { auditStore, eventBus, planStore, releaseStore } from "./shared/aws-adapters.ts";
 import { configFromEnv, createFunctionLogger, requiredEnv, wrapHandler } from "./shared/lambda-runtime.ts";
 import { emitMetrics } from "./shared/metrics.ts";
@@ -20,13 +20,13 @@ export interface AuditResult {
 export async function auditHandler(event: unknown, deps: RunAuditDeps): Promise<AuditResult> {
   const parsed = AuditInput.safeParse(event ?? {});
   if (!parsed.success) throw new ValidationError(`event.${parsed.error.issues[0]?.path.join(".") ?? ""}`, parsed.error.issues[0]?.message ?? "invalid input");
+  const previous = await deps.audits.latestReport();
   const outcome = await runAudit(deps, parsed.data.now === undefined ? {} : { now: new Date(parsed.data.now) });
-  const atMs = Date.parse(outcome.report.at);
   return {
     auditId: outcome.report.id,
     counts: outcome.report.counts,
-    // Windows that closed within the last hour (one schedule period): what the alarm fires on.
-    newlyMissed: outcome.report.findings.filter((f) => f.kind === "missed" && f.deadline !== null && atMs - Date.parse(f.deadline) < 3_600_000).length,
+    // Windows that closed since the previous audit: what the alarm fires on, each miss counted once.
+    newlyMissed: newlyMissedSince(outcome.report, previous?.at),
     digestsSent: outcome.digests.filter((d) => d.status === "sent").length,
     digestsFailed: outcome.digests.filter((d) => d.status === "failed").length,
   };

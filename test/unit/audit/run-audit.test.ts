@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   MailError,
   buildAuditReport,
+  newlyMissedSince,
   sendAuditDigests,
   type AuditStore,
   type EmailMessage,
@@ -103,3 +104,17 @@ describe("sendAuditDigests", () => {
     expect(mailer.sent).toEqual([]);
   });
 });
+
+describe("newlyMissedSince (the MissedWindows metric)", () => {
+  const finding = (deadline: string) => ({ kind: "missed" as const, deadline });
+  const report = { at: "2026-11-05T12:00:00.000Z", findings: [finding("2026-11-05T11:30:00.000Z"), finding("2026-11-05T09:30:00.000Z"), finding("2026-11-04T12:00:00.000Z")] } as never;
+  it("counts windows closed since the previous audit, so a failed run's misses are counted by the next", () => {
+    expect(newlyMissedSince(report, "2026-11-05T11:00:00.000Z")).toBe(1);
+    expect(newlyMissedSince(report, "2026-11-05T09:00:00.000Z")).toBe(2); // the 10:00 and 11:00 runs failed
+  });
+  it("falls back to the last hour without a usable previous audit", () => {
+    expect(newlyMissedSince(report, undefined)).toBe(1);
+    expect(newlyMissedSince(report, "2026-11-06T00:00:00.000Z")).toBe(1); // a report from the future (audit --now in the past)
+  });
+});
+

@@ -435,3 +435,15 @@ export function countFindings(findings: readonly AuditFinding[]): FindingCounts 
   }
   return counts;
 }
+
+/**
+ * Missed windows that closed since the previous audit (the MissedWindows metric): each miss is
+ * counted by exactly one run, even when a run failed or the schedule drifted. Without a previous
+ * report (or one from the future, after an audit `--now` in the past), the last hour.
+ */
+export function newlyMissedSince(report: Pick<AuditReport, "at" | "findings">, previousAt: string | undefined): number {
+  const atMs = Date.parse(report.at);
+  const previousMs = previousAt === undefined ? Number.NaN : Date.parse(previousAt);
+  const sinceMs = Number.isFinite(previousMs) && previousMs < atMs ? previousMs : atMs - HOUR_MS;
+  return report.findings.filter((f) => f.kind === "missed" && f.deadline !== null && Date.parse(f.deadline) > sinceMs && Date.parse(f.deadline) <= atMs).length;
+}
