@@ -5,6 +5,7 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { DynamoReleaseStore, DynamoTable, createDynamoClient, type RequestCounter } from "@pressbridge/adapters";
 import { TransientError, type FeedState, type NewRelease } from "@pressbridge/core";
 import { freshStore } from "../support/dynamo-table.ts";
+import { newRelease } from "../support/releases.ts";
 
 let store: DynamoReleaseStore;
 let counter: RequestCounter;
@@ -14,30 +15,17 @@ beforeEach(async () => {
 });
 afterEach(async () => drop());
 
-const release = (id: string, detectedAt: string, over: Partial<NewRelease> = {}): NewRelease => ({
-  id,
-  identity: `url:https://wire.example/${id}`,
-  title: `Title ${id}`,
-  summary: "",
-  url: `https://wire.example/${id}`,
-  publishedAt: null,
-  publishedAtPrecision: "none",
-  detectedAt,
-  wire: "Test Wire",
-  issuer: null,
-  tickers: [],
-  language: null,
-  wireReleaseId: null,
-  industries: [],
-  subjects: [],
-  keywords: [],
-  fingerprint: null,
-  clientId: null,
-  announce: "pending",
-  announceLeaseUntil: "2026-11-21T12:01:00.000Z",
-  sources: [{ feedId: "f1", url: `https://wire.example/${id}`, seenAt: detectedAt }],
-  ...over,
-});
+const release = (id: string, detectedAt: string, over: Partial<NewRelease> = {}): NewRelease =>
+  newRelease(id, detectedAt, {
+    publishedAt: null,
+    publishedAtPrecision: "none",
+    wire: "Test Wire",
+    language: null,
+    announce: "pending",
+    announceLeaseUntil: "2026-11-21T12:01:00.000Z",
+    sources: [{ feedId: "f1", url: `https://wire.example/${id}`, seenAt: detectedAt }],
+    ...over,
+  });
 
 describe("DynamoReleaseStore on DynamoDB Local", () => {
   it("creates a release once; a second create and a repeated source are no-ops", async () => {

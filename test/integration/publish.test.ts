@@ -33,12 +33,12 @@ import {
   signApprovalToken,
   verifyApprovalToken,
   type AmplificationPublishedDetail,
-  type NewRelease,
   type PlatformCredentialsDocument,
   type PublishDeps,
   type SigningKeys,
 } from "@pressbridge/core";
 import { createWebApp } from "@pressbridge/web";
+import { newRelease } from "../support/releases.ts";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 import { route, startContractServer, type ContractServer } from "./publishers/fakes/fake-kit.ts";
 import { blueskyFake, type BlueskyFake } from "./publishers/fakes/bluesky-fake.ts";
@@ -158,29 +158,14 @@ function deps(overrides: Partial<PublishDeps> = {}): PublishDeps {
 
 async function approvedPlan(): Promise<void> {
   const releases = new DynamoReleaseStore({ client, tableName });
-  const release: NewRelease = {
-    id: "r_pub",
+  const release = newRelease("r_pub", DETECTED, {
     identity: "url:https://www.prnewswire.com/news-releases/acme-302900010.html",
     title: "Acme Corp Launches Payments Cloud for Community Banks",
     summary: "NEW YORK, Nov. 21, 2026 /PRNewswire/ -- Acme Corp launched a payments cloud for 40 community banks.",
     url: "https://www.prnewswire.com/news-releases/acme-302900010.html",
-    publishedAt: DETECTED,
-    publishedAtPrecision: "datetime",
-    detectedAt: DETECTED,
-    wire: "PR Newswire",
     issuer: "Acme Corp",
-    tickers: [],
-    language: "en",
-    wireReleaseId: null,
-    industries: [],
-    subjects: [],
-    keywords: [],
-    fingerprint: null,
-    clientId: null,
-    announce: "announced",
-    announceLeaseUntil: null,
     sources: [{ feedId: "wire", url: null, seenAt: DETECTED }],
-  };
+  });
   await releases.createRelease(release);
   await planAmplification({ config, releases, plans, bus, clock }, {
     version: 1, releaseId: release.id, title: release.title, url: release.url, wire: release.wire, issuer: release.issuer, tickers: [],

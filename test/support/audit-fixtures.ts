@@ -6,6 +6,7 @@ import {
   type PlanPublication,
   type StoredRelease,
 } from "@pressbridge/core";
+import { newRelease } from "./releases.ts";
 
 export const HOUR = 3_600_000;
 export const T0 = Date.parse("2026-11-02T14:00:00.000Z");
@@ -32,27 +33,7 @@ export const config = parseConfig({
 
 export function release(id: string, detectedHours: number, overrides: Partial<StoredRelease> = {}): StoredRelease {
   return {
-    id,
-    identity: `url:https://wire.example/${id}`,
-    title: `Acme release ${id}`,
-    summary: "",
-    url: `https://wire.example/${id}`,
-    publishedAt: at(detectedHours),
-    publishedAtPrecision: "datetime",
-    detectedAt: at(detectedHours),
-    wire: "PR Newswire",
-    issuer: "Acme",
-    tickers: [],
-    language: "en",
-    wireReleaseId: null,
-    industries: [],
-    subjects: [],
-    keywords: [],
-    fingerprint: null,
-    clientId: null,
-    announce: "announced",
-    announceLeaseUntil: null,
-    sources: [{ feedId: "prn", url: `https://wire.example/${id}`, seenAt: at(detectedHours) }],
+    ...newRelease(id, at(detectedHours), { title: `Acme release ${id}`, issuer: "Acme", sources: [{ feedId: "prn", url: `https://wire.example/${id}`, seenAt: at(detectedHours) }] }),
     announcedAt: at(detectedHours),
     planning: null,
     ...overrides,
