@@ -26,6 +26,7 @@ describe("publication failure email", () => {
     expect(mail.text).toContain("- LinkedIn post: https://www.linkedin.com/feed/update/urn:li:share:1/");
     expect(mail.text).toContain("- Meta ad (paused) (dry run: no credentials, post it by hand)");
     expect(mail.text).toContain("Plan: https://approve.example/plans/p_1");
+    expect(mail.text).toContain("`pressbridge publish --plan p_1 --retry-failed`"); // the command as the CLI takes it
     expect(mail.headers).toMatchObject({ "X-Pressbridge-Kind": "publish-failed", "X-Pressbridge-Plan": "p_1" });
   });
 
