@@ -3,7 +3,7 @@ import { lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promi
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { MailError, ValidationError, systemClock } from "@pressbridge/core";
 import type { Clock, EmailMessage, Mailer } from "@pressbridge/core";
-import { parseEml, parseEmlHeaders } from "./eml.ts";
+import { parseEml, parseEmlHeaders, type ParsedEml } from "./eml.ts";
 import { checkMessage, newMessageId } from "./mime.ts";
 import { buildMime } from "./mime-compose.ts";
 
@@ -118,17 +118,7 @@ export async function listOutbox(dir: string, options: { limit?: number } = {}):
 
 export interface OutboxMessage {
   raw: string;
-  parsed: {
-    subject: string;
-    to: string[];
-    from: string;
-    date: string | null;
-    messageId: string;
-    text: string;
-    html: string;
-    /** Lower-cased names, decoded values. */
-    headers: Record<string, string>;
-  };
+  parsed: ParsedEml;
 }
 
 /**
@@ -149,20 +139,7 @@ export async function readOutboxMessage(dir: string, file: string): Promise<Outb
   if (!info.isFile()) throw new ValidationError("file", "not a regular file");
   if (info.size > MAX_READ_BYTES) throw new ValidationError("file", "message too large to show");
   const bytes = await readFile(path);
-  const parsed = parseEml(bytes);
-  return {
-    raw: bytes.toString("utf8"),
-    parsed: {
-      subject: parsed.subject,
-      to: parsed.to,
-      from: parsed.from,
-      date: parsed.date,
-      messageId: parsed.messageId,
-      text: parsed.text,
-      html: parsed.html,
-      headers: parsed.headers,
-    },
-  };
+  return { raw: bytes.toString("utf8"), parsed: parseEml(bytes) };
 }
 
 /** The absolute path of an outbox file, after the name and containment checks. */
