@@ -5,6 +5,7 @@ import { BlueskyPublisher } from "../../../packages/adapters/src/publishers/blue
 import { LinkedInPublisher } from "../../../packages/adapters/src/publishers/linkedin-publisher.ts";
 import { MetaPublisher } from "../../../packages/adapters/src/publishers/meta-publisher.ts";
 import { XPublisher } from "../../../packages/adapters/src/publishers/x-publisher.ts";
+import { createPublisherDirectory } from "../../../packages/adapters/src/publishers/publisher-directory.ts";
 import { adAction } from "./fakes/briefs.ts";
 import { blueskyFake } from "./fakes/bluesky-fake.ts";
 import { linkedInFake } from "./fakes/linkedin-fake.ts";
@@ -161,6 +162,15 @@ describe("DryRunPublisher records exactly what the real adapters send", () => {
     expect(record!.requests.map((r) => `${r.method} ${r.label}`)).toContain("POST create the ad (PAUSED)");
     expect(decodeURIComponent(record!.requests[0]!.url)).toContain("/act_{adAccountId}/campaigns");
     expect(record!.note).toBeNull();
+  });
+
+  it("the publish consumer's long-lived dry-run publisher returns each record with its outcome and keeps no list", async () => {
+    const dry = createPublisherDirectory({ clock }).dryRun as DryRunPublisher;
+    for (let i = 0; i < 3; i++) {
+      const outcome = await dry.publish(organic("x"), {});
+      expect(outcome).toMatchObject({ status: "published", dryRun: { requests: [expect.objectContaining({ method: "POST", url: "https://api.x.com/2/tweets" })] } });
+    }
+    expect(dry.recorded).toEqual([]);
   });
 
   it("channels without an adapter are recorded with a note", async () => {

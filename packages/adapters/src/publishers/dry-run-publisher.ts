@@ -30,6 +30,12 @@ export interface DryRunRecord {
 
 export interface DryRunPublisherOptions {
   clock?: Clock;
+  /**
+   * Keep every record in `recorded` (default true, for inspection). A long-lived publisher (the
+   * publish consumer's) sets false: each outcome carries its own record as `dryRun`, and a list kept
+   * for the life of the process would only grow.
+   */
+  keepRecords?: boolean;
   linkedInVersion?: string;
   graphVersion?: string;
 }
@@ -76,7 +82,7 @@ class RecordingTransport implements Transport {
 
 export class DryRunPublisher implements Publisher {
   readonly platform = "dry-run" as const;
-  /** Every action published so far, in order. */
+  /** Every action published so far, in order (unless `keepRecords` is false). */
   readonly recorded: DryRunRecord[] = [];
   readonly #options: DryRunPublisherOptions;
 
@@ -87,7 +93,7 @@ export class DryRunPublisher implements Publisher {
   async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
     const target = this.#target(action);
     const record: DryRunRecord = { key: action.key, kind: action.kind, platform: target?.platform ?? (action.kind === "organic-post" ? action.channel : action.platform), requests: [], result: null, note: null };
-    this.recorded.push(record);
+    if (this.#options.keepRecords !== false) this.recorded.push(record);
     if (target === null) {
       record.note = `Pressbridge has no API adapter for ${record.platform}; post this text by hand.`;
       return { status: "published", platformIds: { dryRun: action.key }, url: null, dryRun: { requests: [], note: record.note } };

@@ -29,7 +29,8 @@ export function createPublisherDirectory(options: PublisherDirectoryOptions = {}
     bluesky: () => new BlueskyPublisher({ ...common, ...base("bluesky") }),
   };
   return {
-    dryRun: new DryRunPublisher(options.clock === undefined ? {} : { clock: options.clock }),
+    // Outcomes carry their dry-run record; the process-wide publisher keeps no list of them.
+    dryRun: new DryRunPublisher({ keepRecords: false, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
     adapterFor(platform) {
       let publisher = made.get(platform);
       if (publisher === undefined) {
