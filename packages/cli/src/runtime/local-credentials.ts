@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { configuredPlatforms, credentialSourceOf, parsePlatformCredentials, ValidationError, type CredentialSource, type Logger, type PublisherPlatform } from "@pressbridge/core";
+import { PUBLISHER_PLATFORMS, configuredPlatforms, credentialSourceOf, parsePlatformCredentials, ValidationError, type CredentialSource, type Logger, type PublisherPlatform } from "@pressbridge/core";
 
 /**
  * Local platform credentials (docs/publishing.md): PRESSBRIDGE_CREDENTIALS (the JSON itself), else
@@ -41,6 +41,9 @@ export function loadLocalCredentials(dataDir: string, logger: Logger, env: NodeJ
   return { source: credentialSourceOf(document), description };
 }
 
+/** The adapters' platforms, plus X's Ads API, which has a base URL of its own. */
+const BASE_URL_KEYS: readonly string[] = [...PUBLISHER_PLATFORMS, "xAds"];
+
 /** PRESSBRIDGE_PLATFORM_BASE_URLS: {"x": "...", "xAds": "...", "linkedin": "...", ...} for sandboxes and loopback tests. */
 export function platformBaseUrls(env: NodeJS.ProcessEnv = process.env): Partial<Record<PublisherPlatform | "xAds", string>> | undefined {
   const raw = env.PRESSBRIDGE_PLATFORM_BASE_URLS;
@@ -54,7 +57,7 @@ export function platformBaseUrls(env: NodeJS.ProcessEnv = process.env): Partial<
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ValidationError("PRESSBRIDGE_PLATFORM_BASE_URLS", "must be a JSON object");
   const out: Partial<Record<PublisherPlatform | "xAds", string>> = {};
   for (const [key, value] of Object.entries(json)) {
-    if (!["x", "xAds", "linkedin", "meta", "bluesky"].includes(key)) throw new ValidationError(`PRESSBRIDGE_PLATFORM_BASE_URLS.${key}`, "unknown platform (use x, xAds, linkedin, meta, bluesky)");
+    if (!BASE_URL_KEYS.includes(key)) throw new ValidationError(`PRESSBRIDGE_PLATFORM_BASE_URLS.${key}`, `unknown platform (use ${BASE_URL_KEYS.join(", ")})`);
     if (typeof value !== "string" || !/^https?:\/\//.test(value)) throw new ValidationError(`PRESSBRIDGE_PLATFORM_BASE_URLS.${key}`, "must be an http(s) URL");
     out[key as PublisherPlatform | "xAds"] = value;
   }
