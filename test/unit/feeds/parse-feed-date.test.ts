@@ -122,3 +122,46 @@ describe("parseFeedDate: unusable values", () => {
     }
   });
 });
+
+describe("parseFeedDate: shapes and zones feedparser and gofeed read", () => {
+  it.each([
+    // US zone names without S/D: that zone's wall time, with the DST rule of the date.
+    ["Mon, 26 Jan 2004 16:31:00 ET", "2004-01-26T21:31:00.000Z"],
+    ["Mon, 26 Jul 2004 16:31:00 ET", "2004-07-26T20:31:00.000Z"],
+    ["Mon, 26 Jan 2004 16:31:00 CT", "2004-01-26T22:31:00.000Z"],
+    ["Mon, 26 Jul 2004 16:31:00 CT", "2004-07-26T21:31:00.000Z"],
+    ["Mon, 26 Jan 2004 16:31:00 MT", "2004-01-26T23:31:00.000Z"],
+    ["Mon, 26 Jul 2004 16:31:00 MT", "2004-07-26T22:31:00.000Z"],
+    ["Mon, 26 Jan 2004 16:31:00 PT", "2004-01-27T00:31:00.000Z"],
+    ["Mon, 05 Oct 2026 18:15:00 PT", "2026-10-06T01:15:00.000Z"],
+    ["Mon, 26 Jan 2004 16:31:00 AT", "2004-01-26T20:31:00.000Z"],
+    ["Mon, 26 Jul 2004 16:31:00 AT", "2004-07-26T19:31:00.000Z"],
+    // US DST boundaries of 2007 on: second Sunday of March, first Sunday of November.
+    ["Sat, 07 Mar 2026 12:00:00 ET", "2026-03-07T17:00:00.000Z"],
+    ["Mon, 09 Mar 2026 12:00:00 ET", "2026-03-09T16:00:00.000Z"],
+    ["Sun, 01 Nov 2026 01:30:00 ET", "2026-11-01T05:30:00.000Z"], // the overlap: first occurrence
+    ["Mon, 05 Oct 2026 18:15:00 EST", "2026-10-05T23:15:00.000Z"], // explicit S/D still wins
+    ["Mon, 05 Oct 2026 18:15:00 PDT", "2026-10-06T01:15:00.000Z"],
+    // C asctime (no zone: UTC) and the Twitter shape (zone before the year).
+    ["Sun Jan  4 16:29:06 2004", "2004-01-04T16:29:06.000Z"],
+    ["Sun Jul 15 01:16:00 +0000 2012", "2012-07-15T01:16:00.000Z"],
+    ["Sun Jul 15 01:16:00 -0500 2012", "2012-07-15T06:16:00.000Z"],
+    // IANA zone names; Etc/GMT+5 is POSIX-signed: five hours behind UTC.
+    ["Mon, 26 Jan 2004 16:31:00 Etc/GMT", "2004-01-26T16:31:00.000Z"],
+    ["Mon, 26 Jan 2004 16:31:00 Etc/GMT+5", "2004-01-26T21:31:00.000Z"],
+    ["Mon, 26 Jul 2004 16:31:00 America/New_York", "2004-07-26T20:31:00.000Z"],
+    // Slash dates with a day name.
+    ["Fri, 2006/09/15 08:19:53 EDT", "2006-09-15T12:19:53.000Z"],
+  ])("%s -> %s", (input, expected) => {
+    expect(parseFeedDate(input)).toEqual({ iso: expected, precision: "datetime" });
+  });
+
+  it("reads reduced W3CDTF year-month as the first of the month, date precision", () => {
+    expect(parseFeedDate("2003-12")).toEqual({ iso: "2003-12-01T00:00:00.000Z", precision: "date" });
+    expect(parseFeedDate("2003-13")).toBeUndefined();
+  });
+
+  it("gives no date for an IANA-looking zone the runtime does not know", () => {
+    expect(parseFeedDate("Mon, 26 Jan 2004 16:31:00 Foo/Bar")).toBeUndefined();
+  });
+});

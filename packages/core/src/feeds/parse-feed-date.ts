@@ -50,8 +50,23 @@ const ZONES: ReadonlyMap<string, number> = new Map<string, number>([
   ["acst", 570], ["acdt", 630], ["aest", 600], ["aedt", 660], ["nzst", 720], ["nzdt", 780],
 ]);
 
-const ZONE_PATTERN = "(?:[A-Za-z]{1,5}|(?:GMT|UTC|UT)?\\s*[+-]\\d{1,2}(?::?\\d{2})?)";
-const TIME_PATTERN = "(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?\\s*(?:([AaPp])\\.?[Mm]\\.?)?";
+/**
+ * US zone names without the S/D letter ("ET", "PT", ...): the wall time is read in that zone with
+ * the daylight-saving rule in force on that date, as the publisher's clock showed it.
+ */
+const US_GENERIC_ZONES: ReadonlyMap<string, string> = new Map([
+  ["et", "America/New_York"],
+  ["ct", "America/Chicago"],
+  ["mt", "America/Denver"],
+  ["pt", "America/Los_Angeles"],
+  ["at", "America/Halifax"],
+  ["akt", "America/Anchorage"],
+]);
+
+/** An abbreviation, a numeric offset, or an IANA zone name such as `Etc/GMT` or `America/New_York`. */
+const ZONE_PATTERN =
+  "(?:[A-Za-z]{1,5}|(?:GMT|UTC|UT)?\\s*[+-]\\d{1,2}(?::?\\d{2})?|[A-Za-z]{2,14}(?:/[A-Za-z0-9_+-]{1,30}){1,2})";
+const TIME_PATTERN = "(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?\\s*(?:([AaPp])\\.?[Mm]\\.?(?![A-Za-z]))?";
 
 /** `Mon, 5 Oct 2026 18:28:00 +0000`, `Seg, 24 Set 2018 19:42:40 -0300`, `05-Oct-2026`, `Tue, 15 Sep 2026`. */
 const RFC822_RE = new RegExp(
@@ -72,8 +87,16 @@ const CANONICAL_RFC822_RE =
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt\s]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
-/** `2020/1/10 14:33:00` (no zone: UTC). */
-const SLASH_RE = new RegExp(`^(\\d{4})[/.](\\d{1,2})[/.](\\d{1,2})(?:[\\sT]+${TIME_PATTERN})?\\s*(${ZONE_PATTERN})?$`);
+/** `Sun Jan  4 16:29:06 2004` (C asctime, UTC) and `Sun Jul 15 01:16:00 +0000 2012` (Twitter). */
+const ASCTIME_RE = new RegExp(
+  `^(?:[^\\d\\s,.]+\\.?,?\\s+)?([^\\d\\s,.-]+)\\.?\\s+(\\d{1,2})\\s+${TIME_PATTERN}\\s+(?:(${ZONE_PATTERN})\\s+)?(\\d{4})$`,
+);
+
+/** Reduced W3CDTF: `2003-12` (the first of that month, date precision). */
+const YEAR_MONTH_RE = /^(\d{4})-(\d{2})$/;
+
+/** `2020/1/10 14:33:00` (no zone: UTC), `Fri, 2006/09/15 08:19:53 EDT`. */
+const SLASH_RE = new RegExp(`^(?:[^\\d\\s,.]+\\.?,?\\s+)?(\\d{4})[/.](\\d{1,2})[/.](\\d{1,2})(?:[\\sT]+${TIME_PATTERN})?\\s*(${ZONE_PATTERN})?$`);
 
 /**
  * Parses a feed date. Returns `undefined` for absent, empty or unreadable values.
@@ -116,6 +139,14 @@ export function parseFeedDate(value: string | undefined | null): FeedDate | unde
     if (month === undefined) return undefined;
     return build(num(m[3]), month, num(m[2]), m[4], m[5], m[6], m[7], m[8], m[9]);
   }
+  m = ASCTIME_RE.exec(text);
+  if (m) {
+    const month = monthNumber(m[1]);
+    if (month === undefined) return undefined;
+    return build(num(m[9]), month, num(m[2]), m[3], m[4], m[5], m[6], m[7], m[8]);
+  }
+  m = YEAR_MONTH_RE.exec(text);
+  if (m) return build(num(m[1]), num(m[2]), 1, undefined, undefined, undefined, undefined, undefined, undefined);
   return undefined;
 }
 
@@ -154,11 +185,17 @@ function monthNumber(token: string | undefined): number | undefined {
   return MONTHS.get(t) ?? MONTHS.get(t.slice(0, 4)) ?? MONTHS.get(t.slice(0, 3));
 }
 
-function zoneOffsetMinutes(zone: string | undefined): number | undefined {
+/**
+ * Minutes east of UTC of `zone` for a wall-clock time (`wallMs`: that time read as if it were UTC).
+ * Region zones (IANA names, the US generic abbreviations) depend on the date, so on `wallMs`.
+ */
+function zoneOffsetMinutes(zone: string | undefined, wallMs: number): number | undefined {
   if (zone === undefined || zone === "") return 0;
   const z = zone.replace(/\s+/g, "").toLowerCase();
   const named = ZONES.get(z);
   if (named !== undefined) return named;
+  const region = US_GENERIC_ZONES.get(z) ?? (z.indexOf("/") === -1 ? undefined : zone.trim());
+  if (region !== undefined) return regionOffsetMinutes(region, wallMs);
   const m = /^(?:gmt|utc|ut)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(z);
   if (m) {
     const hours = num(m[2]);
@@ -203,12 +240,57 @@ function build(
   if (hour > 24 || minute > 59 || second > 60) return undefined;
   if (hour === 24 && (minute !== 0 || second !== 0)) return undefined;
   if (second === 60) second = 59; // leap second
-  const offset = knownOffset ?? zoneOffsetMinutes(zone);
-  if (offset === undefined) return undefined;
   if (day > daysInMonth(year, month)) return undefined;
-  const ms = Date.UTC(year, month - 1, day) + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+  const wallMs = Date.UTC(year, month - 1, day) + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+  const offset = knownOffset ?? zoneOffsetMinutes(zone, wallMs);
+  if (offset === undefined) return undefined;
+  const ms = wallMs - offset * 60_000;
   const iso = isoString(ms);
   return iso === undefined ? undefined : { iso, precision: "datetime" };
+}
+
+/** One formatter per region zone (creating one costs far more than using it); undefined = unknown zone. */
+const zoneFormatters = new Map<string, Intl.DateTimeFormat | undefined>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
+  if (zoneFormatters.has(timeZone)) return zoneFormatters.get(timeZone);
+  let formatter: Intl.DateTimeFormat | undefined;
+  try {
+    formatter = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset", year: "numeric" });
+  } catch {
+    formatter = undefined; // not a zone this runtime knows
+  }
+  if (zoneFormatters.size > 64) zoneFormatters.clear();
+  zoneFormatters.set(timeZone, formatter);
+  return formatter;
+}
+
+const LONG_OFFSET_RE = /GMT(?:([+-])(\d{2}):?(\d{2})?)?$/;
+
+/** Offset of `timeZone` at the instant `ms`, from the runtime's time-zone data. */
+function offsetAtInstant(formatter: Intl.DateTimeFormat, ms: number): number | undefined {
+  const name = formatter.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "";
+  const m = LONG_OFFSET_RE.exec(name);
+  if (!m) return undefined;
+  if (m[1] === undefined) return 0;
+  const total = num(m[2]) * 60 + (m[3] === undefined ? 0 : num(m[3]));
+  return m[1] === "-" ? -total : total;
+}
+
+/**
+ * Offset of a region zone for a wall-clock time. Two or three lookups settle it: the offset at the
+ * instant the wall time would be with the previous guess. A time in the autumn overlap is read as
+ * its first occurrence (daylight time); one in the spring-forward gap gets the daylight offset.
+ */
+function regionOffsetMinutes(timeZone: string, wallMs: number): number | undefined {
+  const formatter = formatterFor(timeZone);
+  if (formatter === undefined || !Number.isFinite(wallMs)) return undefined;
+  const first = offsetAtInstant(formatter, wallMs);
+  if (first === undefined) return undefined;
+  const second = offsetAtInstant(formatter, wallMs - first * 60_000);
+  if (second === undefined || second === first) return first;
+  const third = offsetAtInstant(formatter, wallMs - second * 60_000);
+  return third === second ? second : Math.max(first, second);
 }
 
 function daysInMonth(year: number, month: number): number {
