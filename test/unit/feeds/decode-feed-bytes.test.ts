@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FeedParseError } from "../../../packages/core/src/errors.ts";
 import { decodeFeedBytes } from "../../../packages/core/src/feeds/index.ts";
@@ -116,5 +118,55 @@ describe("charsetFromContentType", () => {
     ["text/xml; charset=", undefined],
   ])("%j -> %j", (header, expected) => {
     expect(charsetFromContentType(header)).toBe(expected);
+  });
+});
+
+/** test/fixtures/legacy-encodings: small feeds written in legacy encodings (see SOURCES.md there). */
+function legacyBytes(file: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(import.meta.dirname, "../../fixtures/legacy-encodings", file)));
+}
+
+const CHINESE_TRADITIONAL = ["台灣積體電路製造公司公布第三季財務報告", "營收較去年同期成長百分之二十", "董事會通過發放現金股利"];
+const CHINESE_SIMPLIFIED = ["中国银行发布二零二六年第三季度业绩公告", "营业收入同比增长百分之十二", "董事会批准派发现金股息"];
+const JAPANESE = ["株式会社トヨタ自動車が第三四半期決算を発表しました", "売上高は前年同期比で二十パーセント増加", "取締役会は配当を決議しました"];
+const RUSSIAN = ["Газпром объявил финансовые результаты за третий квартал", "Выручка компании выросла на двадцать процентов", "Совет директоров рекомендовал выплатить дивиденды"];
+
+describe("decodeFeedBytes: legacy encodings outside the WHATWG label list, and undeclared legacy bytes", () => {
+  it.each([
+    ["declared-windows_1251.xml", "windows1251", RUSSIAN],
+    ["declared-koi8-u.xml", "koi8-u", RUSSIAN],
+    ["declared-macroman.xml", "macroman", ["Café crème brûlée — “quoted” • bullet", "Zürich Straße"]],
+    ["declared-cp437.xml", "cp437", ["Café ½ price ░▒▓ ñandú", "Ünïcode"]],
+    ["declared-cp936.xml", "gbk", CHINESE_SIMPLIFIED],
+    ["declared-cp950.xml", "big5", CHINESE_TRADITIONAL],
+    ["declared-cp932.xml", "shift_jis", JAPANESE],
+  ])("decodes %s", (file, encoding, titles) => {
+    const decoded = decodeFeedBytes(legacyBytes(file));
+    expect(decoded).toMatchObject({ encoding, source: "xml-declaration" });
+    for (const title of titles) expect(decoded.text).toContain(`<title>${title}</title>`);
+  });
+
+  it("decodes a legacy HTTP charset label the same way", () => {
+    const body = legacyBytes("declared-windows_1251.xml");
+    const decoded = decodeFeedBytes(body, "application/rss+xml; charset=cp1251");
+    expect(decoded).toMatchObject({ encoding: "windows-1251", source: "http" });
+    expect(decoded.text).toContain(RUSSIAN[0]);
+  });
+
+  it.each([
+    ["undeclared-big5.xml", "big5", CHINESE_TRADITIONAL],
+    ["undeclared-shift_jis.xml", "shift_jis", JAPANESE],
+    ["undeclared-koi8-r.xml", "koi8-r", RUSSIAN],
+    ["undeclared-gb2312.xml", "gb18030", CHINESE_SIMPLIFIED],
+  ])("detects the encoding of %s (invalid as UTF-8) and decodes it", (file, encoding, titles) => {
+    const decoded = decodeFeedBytes(legacyBytes(file));
+    expect(decoded).toMatchObject({ encoding, source: "detected" });
+    for (const title of titles) expect(decoded.text).toContain(`<title>${title}</title>`);
+  });
+
+  it("keeps windows-1252 for undeclared Latin bytes", () => {
+    const latin = decodeFeedBytes(legacyBytes("undeclared-latin1.xml"));
+    expect(latin).toMatchObject({ encoding: "windows-1252", source: "fallback" });
+    expect(latin.text).toContain("<title>São Paulo: ações sobem</title>");
   });
 });
