@@ -93,7 +93,7 @@ describe("pollFeeds against DynamoDB Local and a loopback wire", () => {
     expect(published(bus)).toHaveLength(1);
     const event = published(bus)[0]!;
     expect(event.detailType).toBe("Release Detected");
-    expect(event.detail).toMatchObject({ title: "Acme Corp Reports Record Quarter", feedId: "wire-a", url: "https://wire.example/news/acme-record-3.html?utm_source=rss" });
+    expect(event.detail).toMatchObject({ title: "Acme Corp Reports Record Quarter", feedId: "wire-a", url: "https://wire.example/news/acme-record-3.html" });
     const stored = await store.getRelease(third.feeds[0]!.newReleaseIds[0]!);
     expect(stored).toMatchObject({ announce: "announced", sources: [{ feedId: "wire-a" }] });
 
@@ -220,7 +220,7 @@ describe("pollFeeds against DynamoDB Local and a loopback wire", () => {
     expect(published(bus)).toHaveLength(1);
     const release = await store.getRelease((published(bus)[0]!.detail as { releaseId: string }).releaseId);
     expect(release?.sources.map((s) => [s.feedId, s.url])).toEqual([
-      ["prn", "https://www.prnewswire.com/news-releases/acme-unveils-302900001.html?tc=eml_cleartime&utm_medium=rss"],
+      ["prn", "https://www.prnewswire.com/news-releases/acme-unveils-302900001.html?tc=eml_cleartime"],
       ["acme-newsroom", "https://ir.acme.example/news/quantum-safe-payments"],
     ]);
   });

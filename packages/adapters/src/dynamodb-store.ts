@@ -28,8 +28,11 @@ import {
   type BusEvent,
   type FeedState,
   type FeedStateStore,
+  FINGERPRINT_WINDOW_HOURS,
+  primaryLanguage,
+  releaseTime,
+  type CreateOutcome,
   type NewRelease,
-  type ReleaseIndexEntry,
   type ReleaseLookup,
   type ReleaseSource,
   type ReleaseStore,
@@ -384,14 +387,19 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
 
   // ---- releases -----------------------------------------------------------------------------
 
-  async lookup(releaseIds: readonly string[], fingerprintKeys: readonly string[]): Promise<ReleaseLookup> {
+  async lookup(
+    releaseIds: readonly string[],
+    fingerprintKeys: readonly string[],
+    seen?: { feedId: string; keys: readonly string[] },
+  ): Promise<ReleaseLookup> {
     const wanted = [
       ...releaseIds.flatMap((id) => [keys.release(id), keys.announced(id)]),
       ...fingerprintKeys.map((fp) => keys.fingerprint(fp)),
+      ...(seen === undefined ? [] : seen.keys.map((k) => keys.seenItem(seen.feedId, k))),
     ];
     const items = await this.batchGet(wanted);
     const announced = new Set<string>();
-    const out: ReleaseLookup = { releases: new Map(), fingerprints: new Map() };
+    const out: ReleaseLookup = { releases: new Map(), fingerprints: new Map(), seen: new Map() };
     for (const item of items) {
       if (item.type === "Announced") announced.add(item.releaseId as string);
     }
@@ -406,77 +414,122 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
           announceLeaseUntil: (item.announceLeaseUntil as string | null | undefined) ?? null,
         });
       } else if (item.type === "Fingerprint") {
-        out.fingerprints.set(item.fingerprint as string, { releaseId: item.releaseId as string, at: item.at as string });
+        out.fingerprints.set(item.fingerprint as string, {
+          releaseId: item.releaseId as string,
+          at: item.at as string,
+          language: (item.lang as string | undefined) ?? null,
+        });
+      } else if (item.type === "Seen" && seen !== undefined && item.feedId === seen.feedId) {
+        out.seen.set(item.key as string, { releaseId: item.releaseId as string, url: (item.url as string | null | undefined) ?? null });
       }
     }
     return out;
   }
 
   /**
-   * Creates a release if its id is free. Each write carries a random `createToken`: when the SDK
-   * retries a PutItem whose first attempt was applied but whose answer was lost, the retry's
-   * condition fails on our own item, and the returned old item (ReturnValuesOnConditionCheckFailure)
-   * shows our token, so it still counts as created here and is announced, not left to "another poller".
+   * Creates a release if its id is free, claiming its fingerprint in the same write (see the port).
+   * Each write carries a random `createToken`: when the SDK retries a write whose first attempt was
+   * applied but whose answer was lost, the retry's condition fails on our own item, and the returned
+   * old item (ReturnValuesOnConditionCheckFailure) shows our token, so it still counts as created
+   * here and is announced, not left to "another poller". Without a fingerprint it is one PutItem;
+   * with one, a transaction of the release and the fingerprint claim.
    */
-  async createRelease(release: NewRelease): Promise<"created" | "exists"> {
+  async createRelease(release: NewRelease): Promise<CreateOutcome> {
     const createToken = randomUUID();
-    try {
-      await this.send(
-        "PutItem",
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...releaseItem(release), createToken },
-          ConditionExpression: RELEASE_ID_IS_FREE,
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-        }),
-      );
-      return "created";
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      return err.Item?.createToken?.S === createToken ? "created" : "exists";
+    const item = { ...releaseItem(release), createToken };
+    if (release.fingerprint === null) {
+      try {
+        await this.send(
+          "PutItem",
+          new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: RELEASE_ID_IS_FREE, ReturnValuesOnConditionCheckFailure: "ALL_OLD" }),
+        );
+        return "created";
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        return err.Item?.createToken?.S === createToken ? "created" : "exists";
+      }
     }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.send("TransactWriteItems", new TransactWriteCommand({ TransactItems: createActions(this.tableName, release, item) }));
+        return "created";
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const [own, claim] = err.CancellationReasons ?? [];
+        if (own?.Code === "ConditionalCheckFailed") return own.Item?.createToken?.S === createToken ? "created" : "exists";
+        if (claim?.Code === "ConditionalCheckFailed") {
+          const holder = claim.Item?.releaseId?.S ?? (await this.fingerprintHolder(release.fingerprint));
+          if (holder === release.id) return "created";
+          if (holder !== undefined) return { duplicateOf: holder };
+        }
+        // A transaction conflict (a concurrent create of the same id or headline): try again.
+        if (attempt >= CREATE_ATTEMPTS) throw new TransientError("creating a release kept conflicting with concurrent writes", { cause: err });
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+      }
+    }
+  }
+
+  /** The release holding a fingerprint claim, read consistently (when a cancellation did not say). */
+  private async fingerprintHolder(fingerprint: string): Promise<string | undefined> {
+    const res = await this.send<{ Items?: Item[] }>(
+      "Query",
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "PK = :pk",
+        ExpressionAttributeValues: { ":pk": keys.fingerprint(fingerprint).PK },
+        ConsistentRead: true,
+      }),
+    );
+    return res.Items?.[0]?.releaseId as string | undefined;
   }
 
   /**
    * Creates many releases with the same guarantee as `createRelease`, in TransactWriteItems of up
-   * to 100 conditional Puts (and about 1 MB), `createConcurrency` of them in flight. All of one
-   * transaction are written or none; when one is cancelled, a Put whose condition failed is a
-   * release that exists already, and the rest go one by one through `createRelease`. A lone
-   * release is one PutItem: a transaction would cost twice the write units and save no request.
+   * to 100 conditional Puts (a release and its fingerprint claim are two; about 1 MB in all),
+   * `createConcurrency` of them in flight. All of one transaction are written or none; when one is
+   * cancelled, a release whose own condition failed exists already, and the rest go one by one
+   * through `createRelease`, which tells a duplicate headline from a conflict. A lone release goes
+   * straight to `createRelease`.
    */
-  async createReleases(releases: readonly NewRelease[]): Promise<Map<string, "created" | "exists">> {
-    const out = new Map<string, "created" | "exists">();
+  async createReleases(releases: readonly NewRelease[]): Promise<Map<string, CreateOutcome>> {
+    const out = new Map<string, CreateOutcome>();
     const unique: NewRelease[] = [];
+    const later: NewRelease[] = [];
+    const fingerprints = new Set<string>();
     for (const release of releases) {
       if (out.has(release.id)) continue; // a second create of the same id in one call never wins
       out.set(release.id, "exists");
-      unique.push(release);
+      // A transaction may not write one fingerprint twice: a second claim waits for the first.
+      if (release.fingerprint !== null && fingerprints.has(release.fingerprint)) later.push(release);
+      else unique.push(release);
+      if (release.fingerprint !== null) fingerprints.add(release.fingerprint);
     }
     await mapWithConcurrency(createChunks(unique), this.createConcurrency, async (chunk) => {
       const outcomes = await this.createChunk(chunk);
       chunk.forEach((release, i) => out.set(release.id, outcomes[i]!));
     });
+    for (const release of later) out.set(release.id, await this.createRelease(release));
     return out;
   }
 
-  private async createChunk(releases: readonly NewRelease[]): Promise<Array<"created" | "exists">> {
+  private async createChunk(releases: readonly NewRelease[]): Promise<CreateOutcome[]> {
     if (releases.length === 1) return [await this.createRelease(releases[0]!)];
+    const actions = releases.map((r) => createActions(this.tableName, r, releaseItem(r)));
     try {
-      await this.send(
-        "TransactWriteItems",
-        new TransactWriteCommand({
-          TransactItems: releases.map((r) => ({
-            Put: { TableName: this.tableName, Item: releaseItem(r), ConditionExpression: RELEASE_ID_IS_FREE },
-          })),
-        }),
-      );
+      await this.send("TransactWriteItems", new TransactWriteCommand({ TransactItems: actions.flat() }));
       return releases.map(() => "created");
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
       // Nothing of the transaction was written. Reasons are in request order.
       const reasons = err.CancellationReasons ?? [];
-      return mapWithConcurrency(releases, 16, (release, i) =>
-        reasons[i]?.Code === "ConditionalCheckFailed" ? Promise.resolve("exists" as const) : this.createRelease(release),
+      const ownReason: Array<string | undefined> = [];
+      let i = 0;
+      for (const a of actions) {
+        ownReason.push(reasons[i]?.Code);
+        i += a.length;
+      }
+      return mapWithConcurrency(releases, 16, (release, n) =>
+        ownReason[n] === "ConditionalCheckFailed" ? Promise.resolve("exists" as const) : this.createRelease(release),
       );
     }
   }
@@ -520,9 +573,11 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
     return written ? "added" : "present";
   }
 
-  async recordIndexes(entries: readonly ReleaseIndexEntry[]): Promise<void> {
-    const items: Item[] = entries.map((e) => ({ ...keys.fingerprint(e.key), type: "Fingerprint", fingerprint: e.key, releaseId: e.releaseId, at: e.at }));
-    await this.batchPut(items);
+  async recordSeen(feedId: string, entries: ReadonlyArray<{ key: string; releaseId: string; url: string | null }>): Promise<void> {
+    const unique = new Map(entries.map((e) => [e.key, e]));
+    await this.batchPut(
+      [...unique.values()].map((e) => ({ ...keys.seenItem(feedId, e.key), type: "Seen", feedId, key: e.key, releaseId: e.releaseId, url: e.url })),
+    );
   }
 
   async markAnnounced(releases: ReadonlyArray<{ releaseId: string; detectedAt: string }>, at: string): Promise<void> {
@@ -596,6 +651,51 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
 /** The condition of every release create: exactly one writer gets a release id. */
 const RELEASE_ID_IS_FREE = "attribute_not_exists(PK)";
 
+/** Attempts of one release create when its transaction conflicts with a concurrent one. */
+const CREATE_ATTEMPTS = 4;
+
+/**
+ * The conditional writes that create a release: its item, and (with a fingerprint) the claim on its
+ * headline. The claim is taken when the fingerprint is unclaimed, claimed by a release outside the
+ * window (FINGERPRINT_WINDOW_HOURS either side), or claimed in another language (both known).
+ */
+function createActions(tableName: string, release: NewRelease, item: Item): object[] {
+  const put = { Put: { TableName: tableName, Item: item, ConditionExpression: RELEASE_ID_IS_FREE, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } };
+  if (release.fingerprint === null) return [put];
+  const at = releaseTime(
+    { publishedAt: release.publishedAt ?? undefined, publishedAtPrecision: release.publishedAtPrecision },
+    release.detectedAt,
+  );
+  const window = FINGERPRINT_WINDOW_HOURS * 3600 * 1000;
+  const lang = primaryLanguage(release.language);
+  const claimIsFree = "attribute_not_exists(PK) OR #at < :from OR #at > :to";
+  const otherLanguage = "(attribute_exists(#lang) AND #lang <> :lang)";
+  return [
+    put,
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.fingerprint(release.fingerprint),
+          type: "Fingerprint",
+          fingerprint: release.fingerprint,
+          releaseId: release.id,
+          at,
+          ...(lang === undefined ? {} : { lang }),
+        },
+        ConditionExpression: lang === undefined ? claimIsFree : `${claimIsFree} OR ${otherLanguage}`,
+        ExpressionAttributeNames: { "#at": "at", ...(lang === undefined ? {} : { "#lang": "lang" }) },
+        ExpressionAttributeValues: {
+          ":from": new Date(Date.parse(at) - window).toISOString(),
+          ":to": new Date(Date.parse(at) + window).toISOString(),
+          ...(lang === undefined ? {} : { ":lang": lang }),
+        },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      },
+    },
+  ];
+}
+
 /** DynamoDB's limits for one TransactWriteItems are 100 actions and 4 MB; stay well inside them. */
 const CREATE_TRANSACTION_ITEMS = 100;
 const CREATE_TRANSACTION_BYTES = 1_000_000;
@@ -617,15 +717,19 @@ function createChunks(releases: readonly NewRelease[]): NewRelease[][] {
   const chunks: NewRelease[][] = [];
   let chunk: NewRelease[] = [];
   let bytes = 0;
+  let count = 0;
   for (const release of releases) {
     const size = JSON.stringify(release).length + 200; // keys, type and the sourceFeeds set
-    if (chunk.length > 0 && (chunk.length >= CREATE_TRANSACTION_ITEMS || bytes + size > CREATE_TRANSACTION_BYTES)) {
+    const actions = release.fingerprint === null ? 1 : 2;
+    if (chunk.length > 0 && (count + actions > CREATE_TRANSACTION_ITEMS || bytes + size > CREATE_TRANSACTION_BYTES)) {
       chunks.push(chunk);
       chunk = [];
       bytes = 0;
+      count = 0;
     }
     chunk.push(release);
     bytes += size;
+    count += actions;
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;

@@ -19,6 +19,8 @@ export const keys = {
   release: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "REL" }),
   announced: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "ANNOUNCED" }),
   fingerprint: (fingerprint: string) => ({ PK: `FP#${fingerprint}`, SK: "FP" }),
+  /** One key by which a feed remembers an item it has shown (release-identity.ts `seenKeys`). */
+  seenItem: (feedId: string, key: string) => ({ PK: `SEEN#${feedId}#${key}`, SK: "SEEN" }),
   releasesMonth: (month: string) => `RELEASES#${month}`,
   plan: (planId: string) => ({ PK: `PLAN#${planId}`, SK: "PLAN" }),
   plansMonth: (month: string) => `PLANS#${month}`,

@@ -1,7 +1,7 @@
 import type { BusEvent } from "./events/catalog.ts";
 import type { AmplificationPlan, MediaContact, PlanAuditEntry, PlanDecision, PlanDraft, PlanPublication, PublishedAction } from "./plans/plan.ts";
 import type { DryRunPreview } from "./publishing/publisher.ts";
-import type { FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup } from "./releases/release.ts";
+import type { CreateOutcome, FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup } from "./releases/release.ts";
 
 /** Current time; injected so windows, backoff and expiry are testable with a fake clock. */
 export interface Clock {
@@ -49,21 +49,30 @@ export interface FeedStateStore {
 
 /** Persistence of releases and their identity keys. All writes are conditional. */
 export interface ReleaseStore {
-  /** Looks up identity keys (release ids and fingerprints) in batches. */
-  lookup(releaseIds: readonly string[], fingerprintKeys: readonly string[]): Promise<ReleaseLookup>;
-  /** Creates a release if its id is free. "exists" when another writer got there first. */
-  createRelease(release: NewRelease): Promise<"created" | "exists">;
   /**
-   * Creates many releases, each with createRelease's guarantee (one writer wins an id), in as few
-   * requests as the store can; the outcome per release id.
+   * Looks up identity keys in batches: release ids (with their announcement markers), title
+   * fingerprints, and the keys one feed remembers its items by (`seen`).
    */
-  createReleases(releases: readonly NewRelease[]): Promise<Map<string, "created" | "exists">>;
+  lookup(
+    releaseIds: readonly string[],
+    fingerprintKeys: readonly string[],
+    seen?: { feedId: string; keys: readonly string[] },
+  ): Promise<ReleaseLookup>;
+  /**
+   * Creates a release if its id is free and, when it has a fingerprint, claims the fingerprint in
+   * the same conditional write: unclaimed, or claimed by a release outside the window or in another
+   * language. So of two concurrent creates of one story (two feeds, two pollers) exactly one is
+   * created and the other learns which release it duplicates.
+   */
+  createRelease(release: NewRelease): Promise<CreateOutcome>;
+  /** Creates many releases, each with createRelease's guarantee, in as few requests as the store can. */
+  createReleases(releases: readonly NewRelease[]): Promise<Map<string, CreateOutcome>>;
   /** Points an identity (a second URL of the same release) at an existing release. */
   createAlias(aliasId: string, targetReleaseId: string, source: ReleaseSource): Promise<"created" | "exists">;
   /** Adds a source (feed + URL) to a release unless that feed is already one of its sources. */
   addSource(releaseId: string, source: ReleaseSource): Promise<"added" | "present">;
-  /** Records title fingerprints after releases are created (unconditional, batched). */
-  recordIndexes(entries: readonly ReleaseIndexEntry[]): Promise<void>;
+  /** Remembers the keys a feed has shown items by (see `seenKeys`); unconditional, batched. */
+  recordSeen(feedId: string, entries: ReadonlyArray<{ key: string; releaseId: string; url: string | null }>): Promise<void>;
   /** Marks announcements as delivered to the bus (batched). */
   markAnnounced(releases: ReadonlyArray<{ releaseId: string; detectedAt: string }>, at: string): Promise<void>;
   /**
@@ -75,8 +84,6 @@ export interface ReleaseStore {
   /** Releases detected in [from, to), newest first, through the time-ordered index (never a Scan). */
   listReleases(options: { from: string; to: string; limit: number }): Promise<StoredRelease[]>;
 }
-
-export type ReleaseIndexEntry = { kind: "fingerprint"; key: string; releaseId: string; at: string };
 
 /** Persistence of amplification plans. All state changes are conditional writes. */
 export interface PlanStore {

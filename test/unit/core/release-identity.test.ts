@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { canonicalUrl, releaseIdFor, releaseIdentity, titleFingerprint, wireNameFor, type FeedItem } from "@pressbridge/core";
+import {
+  canonicalUrl,
+  languagesMatch,
+  primaryLanguage,
+  releaseIdFor,
+  releaseIdentity,
+  releaseUrl,
+  rotatedParams,
+  seenKeys,
+  titleFingerprint,
+  wireNameFor,
+  type FeedItem,
+} from "@pressbridge/core";
 
 const item = (over: Partial<FeedItem>): FeedItem => ({
   title: "",
@@ -60,16 +72,65 @@ describe("release identity", () => {
 });
 
 describe("titleFingerprint", () => {
-  it("ignores case, accents and punctuation, and keeps languages apart", () => {
-    const en = titleFingerprint("Acme Corp Unveils Quantum-Safe Payments Network", "en-us");
-    expect(titleFingerprint("ACME CORP UNVEILS QUANTUM SAFE PAYMENTS NETWORK!", "en")).toBe(en);
-    expect(titleFingerprint("Acme Corp Unveils Quantum-Safe Payments Network", "fr")).not.toBe(en);
-    expect(titleFingerprint("Société Générale publie ses résultats", "fr")).toBe(titleFingerprint("Societe Generale publie ses resultats", "fr"));
+  it("ignores case, accents, punctuation and surrounding space", () => {
+    const wire = titleFingerprint("Acme Corp Unveils Quantum-Safe Payments Network");
+    expect(titleFingerprint("ACME CORP UNVEILS QUANTUM SAFE PAYMENTS NETWORK!")).toBe(wire);
+    expect(titleFingerprint("Acme corp unveils quantum-safe payments network ")).toBe(wire);
+    expect(titleFingerprint("Société Générale publie ses résultats")).toBe(titleFingerprint("Societe Generale publie ses resultats"));
+    expect(titleFingerprint("Acme Corp Unveils Quantum-Safe Payments Platform")).not.toBe(wire);
   });
 
   it("does not fingerprint generic short titles", () => {
-    expect(titleFingerprint("Form 8-K", "en")).toBeUndefined();
-    expect(titleFingerprint("Start of Day Message", "en")).toBeDefined();
+    expect(titleFingerprint("Form 8-K")).toBeUndefined();
+    expect(titleFingerprint("Start of Day Message")).toBeDefined();
+  });
+});
+
+describe("languagesMatch", () => {
+  it("compares primary subtags, and an unknown language matches any", () => {
+    expect(languagesMatch("en-us", "en")).toBe(true);
+    expect(languagesMatch("en-US", "en-gb")).toBe(true);
+    expect(languagesMatch(undefined, "en-us")).toBe(true);
+    expect(languagesMatch(null, null)).toBe(true);
+    expect(languagesMatch("en", "fr-ca")).toBe(false);
+    expect(primaryLanguage("zh-Hant-TW")).toBe("zh");
+  });
+});
+
+describe("releaseUrl", () => {
+  it("drops the wires' rotating tracking parameters and keeps the rest as it was", () => {
+    expect(releaseUrl("https://www.businesswire.com/news/home/20261201005123/en/Acme?feedref=JjAwJuNHiystnCoBq_hl-Q")).toBe(
+      "https://www.businesswire.com/news/home/20261201005123/en/Acme",
+    );
+    expect(releaseUrl("http://www.prnewswire.com/news-releases/acme-302000000.html?ncid=rss&utm_source=x&tc=eml#top")).toBe(
+      "http://www.prnewswire.com/news-releases/acme-302000000.html?tc=eml",
+    );
+    expect(releaseUrl("https://ir.acme.com/news?id=7&cb=991", new Set(["cb"]))).toBe("https://ir.acme.com/news?id=7");
+    expect(releaseUrl("mailto:pr@acme.com")).toBeUndefined();
+  });
+});
+
+describe("seenKeys and rotatedParams", () => {
+  it("knows an item by headline, host and path whatever its query, and by its GUID", () => {
+    const a = item({ title: "Q3 results", url: "https://ir.acme.com/news/q3?session=1", guid: "g-1" });
+    const b = item({ title: "Q3 Results", url: "https://ir.acme.com/news/q3?session=2", guid: "g-1" });
+    const keysA = seenKeys(a, releaseIdentity(a, "f"));
+    const keysB = seenKeys(b, releaseIdentity(b, "f"));
+    expect(keysA.find((k) => k.startsWith("t:"))).toBe(keysB.find((k) => k.startsWith("t:")));
+    expect(keysA.find((k) => k.startsWith("g:"))).toBe(keysB.find((k) => k.startsWith("g:")));
+    expect(seenKeys(item({ title: "Q4 results", url: "https://ir.acme.com/news/q3" }), "url:x")).not.toContain(keysA[0]);
+  });
+
+  it("knows a linkless item by its headline and summary, not its rotating GUID", () => {
+    const a = item({ title: "Board update", guid: "rot-1" });
+    const b = item({ title: "Board update", guid: "rot-2" });
+    expect(releaseIdentity(a, "f")).not.toBe(releaseIdentity(b, "f"));
+    expect(seenKeys(a, releaseIdentity(a, "f"))).toEqual(seenKeys(b, releaseIdentity(b, "f")));
+  });
+
+  it("names the parameters whose value changed on the same path", () => {
+    expect(rotatedParams("https://a.com/n/1?id=1&t=100&utm_source=a", "https://a.com/n/1?id=1&t=200&utm_source=b")).toEqual(["t"]);
+    expect(rotatedParams("https://a.com/n/1?t=100", "https://a.com/n/2?t=200")).toEqual([]);
   });
 });
 

@@ -36,4 +36,6 @@ export interface ParsedFeed {
   link: string | undefined;
   language: string | undefined;
   items: FeedItem[];
+  /** What the parser repaired or left out while still reading the feed ("repaired: bare ampersand at line 12"). */
+  warnings: string[];
 }

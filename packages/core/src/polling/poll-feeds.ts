@@ -5,15 +5,19 @@ import { EventPublishError, FeedFetchError, FeedParseError } from "../errors.ts"
 import { makeEvent, type BusEvent } from "../events/catalog.ts";
 import type { FeedItem, ParsedFeed } from "../feeds/feed-item.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import type { Clock, EventBus, FeedFetcher, FeedStateStore, ReleaseIndexEntry, ReleaseStore } from "../ports.ts";
+import type { Clock, EventBus, FeedFetcher, FeedStateStore, ReleaseStore } from "../ports.ts";
 import type { FeedState, NewRelease, ReleaseLookup, ReleaseSource } from "../releases/release.ts";
 import {
-  FINGERPRINT_WINDOW_HOURS,
+  languagesMatch,
   releaseIdFor,
   releaseIdentity,
   releaseTime,
+  releaseUrl,
+  rotatedParams,
+  seenKeys,
   titleFingerprint,
   wireNameFor,
+  withinFingerprintWindow,
 } from "../releases/release-identity.ts";
 import { isFeedDue, nextPollAfterFailure, nextScheduledPoll } from "./poll-schedule.ts";
 
@@ -57,6 +61,8 @@ export interface FeedPollResult {
   merged: number;
   error: string | null;
   errorKind: string | null;
+  /** What parsing repaired or left out; the feed's items were still read ("repaired: bare ampersand at line 12"). */
+  warnings: string[];
   baseline: boolean;
   consecutiveFailures: number;
   nextPollAt: string | null;
@@ -138,6 +144,7 @@ async function pollOneFeed(
     merged: 0,
     error: null,
     errorKind: null,
+    warnings: [],
     baseline,
     consecutiveFailures: state?.consecutiveFailures ?? 0,
     nextPollAt: state?.nextPollAt ?? null,
@@ -186,6 +193,7 @@ async function pollOneFeed(
       ...(fetched.contentType === undefined ? {} : { contentType: fetched.contentType }),
     });
     result.itemsSeen = parsed.items.length;
+    result.warnings = parsed.warnings;
     const ingest = await ingestItems(deps, feed, state, parsed.items, now);
     result.newReleases = ingest.announced.length;
     result.newReleaseIds = ingest.announced;
@@ -212,6 +220,8 @@ async function pollOneFeed(
       lastError: ingest.publishError,
       lastHttpStatus: fetched.httpStatus,
       itemsSeen: parsed.items.length,
+      ...(parsed.warnings.length === 0 ? {} : { warnings: parsed.warnings }),
+      ...(ingest.volatileParams.length === 0 ? {} : { volatileParams: ingest.volatileParams }),
     };
     await deps.feedStates.putFeedState(newState, state?.version);
     result.consecutiveFailures = 0;
@@ -246,6 +256,7 @@ async function pollOneFeed(
       lastError: message,
       lastHttpStatus: httpStatus ?? null,
       itemsSeen: state?.itemsSeen ?? 0,
+      ...(state?.volatileParams === undefined ? {} : { volatileParams: state.volatileParams }),
     };
     result.consecutiveFailures = failures;
     result.nextPollAt = failedState.nextPollAt;
@@ -281,6 +292,8 @@ interface IngestOutcome {
   /** Items whose announcement another poller still owns (or whose publish failed). */
   unsettled: number;
   publishError: string | null;
+  /** The feed's volatile query parameters after this document (learnt ones added). */
+  volatileParams: string[];
 }
 
 interface Candidate {
@@ -288,18 +301,28 @@ interface Candidate {
   id: string;
   identity: string;
   fingerprint: string | undefined;
+  /** The keys this feed remembers the item by (those no other item of this document shares). */
+  seen: string[];
   at: string;
+  /** The link as stored and shown (tracking and volatile parameters removed). */
+  url: string | null;
 }
+
+/** At most this many volatile parameters are learnt per feed. */
+const MAX_VOLATILE_PARAMS = 20;
 
 /**
  * Settles a changed feed's items. The order of the steps is what makes announcements exactly-once:
- * 1. one batched lookup of every item's release id, announcement marker and title fingerprint;
- * 2. in document order, each unknown item either merges into a release with the same headline or
- *    becomes a new release (the first item with a headline claims it);
- * 3. the new releases are created with conditional writes, batched (`createReleases`): a release
- *    this poller did not create belongs to the poller that did, with its announcement;
- * 4. then, together: the created releases' fingerprints and wire links (one batch), and one
- *    conditional write each for sources, aliases and expired announcement leases;
+ * 1. one batched lookup of every item's release id and announcement marker; for the items not known
+ *    by id, a second one of their title fingerprints and of the keys the feed remembers items by;
+ * 2. in document order, each unknown item is an item the feed showed before (its id changed: a
+ *    rotating GUID or query parameter, which is learnt), merges into a release with the same
+ *    headline, or becomes a new release (the first item with a headline claims it);
+ * 3. the new releases are created with conditional writes that also claim their headline's
+ *    fingerprint (`createReleases`): a release id another poller created belongs to it, with its
+ *    announcement, and a headline another feed claimed meanwhile makes this item a second source;
+ * 4. then, together: one conditional write each for sources, aliases and expired announcement
+ *    leases, and the feed's memory of the items it showed (one batch);
  * 5. publish "Release Detected" for what this poller created or took over, and only after the bus
  *    accepted them, mark them announced.
  */
@@ -313,33 +336,58 @@ async function ingestItems(
   const nowIso = now.toISOString();
   const writeConcurrency = deps.writeConcurrency ?? 16;
   const wire = wireNameFor(feed.url, feed.wire);
+  const volatile = new Set(state?.volatileParams ?? []);
   const candidates = new Map<string, Candidate>();
+  const seenCount = new Map<string, number>();
   for (const item of items) {
-    const identity = releaseIdentity(item, feed.id);
+    const identity = releaseIdentity(item, feed.id, volatile);
     const id = releaseIdFor(identity);
     if (candidates.has(id)) continue; // the same item twice in one document
-    candidates.set(id, { item, id, identity, fingerprint: titleFingerprint(item.title, item.language), at: releaseTime(item, nowIso) });
+    const seen = seenKeys(item, identity);
+    for (const k of seen) seenCount.set(k, (seenCount.get(k) ?? 0) + 1);
+    const url = releaseUrl(item.url, volatile) ?? null;
+    candidates.set(id, { item, id, identity, fingerprint: titleFingerprint(item.title), seen, at: releaseTime(item, nowIso), url });
   }
   const list = [...candidates.values()];
-  const lookup = await deps.releases.lookup(
-    list.map((c) => c.id),
-    [...new Set(list.flatMap((c) => (c.fingerprint === undefined ? [] : [c.fingerprint])))],
-  );
+  // Two different items of one document are two items, whatever keys they share.
+  for (const c of list) c.seen = c.seen.filter((k) => seenCount.get(k) === 1);
+  const byId = await deps.releases.lookup(list.map((c) => c.id), []);
+  const misses = list.filter((c) => !byId.releases.has(c.id));
+  const lookup =
+    misses.length === 0
+      ? byId
+      : {
+          ...(await deps.releases.lookup(
+            [],
+            [...new Set(misses.flatMap((c) => (c.fingerprint === undefined ? [] : [c.fingerprint])))],
+            { feedId: feed.id, keys: misses.flatMap((c) => c.seen) },
+          )),
+          releases: byId.releases,
+        };
 
-  const outcome: IngestOutcome = { announced: [], baselined: 0, merged: 0, sawNewItem: false, unsettled: 0, publishError: null };
+  const outcome: IngestOutcome = {
+    announced: [], baselined: 0, merged: 0, sawNewItem: false, unsettled: 0, publishError: null, volatileParams: [...volatile],
+  };
   const isFirstPoll = state === undefined || state.baselineAt === null;
-  const source = (c: Candidate): ReleaseSource => ({ feedId: feed.id, url: c.item.url ?? null, seenAt: nowIso });
+  const source = (c: Candidate): ReleaseSource => ({ feedId: feed.id, url: c.url, seenAt: nowIso });
 
   // Step 2, synchronously and in document order.
   const known: Array<{ c: Candidate; known: KnownId }> = [];
+  const shownBefore: Array<{ c: Candidate; target: string; key: string; url: string | null }> = [];
   const merges: Array<{ c: Candidate; target: string }> = [];
   const fresh: Array<{ c: Candidate; release: NewRelease; announce: boolean }> = [];
   // Fingerprints claimed earlier in this same document (two items, one headline).
-  const claimedHere = new Map<string, string>();
+  const claimedHere = new Map<string, { releaseId: string; at: string; language: string | null }>();
   for (const c of list) {
     const hit = lookup.releases.get(c.id);
     if (hit !== undefined) {
       known.push({ c, known: hit });
+      continue;
+    }
+    const seenKey = c.seen.find((k) => lookup.seen.has(k));
+    if (seenKey !== undefined) {
+      const before = lookup.seen.get(seenKey)!;
+      shownBefore.push({ c, target: before.releaseId, key: seenKey, url: before.url });
       continue;
     }
     outcome.sawNewItem = true;
@@ -348,26 +396,48 @@ async function ingestItems(
       merges.push({ c, target: match });
       continue;
     }
-    if (c.fingerprint !== undefined) claimedHere.set(c.fingerprint, c.id);
+    if (c.fingerprint !== undefined && !claimedHere.has(c.fingerprint)) {
+      claimedHere.set(c.fingerprint, { releaseId: c.id, at: c.at, language: c.item.language ?? null });
+    }
     const announce = announceDecision(feed, state, isFirstPoll, c.item, now);
     fresh.push({ c, release: newRelease(c, feed, wire, announce, now, source(c)), announce });
   }
 
+  // Learn the query parameters this feed rotates: the same item (headline, host and path) came back
+  // with another value. Later polls derive the same id for it, found by the alias made below.
+  for (const { c, key, url } of shownBefore) {
+    if (!key.startsWith("t:") || url === null || c.item.url === undefined) continue;
+    for (const name of rotatedParams(url, c.item.url)) {
+      if (outcome.volatileParams.length < MAX_VOLATILE_PARAMS && !outcome.volatileParams.includes(name)) outcome.volatileParams.push(name);
+    }
+  }
+  const learnt = new Set(outcome.volatileParams);
+
   // Step 3.
-  const created = fresh.length === 0 ? new Map<string, "created" | "exists">() : await deps.releases.createReleases(fresh.map((f) => f.release));
+  const created = fresh.length === 0 ? new Map() : await deps.releases.createReleases(fresh.map((f) => f.release));
   const toAnnounce: NewRelease[] = [];
-  const indexes: ReleaseIndexEntry[] = [];
   const lostRaces: Candidate[] = [];
+  const remember: Array<{ key: string; releaseId: string; url: string | null }> = [];
+  const rememberAs = (c: Candidate, releaseId: string) => {
+    for (const key of c.seen) remember.push({ key, releaseId, url: c.item.url ?? null });
+  };
   for (const { c, release, announce } of fresh) {
-    if (created.get(c.id) !== "created") {
+    const result = created.get(c.id);
+    if (typeof result === "object" && result !== null) {
+      // Another feed (or poller) claimed this headline meanwhile: the same story, a second source.
+      merges.push({ c, target: result.duplicateOf });
+      continue;
+    }
+    rememberAs(c, c.id);
+    if (result !== "created") {
       // Another poller created it between our lookup and our write: it owns the announcement.
       lostRaces.push(c);
       continue;
     }
-    if (c.fingerprint !== undefined) indexes.push({ kind: "fingerprint", key: c.fingerprint, releaseId: c.id, at: c.at });
     if (announce) toAnnounce.push(release);
     else outcome.baselined++;
   }
+  for (const { c, target } of merges) rememberAs(c, target);
 
   // Step 4. Merges come after the creates, so a merge into a release claimed here finds it.
   const reannounce: string[] = [];
@@ -379,9 +449,16 @@ async function ingestItems(
       outcome.merged++;
     }),
     ...lostRaces.map((c) => () => deps.releases.addSource(c.id, source(c))),
+    // An item shown before under a link that only differed in its query: the id it has from now on
+    // (learnt parameters removed) points at its release, so the next poll knows it by id.
+    ...shownBefore.flatMap(({ c, target, key }) => {
+      if (!key.startsWith("t:") || !c.identity.startsWith("url:")) return [];
+      const stableId = releaseIdFor(releaseIdentity(c.item, feed.id, learnt));
+      return [() => deps.releases.createAlias(stableId, target, source(c))];
+    }),
   ];
   await Promise.all([
-    indexes.length > 0 ? deps.releases.recordIndexes(indexes) : undefined,
+    remember.length > 0 ? deps.releases.recordSeen(feed.id, remember) : undefined,
     mapWithConcurrency(settle, writeConcurrency, (task) => task()),
   ]);
 
@@ -416,7 +493,7 @@ function newRelease(c: Candidate, feed: FeedConfig, wire: string, announce: bool
     identity: c.identity,
     title: c.item.title,
     summary: c.item.summary,
-    url: c.item.url ?? null,
+    url: c.url,
     publishedAt: c.item.publishedAt ?? null,
     publishedAtPrecision: c.item.publishedAtPrecision,
     detectedAt: src.seenAt,
@@ -486,15 +563,17 @@ async function settleKnown(
   else outcome.unsettled++;
 }
 
-/** The release an item's headline already belongs to, if one was seen within the window. */
-function sameHeadlineRelease(lookup: ReleaseLookup, claimedHere: Map<string, string>, c: Candidate): string | undefined {
+/** The release an item's headline already belongs to: same fingerprint, window and language. */
+function sameHeadlineRelease(
+  lookup: ReleaseLookup,
+  claimedHere: Map<string, { releaseId: string; at: string; language: string | null }>,
+  c: Candidate,
+): string | undefined {
   const fp = c.fingerprint!;
-  const here = claimedHere.get(fp);
-  if (here !== undefined) return here;
-  const hit = lookup.fingerprints.get(fp);
-  if (hit === undefined) return undefined;
-  const distanceMs = Math.abs(Date.parse(hit.at) - Date.parse(c.at));
-  return distanceMs <= FINGERPRINT_WINDOW_HOURS * 3600 * 1000 ? hit.releaseId : undefined;
+  for (const hit of [claimedHere.get(fp), lookup.fingerprints.get(fp)]) {
+    if (hit !== undefined && withinFingerprintWindow(hit.at, c.at) && languagesMatch(hit.language, c.item.language)) return hit.releaseId;
+  }
+  return undefined;
 }
 
 /**

@@ -51,9 +51,18 @@ export interface StoredRelease extends NewRelease {
 export interface ReleaseLookup {
   /** Known ids: a release, or an alias pointing at one. */
   releases: Map<string, { releaseId: string; aliasOf: string | null; sourceFeeds: string[]; announce: AnnounceState | null; announceLeaseUntil: string | null }>;
-  /** Fingerprint key -> the release it belongs to and when that release was published/detected. */
-  fingerprints: Map<string, { releaseId: string; at: string }>;
+  /** Fingerprint key -> the release it belongs to, when that release was published/detected, its language. */
+  fingerprints: Map<string, { releaseId: string; at: string; language: string | null }>;
+  /** Seen key (see `seenKeys`) of the feed asked about -> the release and the link it had then. */
+  seen: Map<string, { releaseId: string; url: string | null }>;
 }
+
+/**
+ * What creating a release came to: created here; its id existed already (another poller created
+ * it and owns its announcement); or its headline was claimed, in the same window and language, by
+ * another release (the same story from another feed), which it is a second source of.
+ */
+export type CreateOutcome = "created" | "exists" | { duplicateOf: string };
 
 /** Per-feed polling state, one item per feed. */
 export interface FeedState {
@@ -76,4 +85,8 @@ export interface FeedState {
   lastError: string | null;
   lastHttpStatus: number | null;
   itemsSeen: number;
+  /** What the last successful parse repaired or left out ("repaired: bare ampersand at line 12"). */
+  warnings?: string[];
+  /** Query parameters this feed was seen to change on every fetch; ignored in its items' links. */
+  volatileParams?: string[];
 }
