@@ -1,6 +1,6 @@
 import { handle } from "hono/aws-lambda";
 import { SecretsManagerSigningKeys, readSecretField } from "@pressbridge/adapters";
-import { systemClock, type SigningKeys } from "@pressbridge/core";
+import { approversFromConfig, systemClock, type SigningKeys } from "@pressbridge/core";
 import { createWebApp } from "@pressbridge/web";
 import { approvalStore, auditStore, eventBus, planStore, publicationStore, releaseStore } from "./shared/aws-adapters.ts";
 import { configFromEnv, createFunctionLogger, requiredEnv } from "./shared/lambda-runtime.ts";
@@ -30,6 +30,7 @@ const app = createWebApp({
       if (keys === undefined) throw new Error("signing keys not loaded");
       return keys;
     },
+    currentApprovers: approversFromConfig(config),
     logger,
   },
   config,

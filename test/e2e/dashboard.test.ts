@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoApprovalStore, DynamoAuditStore, DynamoPlanStore, DynamoReleaseStore, LocalEventBus, createDynamoClient, ensureTable } from "@pressbridge/adapters";
-import { ROUTES, type AmplificationPlan, type ReviewDeps } from "@pressbridge/core";
+import { ROUTES, approversFromConfig, type AmplificationPlan, type ReviewDeps } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { HOUR, T0, approve, at, config, feedState, plan, publish, reject, release } from "../support/audit-fixtures.ts";
 import { launchBrowser, skipBrowserTests } from "../support/browser.ts";
@@ -73,7 +73,7 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
     await releases.putFeedState(feedState("prn", { lastNewItemAt: at(2 * day) }), undefined);
 
     const clock = { now: () => new Date(NOW) };
-    const review = { plans, approvals, outbox: approvals, bus: new LocalEventBus({ routes: ROUTES }), clock, keys: { current: { id: "k", secret: "s".repeat(40) }, previous: [] } } satisfies ReviewDeps;
+    const review = { plans, approvals, outbox: approvals, bus: new LocalEventBus({ routes: ROUTES }), clock, keys: { current: { id: "k", secret: "s".repeat(40) }, previous: [] }, currentApprovers: approversFromConfig(config) } satisfies ReviewDeps;
     const app = createWebApp({
       review,
       config,

@@ -13,6 +13,7 @@ import {
 } from "@pressbridge/adapters";
 import {
   ROUTES,
+  approversFromConfig,
   notifyApprovers,
   parseConfig,
   planAmplification,
@@ -22,6 +23,7 @@ import {
   signApprovalToken,
   type NewRelease,
   type NotifyDeps,
+  type PressbridgeConfig,
   type ReviewDeps,
   type SigningKeys,
 } from "@pressbridge/core";
@@ -65,7 +67,12 @@ let sink: SmtpSink;
 let mailer: SmtpMailer;
 let web: RunningWebServer;
 
-const review = (): ReviewDeps => ({ plans, approvals, outbox: approvals, bus, clock, keys });
+const review = (current: PressbridgeConfig = config): ReviewDeps => ({ plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(current) });
+
+/** The web app on loopback. */
+async function startWeb(current: PressbridgeConfig = config): Promise<RunningWebServer> {
+  return startWebServer(createWebApp({ review: review(current), config: current }), { port: 0 });
+}
 const notify = (): NotifyDeps => ({ plans, approvals, mailer, clock, keys, baseUrl: web.url, from: "approvals@pressbridge.example" });
 
 beforeAll(async () => {
@@ -86,7 +93,7 @@ beforeEach(async () => {
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
   bus = new LocalEventBus({ routes: ROUTES });
-  web = await startWebServer(createWebApp({ review: review(), config }), { port: 0 });
+  web = await startWeb();
   sink.reset();
   await seedPlan();
 });
@@ -144,7 +151,7 @@ async function post(link: string, path: string, fields: Record<string, string>):
   return fetch(`${link}${path}`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: web.url },
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(link).origin },
     body: new URLSearchParams(fields).toString(),
   });
 }
@@ -305,6 +312,50 @@ describe("approval by email", () => {
     expect(await expired.text()).toMatch(/expired/);
     expect((await post(link, "/decision", { csrf: form.csrf, action: "approve", ...form.versions })).status).toBe(410);
     expect((await plans.getPlan(PLAN_ID))?.status).toBe("pending_approval");
+  });
+
+  it("refuses an approver removed from the client since the email, on the page and on every POST, and writes nothing", async () => {
+    const benLink = reviewLinkFor({ keys, baseUrl: web.url }, { id: PLAN_ID, windowDeadline: "2026-11-24T15:00:00.000Z" }, "ben@acme.example");
+    const form = await formOf(benLink); // Ben opened the page while still an approver
+    expect(form.csrf).not.toBe("");
+
+    // The config now lists only Ana; the plan still carries both (frozen when it was made).
+    const acme = config.clients[0]!;
+    const current = parseConfig({ ...config, clients: [{ ...acme, approvers: ["ana@acme.example"] }] });
+    expect((await plans.getPlan(PLAN_ID))!.approvers).toContain("ben@acme.example");
+    const later = await startWeb(current);
+    try {
+      const link = benLink.replace(web.url, later.url);
+      const page = await fetch(link);
+      expect(page.status).toBe(403);
+      const text = await page.text();
+      expect(text).toContain("you are no longer an approver for Acme Corp");
+      expect(text).not.toContain('name="action"');
+      for (const [path, fields] of [
+        ["/decision", { csrf: form.csrf, action: "approve", ...form.versions }],
+        ["/decision", { csrf: form.csrf, action: "reject", ...form.versions }],
+        ["/drafts/linkedin", { csrf: form.csrf, version: "1", text: "Edited by Ben after his removal." }],
+      ] as const) {
+        const res = await post(link, path, fields);
+        expect(res.status, path).toBe(403);
+        expect(await res.text(), path).toContain("you are no longer an approver for Acme Corp");
+      }
+      const plan = await plans.getPlan(PLAN_ID);
+      expect(plan).toMatchObject({ status: "pending_approval" });
+      expect(plan!.decision).toBeUndefined();
+      expect(plan!.drafts.every((d) => d.version === 1)).toBe(true);
+      expect(await approvals.auditTrail(PLAN_ID)).toEqual([]);
+      expect(bus.published.filter((e) => e.detailType === "Amplification Approved" || e.detailType === "Amplification Rejected")).toEqual([]);
+      expect(await approvals.pendingEvents("9999", 10)).toEqual([]);
+
+      // Ana, still an approver, decides through the same app.
+      const anaLink = reviewLinkFor({ keys, baseUrl: later.url }, { id: PLAN_ID, windowDeadline: "2026-11-24T15:00:00.000Z" }, "ana@acme.example");
+      const ana = await formOf(anaLink);
+      expect((await post(anaLink, "/decision", { csrf: ana.csrf, action: "approve", ...ana.versions })).status).toBe(303);
+      expect((await plans.getPlan(PLAN_ID))!.decision!.by).toBe("ana@acme.example");
+    } finally {
+      await later.close();
+    }
   });
 
   it("reminds approvers once when half the window is gone and the plan is still pending", async () => {

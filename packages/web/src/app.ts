@@ -94,7 +94,7 @@ export function createWebApp(deps: WebDeps): Hono {
     const token = c.req.param("token");
     if (!TOKEN.test(token)) return c.html(messagePage("Invalid link", "This approval link is not valid. Check that it was copied completely."), 400);
     const view = await openReview(deps.review, token);
-    if (view.kind === "invalid") return c.html(messagePage("Link not usable", view.message), 410);
+    if (view.kind !== "review") return unusable(c, view.kind, view.message);
     const saved = c.req.query("saved");
     return c.html(
       reviewPage({ ...view, token, now: deps.review.clock.now(), publications: await publicationRecords(view.plan.id), ...(saved === undefined ? {} : { savedChannel: saved }) }),
@@ -130,7 +130,7 @@ export function createWebApp(deps: WebDeps): Hono {
     const result = await editPlanDraft(deps.review, { token, csrf: form.csrf, channel: c.req.param("channel"), text, expectedVersion: version });
     if (result.status === "invalid-draft") {
       const view = await openReview(deps.review, token);
-      if (view.kind === "invalid") return c.html(messagePage("Link not usable", view.message), 410);
+      if (view.kind !== "review") return unusable(c, view.kind, view.message);
       return c.html(
         reviewPage({
           ...view,
@@ -145,6 +145,11 @@ export function createWebApp(deps: WebDeps): Hono {
     return respond(c, token, result);
   });
 
+  /** A link that cannot be used: gone (410), or its approver was removed from the client (403). */
+  function unusable(c: Context, kind: "invalid" | "not-approver", message: string) {
+    return kind === "not-approver" ? c.html(messagePage("No longer an approver", message), 403) : c.html(messagePage("Link not usable", message), 410);
+  }
+
   /** Maps a POST's result: success and "already decided" redirect to the (read-only) page; errors render. */
   async function respond(c: Context, token: string, result: ActionResult) {
     switch (result.status) {
@@ -154,12 +159,13 @@ export function createWebApp(deps: WebDeps): Hono {
       case "edited":
         return c.redirect(`/review/${token}?saved=${result.channel}#draft-${result.channel}`, 303);
       case "invalid":
-        return c.html(messagePage("Link not usable", result.message), 410);
+      case "not-approver":
+        return unusable(c, result.status, result.message);
       case "forbidden":
         return c.html(messagePage("Form expired", result.message), 403);
       case "stale": {
         const view = await openReview(deps.review, token);
-        if (view.kind === "invalid") return c.html(messagePage("Link not usable", view.message), 410);
+        if (view.kind !== "review") return unusable(c, view.kind, view.message);
         return c.html(reviewPage({ ...view, token, now: deps.review.clock.now(), message: { kind: "error", text: result.message } }), 409);
       }
       case "invalid-draft":

@@ -225,6 +225,10 @@ describe("feed health", () => {
     });
     expect(classifyFeed(feed, feedState(feed.id, { lastNewItemAt: at(40) }), now, settings)).toMatchObject({ code: "silent" });
     expect(classifyFeed(feed, undefined, now, settings)).toMatchObject({ code: "never-polled" });
+    // Read with repairs: healthy enough to count, shown so the publisher can be told.
+    expect(
+      classifyFeed(feed, feedState(feed.id, { lastNewItemAt: at(90), warnings: ["repaired: bare ampersand at line 12"] }), now, settings),
+    ).toMatchObject({ code: "repaired", reason: expect.stringContaining("bare ampersand at line 12") });
     // Never announced a new item: silence counts from the baseline.
     expect(classifyFeed(feed, feedState(feed.id, { lastNewItemAt: null, baselineAt: at(10) }), now, settings)).toMatchObject({ code: "silent" });
   });

@@ -41,6 +41,6 @@ export async function pollCommand(args: CommandArgs): Promise<number> {
 function formatFeedLine(r: FeedPollResult): string {
   const http = r.httpStatus === null ? "---" : String(r.httpStatus);
   const counts = `items=${r.itemsSeen} new=${r.newReleases}${r.baseline ? ` baseline=${r.baselined}` : ""}${r.merged > 0 ? ` merged=${r.merged}` : ""}`;
-  const tail = r.error === null ? "" : `  error: ${r.error}`;
+  const tail = (r.error === null ? "" : `  error: ${r.error}`) + (r.warnings.length === 0 ? "" : `  warnings: ${r.warnings.join("; ")}`);
   return `${r.id.padEnd(24)} ${r.status.padEnd(9)} ${http}  ${counts}  ${r.durationMs} ms${tail}`;
 }

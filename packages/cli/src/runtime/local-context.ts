@@ -16,6 +16,7 @@ import {
 } from "@pressbridge/adapters";
 import {
   ROUTES,
+  approversFromConfig,
   parseFeed,
   systemClock,
   type Clock,
@@ -173,9 +174,9 @@ export function pollDeps(ctx: LocalContext, extra: Partial<PollDeps> = {}): Poll
   };
 }
 
-/** The review use cases' dependencies from a local context. */
+/** The review use cases' dependencies from a local context; a decision checks the config's current approvers. */
 export function reviewDeps(ctx: LocalContext): ReviewDeps {
-  return { plans: ctx.plans, approvals: ctx.approvals, outbox: ctx.approvals, bus: ctx.bus, clock: ctx.clock, keys: ctx.keys, logger: ctx.logger };
+  return { plans: ctx.plans, approvals: ctx.approvals, outbox: ctx.approvals, bus: ctx.bus, clock: ctx.clock, keys: ctx.keys, currentApprovers: approversFromConfig(ctx.config), logger: ctx.logger };
 }
 
 /** The publish use case's dependencies from a local context. */

@@ -3,6 +3,7 @@ import { makeEvent, type BusEvent } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { ApprovalStore, Clock, EventBus, EventOutbox, PlanStore } from "../ports.ts";
 import type { AmplificationPlan, Channel, PlanAuditEntry, PlanDecision } from "../plans/plan.ts";
+import type { PressbridgeConfig } from "../config/config-schema.ts";
 import {
   csrfTokenFor,
   describeTokenProblem,
@@ -20,12 +21,24 @@ export interface ReviewDeps {
   bus: EventBus;
   clock: Clock;
   keys: SigningKeys;
+  /**
+   * The client's approvers now, from the config the app runs with, not the list frozen on the plan
+   * when it was made: a person removed from the client can no longer decide or edit, even with a
+   * valid link. An unknown client has none.
+   */
+  currentApprovers(clientId: string): readonly string[];
   logger?: Logger;
+}
+
+/** `currentApprovers` from a parsed config (the web app's and the approval Lambda's). */
+export function approversFromConfig(config: Pick<PressbridgeConfig, "clients">): (clientId: string) => readonly string[] {
+  return (clientId) => config.clients.find((c) => c.id === clientId)?.approvers ?? [];
 }
 
 /** What a review page shows. Computing it never writes anything: a GET is safe for link scanners. */
 export type ReviewView =
   | { kind: "invalid"; message: string }
+  | { kind: "not-approver"; message: string }
   | {
       kind: "review";
       plan: AmplificationPlan;
@@ -35,19 +48,29 @@ export type ReviewView =
       audit: PlanAuditEntry[];
     };
 
-async function planFor(deps: ReviewDeps, token: string): Promise<{ claims: ApprovalTokenClaims; plan: AmplificationPlan } | { message: string }> {
+type LinkProblem = { problem: "invalid" | "not-approver"; message: string };
+
+async function planFor(deps: ReviewDeps, token: string): Promise<{ claims: ApprovalTokenClaims; plan: AmplificationPlan } | LinkProblem> {
   const check = verifyApprovalToken(deps.keys, token, deps.clock.now());
-  if (!check.ok) return { message: describeTokenProblem(check.reason) };
+  if (!check.ok) return { problem: "invalid", message: describeTokenProblem(check.reason) };
   const plan = await deps.plans.getPlan(check.claims.p);
-  if (plan === undefined) return { message: "This approval link points at a plan that does not exist (any more)." };
-  if (!plan.approvers.includes(check.claims.a)) return { message: "This approval link's approver is no longer an approver of this client." };
+  if (plan === undefined) return { problem: "invalid", message: "This approval link points at a plan that does not exist (any more)." };
+  if (!plan.approvers.includes(check.claims.a)) return { problem: "invalid", message: "This approval link's approver is no longer an approver of this client." };
+  const approver = check.claims.a.toLowerCase();
+  const stillApprover = deps.currentApprovers(plan.clientId).some((a) => a.toLowerCase() === approver);
+  if (!stillApprover) {
+    return {
+      problem: "not-approver",
+      message: `This link is for ${check.claims.a}, and you are no longer an approver for ${plan.clientName}: it can no longer approve, reject or edit this plan, and nothing was recorded. If that is a mistake, ask whoever runs Pressbridge for ${plan.clientName} to add you back.`,
+    };
+  }
   return { claims: check.claims, plan };
 }
 
 /** Loads the review page of a link. */
 export async function openReview(deps: ReviewDeps, token: string): Promise<ReviewView> {
   const found = await planFor(deps, token);
-  if ("message" in found) return { kind: "invalid", message: found.message };
+  if ("problem" in found) return { kind: found.problem, message: found.message };
   return {
     kind: "review",
     plan: found.plan,
@@ -60,6 +83,7 @@ export async function openReview(deps: ReviewDeps, token: string): Promise<Revie
 
 export type ActionResult =
   | { status: "invalid"; message: string }
+  | { status: "not-approver"; message: string }
   | { status: "forbidden"; message: string }
   | { status: "already-decided"; decision: PlanDecision }
   | { status: "stale"; message: string }
@@ -69,7 +93,7 @@ export type ActionResult =
 
 async function authorise(deps: ReviewDeps, token: string, csrf: unknown): Promise<{ claims: ApprovalTokenClaims; plan: AmplificationPlan } | ActionResult> {
   const found = await planFor(deps, token);
-  if ("message" in found) return { status: "invalid", message: found.message };
+  if ("problem" in found) return { status: found.problem, message: found.message };
   if (!verifyCsrfToken(deps.keys, found.claims, csrf)) {
     return { status: "forbidden", message: "This form has expired or did not come from the review page. Open the link again." };
   }
@@ -88,6 +112,8 @@ function decisionEventId(planId: string): string {
  * changed since, nothing is decided and the page asks for a fresh look. The audit entry and the
  * Amplification Approved/Rejected event are written in the same transaction (the event via the
  * outbox), then the event is published; if publishing fails, the outbox flush publishes it later.
+ * The approver must still be one of the client's current approvers (`currentApprovers`): a person
+ * removed from the client since the email was sent is refused, and nothing is written.
  */
 export async function decidePlan(
   deps: ReviewDeps,

@@ -46,7 +46,8 @@ export type FindingCode =
   | "pending"
   | "failing"
   | "silent"
-  | "never-polled";
+  | "never-polled"
+  | "repaired";
 
 export interface AuditFinding {
   /** Stable across runs: `<kind>:plan:<planId>`, `<kind>:release:<releaseId>` or `feed-health:feed:<feedId>`. */
@@ -283,6 +284,12 @@ export function classifyFeed(feed: FeedConfig, state: FeedState | undefined, now
   const silentHours = feed.silentAfterHours ?? settings.feedSilentHours;
   if (sinceIso !== null && nowMs - Date.parse(sinceIso) > silentHours * HOUR_MS) {
     return make("silent", `Silent: no new item for ${hoursLabel(nowMs - Date.parse(sinceIso))} (expected within ${silentHours} h). A wire that stops publishing is an outage.`, `since-${sinceIso}`);
+  }
+  const warnings = state.warnings ?? [];
+  if (warnings.length > 0) {
+    // Read, but not as the feed's publisher wrote it: its items count; the publisher should fix it.
+    const listed = warnings.slice(0, 3).join("; ") + (warnings.length > 3 ? `; and ${warnings.length - 3} more` : "");
+    return make("repaired", `Read with repairs (every complete item counts): ${listed.slice(0, 300)}`, warnings.map((w) => w.replace(/ at line \d+/, "")).join("|"));
   }
   return null;
 }
