@@ -1,7 +1,7 @@
 /**
  * `npm run build:functions`: bundles every Lambda in infra/function-specs.ts with esbuild into
  * .build/functions/<name>/ and reports each bundle's size and module-init time against the targets
- * of DESIGN.md (< 400 KB minified, init < 150 ms). Exits non-zero when a bundle is over its size
+ * of docs/design.md (< 400 KB minified, init < 150 ms). Exits non-zero when a bundle is over its size
  * limit (the target, or an explicit reasoned waiver in its spec). Init time is reported, not enforced.
  *
  *   node infra/build-functions.ts [--only NAME]... [--no-measure] [--no-size-check] [--json] [--quiet]

@@ -7,7 +7,7 @@
  * - ESM, minified, target node24, with a linked source map (no sources content) for
  *   NODE_OPTIONS=--enable-source-maps.
  * - `@aws-sdk/*` is external: the nodejs24.x runtime ships SDK v3. Bundling it adds ~340 KB per
- *   function, far past the 400 KB target of DESIGN.md. The adapters use only long-stable APIs.
+ *   function, far past the 400 KB target of docs/design.md. The adapters use only long-stable APIs.
  *   `@smithy/node-http-handler` (imported directly by the adapters) and Powertools are bundled.
  * - The workspace packages are marked free of side effects (their modules only declare things), so
  *   a function bundles only the parts of the @pressbridge/* barrels it uses.
@@ -23,9 +23,9 @@ import { createRequire, isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** DESIGN.md: each bundle < 400 KB minified (decimal KB: 400,000 bytes of JavaScript). */
+/** docs/design.md: each bundle < 400 KB minified (decimal KB: 400,000 bytes of JavaScript). */
 export const BUNDLE_SIZE_TARGET_BYTES = 400_000;
-/** DESIGN.md: module init < 150 ms. Reported by the build, never asserted (it is a timing). */
+/** docs/design.md: module init < 150 ms. Reported by the build, never asserted (it is a timing). */
 export const INIT_TARGET_MS = 150;
 
 export interface FunctionBundle {

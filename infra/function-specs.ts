@@ -73,7 +73,7 @@ export interface FunctionSpec {
   /** Alarms on custom metrics, e.g. the audit's missed-window count. */
   readonly metricAlarms?: readonly MetricAlarmSpec[];
   /**
-   * An explicit, reasoned allowance over the bundle-size target of DESIGN.md (400 KB). The build
+   * An explicit, reasoned allowance over the bundle-size target of docs/design.md (400 KB). The build
    * fails past `maxBytes`, and a test fails when the waiver is no longer needed, so none lingers.
    */
   readonly bundleSizeWaiver?: { readonly maxBytes: number; readonly reason: string };

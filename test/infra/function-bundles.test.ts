@@ -6,7 +6,7 @@ import { STUB_ENV, sizeStatus } from "../../infra/build-functions.ts";
 import { FUNCTIONS } from "../../infra/function-specs.ts";
 
 /**
- * The bundles deployed to Lambda: sizes against DESIGN.md's 400 KB target (deterministic, so
+ * The bundles deployed to Lambda: sizes against docs/design.md's 400 KB target (deterministic, so
  * asserted) and a cold import with stub environment (it must succeed and export `handler`). Module
  * init time is a timing: `npm run build:functions` reports it, no test asserts it.
  */

@@ -48,7 +48,7 @@ export function scenarioConfig(
         ...(clientId === undefined ? {} : { clientId }),
       };
     }),
-    // The loopback feed server: the explicit allow-list setting for local use (DESIGN.md).
+    // The loopback feed server: the explicit allow-list setting for local use (docs/design.md).
     security: { allowPrivateFeedHosts: true },
   });
 }

@@ -1,4 +1,4 @@
-/** One reported figure: a measured value beside its target from DESIGN.md. */
+/** One reported figure: a measured value beside its target from docs/design.md. */
 export interface Figure {
   id: string;
   label: string;

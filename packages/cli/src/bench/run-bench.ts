@@ -135,7 +135,7 @@ const MIB = 1024 * 1024;
 
 /**
  * Runs every scenario on a DynamoDB Local and a loopback feed server it starts itself, and returns
- * the figures beside their DESIGN.md targets. Throws only when a scenario cannot run (or produced a
+ * the figures beside their docs/design.md targets. Throws only when a scenario cannot run (or produced a
  * wrong result, e.g. a release that was never announced); a missed target is a figure, not an error.
  */
 export async function runBench(options: {

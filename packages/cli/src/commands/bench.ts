@@ -7,7 +7,7 @@ import { DEFAULT_FIXTURES_DIR, DEFAULT_SIZES, QUICK_SIZES, runBench, type BenchS
 import { intFlag, type CommandArgs } from "../main.ts";
 
 /**
- * `pressbridge bench`: the performance benchmark of DESIGN.md ("Performance targets"). It starts its
+ * `pressbridge bench`: the performance benchmark of docs/design.md ("Performance targets"). It starts its
  * own DynamoDB Local (in memory) and loopback feed server, runs every figure through the product's
  * own code paths, and prints each figure beside its target. A missed target is reported, not an
  * error: the exit code is non-zero only when the benchmark could not run.
