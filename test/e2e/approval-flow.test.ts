@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { simpleParser } from "mailparser";
@@ -12,7 +12,9 @@ import { runCli, startCli } from "../support/run-cli.ts";
  * `pressbridge start --demo` (its own DynamoDB Local, the demo wire, the outbox mailer, the web app)
  * emails a review link for an Acme release; the approver finds the email in the outbox, opens the
  * link, edits the LinkedIn draft, approves, and sees the decision. The CLI then reports the same
- * state. Screenshots go to test-artifacts/ (review-page.png before approving, approval-flow.png after).
+ * state. The outbox needs the operator's sign-in: the test opens the sign-in link `start` prints and
+ * presses "Sign in". Screenshots go to test-artifacts/ (signin.png, review-page.png before approving,
+ * approval-flow.png after).
  */
 const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
 const APPROVER = "social@acme.example";
@@ -46,6 +48,7 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
   let cli: Started | undefined;
   let browser: Browser | undefined;
   let webUrl: string;
+  let signInUrl: string;
   let email: Email;
 
   beforeAll(async () => {
@@ -59,6 +62,7 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     });
     const web = await cli.waitFor(/web app: (http:\/\/127\.0\.0\.1:\d+)\/queue/, 90_000);
     webUrl = web[1]!;
+    signInUrl = (await cli.waitFor(/sign in to them \(operator token in .+\): (http:\/\/127\.0\.0\.1:\d+\/signin\?token=[A-Za-z0-9_-]+)$/m, 10_000))[1]!;
     // The first poll only records a baseline; an Acme release follows within a few ticks.
     await cli.waitFor(new RegExp(`approval email sent to ${APPROVER.replace(/\./g, "\\.")}`), 90_000);
     email = await newestEmail(join(dataDir, "outbox"));
@@ -73,10 +77,33 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
+  it("keeps the outbox behind the operator token, kept in the data dir with mode 0600", async () => {
+    const token = new URL(signInUrl).searchParams.get("token")!;
+    expect(readFileSync(join(dataDir, "operator-token"), "utf8").trim()).toBe(token);
+    expect(statSync(join(dataDir, "operator-token")).mode & 0o777).toBe(0o600);
+    for (const path of ["/outbox", "/queue", "/dashboard", `/plans/${email.planId}`]) {
+      const res = await fetch(`${webUrl}${path}`);
+      expect(res.status, path).toBe(401);
+      expect(await res.text(), path).not.toContain("/review/");
+    }
+    expect((await fetch(`${webUrl}/outbox`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
   it("opens the emailed link, edits the LinkedIn draft, approves, and sees the decision", async () => {
     const context = await browser!.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
     const problems = watchForPageProblems(page);
+
+    // The operator signs in with the link `start` printed: the page shows a button, the POST signs in.
+    await page.goto(signInUrl);
+    expect(await context.cookies()).toEqual([]);
+    expect(await page.getByLabel("Operator token").inputValue()).toBe(new URL(signInUrl).searchParams.get("token"));
+    await page.screenshot({ path: join(ARTIFACTS, "signin.png"), fullPage: true });
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${webUrl}/queue`);
+    const [session] = await context.cookies();
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/" });
+    expect(session!.expires * 1000 - Date.now()).toBeGreaterThan(11 * 3600_000);
 
     // The email, as the outbox web page lists it: subject visible, the review link in the message.
     await page.goto(`${webUrl}/outbox`);

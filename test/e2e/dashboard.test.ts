@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoApprovalStore, DynamoAuditStore, DynamoPlanStore, DynamoReleaseStore, LocalEventBus, createDynamoClient, ensureTable } from "@pressbridge/adapters";
+import { DynamoApprovalStore, DynamoAuditStore, DynamoPlanStore, DynamoReleaseStore, LocalEventBus, createDynamoClient, ensureTable, freePort } from "@pressbridge/adapters";
 import { ROUTES, approversFromConfig, type AmplificationPlan, type ReviewDeps } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { HOUR, T0, approve, at, config, feedState, plan, publish, reject, release } from "../support/audit-fixtures.ts";
@@ -13,7 +13,8 @@ import { launchBrowser, skipBrowserTests } from "../support/browser.ts";
 /**
  * The audit dashboard in headless Chromium, with data in DynamoDB Local: releases in every state
  * over two weeks, the index with each client's figures, a client's page with its SVG timeline and
- * lists, the exports, and the operator token. Screenshots go to test-artifacts/dashboard*.png.
+ * lists, the exports, and the operator token (the browser signs in through the sign-in page).
+ * Screenshots go to test-artifacts/dashboard*.png.
  */
 const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
 const ADMIN = "dashboard-admin-token-0123456789";
@@ -74,13 +75,15 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
 
     const clock = { now: () => new Date(NOW) };
     const review = { plans, approvals, outbox: approvals, bus: new LocalEventBus({ routes: ROUTES }), clock, keys: { current: { id: "k", secret: "s".repeat(40) }, previous: [] }, currentApprovers: approversFromConfig(config) } satisfies ReviewDeps;
+    const port = await freePort();
     const app = createWebApp({
       review,
       config,
+      baseUrl: `http://127.0.0.1:${port}`,
       adminToken: ADMIN,
       dashboard: { config, audits, plans, releases, feedStates: releases, clock },
     });
-    web = await startWebServer(app, { port: 0 });
+    web = await startWebServer(app, { port });
   }, 120_000);
 
   afterAll(async () => {
@@ -98,15 +101,20 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
   });
 
   it("renders the index and a client's timeline, lists and figures, and exports CSV and JSON", async () => {
-    const context = await browser!.newContext({ viewport: { width: 1100, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${ADMIN}` } });
+    const context = await browser!.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (err) => problems.push(err.message));
+
+    // Not signed in: the dashboard answers with the sign-in form, which comes back here after.
+    const refused = await page.goto(`${web.url}/dashboard?weeks=2`);
+    expect(refused!.status()).toBe(401);
+    await page.getByLabel("Operator token").fill(ADMIN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${web.url}/dashboard?weeks=2`);
     page.on("response", (res) => {
       if (res.status() >= 400 && !res.url().endsWith("/favicon.ico")) problems.push(`HTTP ${res.status()} ${res.url()}`);
     });
-
-    await page.goto(`${web.url}/dashboard?weeks=2`);
     const rows = page.locator("#clients tr");
     expect(await rows.count()).toBe(3);
     expect(await rows.nth(1).locator("td").first().textContent()).toBe("Acme Corp");

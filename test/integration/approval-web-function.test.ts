@@ -80,7 +80,39 @@ const get = (path: string, headers: Record<string, string> = {}) => ({
   isBase64Encoded: false,
 });
 
+/** A Lambda Function URL (payload 2.0) form POST. */
+const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}) => {
+  const event = get(path, { "content-type": "application/x-www-form-urlencoded", ...headers });
+  return { ...event, body: new URLSearchParams(form).toString(), requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: "POST" } } };
+};
+
 describe("functions/approval-web handler", () => {
+  it("answers only at its Function URL's host, and takes a POST only from its origin (DNS rebinding)", async () => {
+    const { handler } = await import("../../functions/approval-web.ts");
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    for (const host of ["evil.example", "127.0.0.1:3000", "abc.lambda-url.us-east-1.on.aws.evil.example"]) {
+      const res = (await handler(get(`/plans/${PLAN_ID}`, { ...auth, host }) as never, {} as never)) as { statusCode: number };
+      expect(res.statusCode, host).toBe(421);
+    }
+    const crossSite = (await handler(post("/signin", { token: ADMIN_TOKEN }, { origin: "https://evil.example" }) as never, {} as never)) as { statusCode: number; cookies?: string[] };
+    expect(crossSite.statusCode).toBe(403);
+    expect(crossSite.cookies ?? []).toEqual([]);
+  });
+
+  it("signs the operator in with a POST of the admin token: a Secure, HttpOnly, SameSite=Strict session cookie", async () => {
+    const { handler } = await import("../../functions/approval-web.ts");
+    const origin = "https://abc.lambda-url.us-east-1.on.aws";
+    const res = (await handler(post("/signin", { token: ADMIN_TOKEN, next: `/plans/${PLAN_ID}` }, { origin }) as never, {} as never)) as { statusCode: number; headers: Record<string, string>; cookies?: string[] };
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/plans/${PLAN_ID}`);
+    const cookie = (res.cookies ?? [res.headers["set-cookie"] ?? ""]).join("\n");
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = (await handler(get(`/plans/${PLAN_ID}`, { cookie: cookie.split(";")[0]! }) as never, {} as never)) as { statusCode: number };
+    expect(page.statusCode).toBe(200);
+  });
+
   it("shows an approved plan's publishing results and dry-run requests on the operator page, behind the admin token", async () => {
     const { handler } = await import("../../functions/approval-web.ts");
     const refused = (await handler(get(`/plans/${PLAN_ID}`) as never, {} as never)) as { statusCode: number };

@@ -10,6 +10,7 @@ import {
   SmtpMailer,
   createDynamoClient,
   ensureTable,
+  freePort,
 } from "@pressbridge/adapters";
 import {
   ROUTES,
@@ -68,10 +69,12 @@ let mailer: SmtpMailer;
 let web: RunningWebServer;
 
 const review = (current: PressbridgeConfig = config): ReviewDeps => ({ plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(current) });
+const OPERATOR_TOKEN = "operator-token-for-the-approvals-test-0123456789";
 
-/** The web app on loopback. */
+/** The web app on loopback, on a port chosen first so its base URL is known. */
 async function startWeb(current: PressbridgeConfig = config): Promise<RunningWebServer> {
-  return startWebServer(createWebApp({ review: review(current), config: current }), { port: 0 });
+  const port = await freePort();
+  return startWebServer(createWebApp({ review: review(current), config: current, baseUrl: `http://127.0.0.1:${port}`, adminToken: OPERATOR_TOKEN }), { port });
 }
 const notify = (): NotifyDeps => ({ plans, approvals, mailer, clock, keys, baseUrl: web.url, from: "approvals@pressbridge.example" });
 

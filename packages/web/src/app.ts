@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { csrf } from "hono/csrf";
+import { getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import {
@@ -20,6 +20,9 @@ import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView
 import { queuePage } from "./views/queue-page.ts";
 import { registerDashboard, type DashboardDeps } from "./dashboard-routes.ts";
 import { messagePage, reviewPage } from "./views/review-page.ts";
+import { signInPage } from "./views/signin-page.ts";
+import { SESSION_COOKIE, SESSION_SECONDS, isOperatorToken, isValidSession, newSession, safeNext } from "./operator-session.ts";
+import { requireOwnHost, requireOwnOrigin, siteAddress, type SiteAddress } from "./site-guard.ts";
 
 export interface WebDeps {
   review: ReviewDeps;
@@ -31,10 +34,18 @@ export interface WebDeps {
     read(file: string): Promise<OutboxMessageView | undefined>;
   };
   /**
-   * Protects the queue and outbox pages (not the review pages, which carry their own signed token).
-   * When set, those pages need `Authorization: Bearer <token>`. Leave unset only on loopback.
+   * The site's own base URL, where review links point. The app answers only at its host (and, for a
+   * loopback URL such as the local default http://127.0.0.1:3000, at 127.0.0.1 and localhost on its
+   * port), and takes a POST only from its origin. A function reads it per request: the Lambda's
+   * Function URL domain, from the request context AWS sets.
    */
-  adminToken?: string;
+  baseUrl: string | ((c: Context) => string | undefined);
+  /**
+   * The operator token. Every page that lists plans or links (queue, dashboard and its exports,
+   * outbox, plan pages) needs it, as `Authorization: Bearer <token>` or through the session cookie
+   * the sign-in page sets; the review pages carry their own signed token instead.
+   */
+  adminToken: string;
   /** Publishing records (results, dry-run requests) shown on the review and plan pages. */
   publications?: PublicationStore;
   /** The audit dashboard's reads (/dashboard); without it those pages answer 404. */
@@ -77,15 +88,51 @@ export function createWebApp(deps: WebDeps): Hono {
     c.header("Cache-Control", "no-store");
     c.header("X-Robots-Tag", "noindex, nofollow");
   });
-  app.use("*", csrf());
+  const fixedSite = typeof deps.baseUrl === "string" ? siteAddress(deps.baseUrl) : undefined;
+  const site = (c: Context): SiteAddress | undefined => {
+    if (fixedSite !== undefined) return fixedSite;
+    const url = (deps.baseUrl as (c: Context) => string | undefined)(c);
+    return url === undefined ? undefined : siteAddress(url);
+  };
+  app.use("*", requireOwnHost(site));
+  app.use("*", requireOwnOrigin(site));
   app.use("*", bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.html(messagePage("Too large", "The form was too large."), 413) }));
 
+  const isOperator = (c: Context): boolean => {
+    const auth = c.req.header("authorization");
+    if (auth !== undefined && auth.startsWith("Bearer ") && isOperatorToken(deps.adminToken, auth.slice(7))) return true;
+    return isValidSession(deps.adminToken, getCookie(c, SESSION_COOKIE), deps.review.clock.now());
+  };
+  /** The operator pages: without the token or a session, the sign-in page (401), coming back here after. */
   const requireAdmin = async (c: Context, next: () => Promise<void>) => {
-    if (deps.adminToken !== undefined && c.req.header("authorization") !== `Bearer ${deps.adminToken}`) {
-      return c.html(messagePage("Sign-in needed", "This page needs the operator token."), 401);
+    if (!isOperator(c)) {
+      const url = new URL(c.req.url);
+      const back = c.req.method === "GET" ? safeNext(`${url.pathname}${url.search}`) : "/queue";
+      return c.html(signInPage({ next: back, reason: "needed" }), 401);
     }
     await next();
   };
+
+  /** The printed sign-in link opens this page; showing it sets nothing. */
+  app.get("/signin", (c) => {
+    const token = c.req.query("token");
+    return c.html(signInPage({ next: safeNext(c.req.query("next")), reason: "signin", ...(token !== undefined && token.length <= 1024 ? { token } : {}) }));
+  });
+
+  /** The sign-in button: the operator token in a POST from this site's page sets the session cookie. */
+  app.post("/signin", async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNext(form.next);
+    if (!isOperatorToken(deps.adminToken, form.token)) return c.html(signInPage({ next, reason: "wrong-token" }), 401);
+    setCookie(c, SESSION_COOKIE, newSession(deps.adminToken, deps.review.clock.now()), {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: site(c)?.secure === true,
+      maxAge: SESSION_SECONDS,
+    });
+    return c.redirect(next, 303);
+  });
 
   app.get("/healthz", (c) => c.text("ok"));
   app.get("/", (c) => c.redirect("/queue", 302));
@@ -224,13 +271,7 @@ export function createWebApp(deps: WebDeps): Hono {
 
   app.notFound((c) => c.html(messagePage("Not found", "There is nothing here."), 404));
   app.onError((err, c) => {
-    if (err instanceof HTTPException) {
-      const forbidden = err.status === 403;
-      return c.html(
-        messagePage(forbidden ? "Request refused" : "Bad request", forbidden ? "This form was not sent from this site's own page." : "The request could not be read."),
-        err.status,
-      );
-    }
+    if (err instanceof HTTPException) return c.html(messagePage("Bad request", "The request could not be read."), err.status);
     const fields = { path: c.req.path.startsWith("/review/") ? "/review/…" : c.req.path, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
     if (deps.logger !== undefined) deps.logger.error("web request failed", fields);
     else console.error("web request failed", fields);

@@ -10,6 +10,7 @@ import { notifyDeps } from "../runtime/local-consumers.ts";
 import { auditDeps, auditSummaryLine } from "../runtime/local-audit.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
 import { configDirFrom, dataDirFrom, openLocalContext, pollDeps, reviewDeps } from "../runtime/local-context.ts";
+import { loadOperatorToken } from "../runtime/operator-token.ts";
 
 /** Local scheduler ticks: as often as the most frequent feed wants, between 5 and 60 seconds. */
 export function tickSecondsFor(config: PressbridgeConfig): number {
@@ -75,10 +76,14 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   const webPort = port === 0 ? await freePort() : port;
   const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir, logger, baseUrl: `http://127.0.0.1:${webPort}` });
   const audit = auditDeps(ctx);
+  // The queue, dashboard, outbox and plan pages need the operator token (or its sign-in), locally too.
+  const operatorToken = loadOperatorToken(dataDir);
   const web = await startWebServer(
     createWebApp({
       review: reviewDeps(ctx),
       config,
+      baseUrl: ctx.baseUrl,
+      adminToken: operatorToken,
       logger,
       publications: ctx.publications,
       dashboard: audit,
@@ -104,6 +109,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   writeFileSync(join(dataDir, "web.json"), JSON.stringify({ url: web.url, pid: process.pid }));
   const tickSeconds = tickSecondsFor(config);
   logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/dashboard (audit dashboard), ${web.url}/outbox (emails; ${ctx.mail.description})`);
+  logger.info(`sign in to them (operator token in ${join(dataDir, "operator-token")}): ${ctx.baseUrl}/signin?token=${operatorToken}`);
   logger.info(`publishing: ${ctx.credentials.description}`);
   // The window audit: once at start, then hourly (PRESSBRIDGE_AUDIT_INTERVAL_SECONDS overrides).
   let nextAuditAt = 0;
