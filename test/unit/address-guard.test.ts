@@ -4,6 +4,7 @@ import {
   addressRefusalReason,
   guardUrl,
   isPublicAddress,
+  metadataRefusalReason,
   parseFeedUrl,
 } from "../../packages/adapters/src/address-guard.ts";
 import type { ResolvedAddress, Resolver } from "../../packages/adapters/src/address-guard.ts";
@@ -334,5 +335,81 @@ describe("HttpFeedFetcher refuses before any socket opens", () => {
         { address: "2606:2800:21f:cb07:6820:80da:af6b:8b2c", family: 6 },
       ],
     ]);
+  });
+});
+
+describe("cloud metadata endpoints are refused even when private hosts are allowed", () => {
+  const metadata: Array<[string, string]> = [
+    ["169.254.169.254", "cloudMetadata:linkLocal"], // AWS, GCP, Azure, OCI, DigitalOcean IMDS
+    ["169.254.170.2", "cloudMetadata:linkLocal"], // ECS task credentials
+    ["169.254.170.23", "cloudMetadata:linkLocal"], // EKS Pod Identity
+    ["169.254.0.23", "cloudMetadata:linkLocal"], // Tencent
+    ["100.100.100.200", "cloudMetadata:alibaba"],
+    ["192.0.0.192", "cloudMetadata:oracle"],
+    ["168.63.129.16", "cloudMetadata:azure"],
+    ["fd00:ec2::254", "cloudMetadata:aws"], // IMDS over IPv6
+    ["fd00:ec2::23", "cloudMetadata:aws"], // EKS Pod Identity over IPv6
+    ["[fd00:ec2::254]", "cloudMetadata:aws"],
+    ["fd00:ec2:0:0:0:0:0:254", "cloudMetadata:aws"],
+    ["::ffff:169.254.169.254", "cloudMetadata:linkLocal"],
+    ["::ffff:a9fe:a9fe", "cloudMetadata:linkLocal"],
+    ["::ffff:0:169.254.169.254", "cloudMetadata:linkLocal"],
+    ["64:ff9b::169.254.169.254", "cloudMetadata:linkLocal"],
+    ["2002:a9fe:a9fe::1", "cloudMetadata:linkLocal"],
+    ["::169.254.169.254", "cloudMetadata:linkLocal"],
+    ["::ffff:100.100.100.200", "cloudMetadata:alibaba"],
+  ];
+  it.each(metadata)("metadataRefusalReason(%s) is %s", (address, reason) => {
+    expect(metadataRefusalReason(address)).toBe(reason);
+  });
+
+  it.each(["127.0.0.1", "10.0.0.5", "192.168.1.20", "fd00::1", "fd00:ec3::254", "::1", "8.8.8.8", "169.253.255.255", "169.255.0.1", "100.100.100.201"])(
+    "%s is not a metadata address",
+    (address) => {
+      expect(metadataRefusalReason(address)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    "http://169.254.169.254/latest/meta-data/",
+    "http://169.254.170.2/v2/credentials/",
+    "http://[fd00:ec2::254]/latest/meta-data/",
+    "http://[::ffff:a9fe:a9fe]/latest/meta-data/",
+    "http://100.100.100.200/latest/meta-data/",
+    "http://168.63.129.16/machine",
+  ])("guardUrl refuses literal %s with allowPrivateHosts", async (url) => {
+    const resolve = resolverOf("127.0.0.1");
+    const error = await failure(guardUrl(url, { allowPrivateHosts: true, resolve }));
+    expect(error.kind).toBe("blocked");
+    expect(error.message).toMatch(/cloudMetadata/);
+    expect(resolve).not.toHaveBeenCalled();
+  });
+
+  it("refuses a host name resolving to a metadata address with allowPrivateHosts, even next to a private one", async () => {
+    for (const address of ["169.254.169.254", "fd00:ec2::254"]) {
+      const resolve = resolverOf("10.0.0.5", address);
+      const error = await failure(guardUrl("http://metadata.internal.example/", { allowPrivateHosts: true, resolve }));
+      expect(error.kind).toBe("blocked");
+      expect(error.message).toContain(address);
+    }
+  });
+
+  it("still allows private and loopback hosts with allowPrivateHosts", async () => {
+    for (const url of ["http://127.0.0.1:8080/feed", "http://10.0.0.5/feed", "http://[fd00::1]/feed", "http://[::1]/feed"]) {
+      await expect(guardUrl(url, { allowPrivateHosts: true, resolve: resolverOf() })).resolves.toMatchObject({ isIpLiteral: true });
+    }
+  });
+
+  it("refuses Azure's WireServer even though it is a public address", async () => {
+    expect(addressRefusalReason("168.63.129.16")).toBe("cloudMetadata:azure");
+    expect(await kindOf(guardUrl("http://wire.example/", { allowPrivateHosts: false, resolve: resolverOf("168.63.129.16") }))).toBe("blocked");
+  });
+
+  it("HttpFeedFetcher with allowPrivateHosts never connects to a metadata address", async () => {
+    const request = requestSpy();
+    const fetcher = new HttpFeedFetcher({ allowPrivateHosts: true, resolve: resolverOf("169.254.169.254"), request });
+    expect(await kindOf(fetcher.fetch({ url: "http://imds.example/latest/meta-data/" }))).toBe("blocked");
+    expect(await kindOf(fetcher.fetch({ url: "http://[fd00:ec2::254]/latest/meta-data/" }))).toBe("blocked");
+    expect(request).not.toHaveBeenCalled();
   });
 });

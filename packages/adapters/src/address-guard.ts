@@ -1,7 +1,9 @@
 /**
  * SSRF guard for feed fetching. Decides, before any socket is opened, whether a URL may be fetched:
  * only http: and https:, and only hosts whose every resolved address is public unicast (unless the
- * operator allows private hosts). The caller then connects to the validated addresses only.
+ * operator allows private hosts). Cloud metadata and credential endpoints are refused even when
+ * private hosts are allowed (see metadataRefusalReason). The caller then connects to the validated
+ * addresses only.
  *
  * Pure apart from the injected resolver: no sockets, no global state.
  */
@@ -43,6 +45,26 @@ const GLOBAL_UNICAST: [IPv6, number] = [ipaddr.IPv6.parse("2000::"), 3];
 const NAT64_WELL_KNOWN: [IPv6, number] = [ipaddr.IPv6.parse("64:ff9b::"), 96];
 
 /**
+ * Refused whatever `allowPrivateHosts` says: where clouds serve instance metadata and credentials.
+ * No feed lives there, and a feed URL (or a redirect) pointing there is an attempt to read them.
+ * - 169.254.0.0/16, all of IPv4 link-local: AWS/GCP/Azure/OCI/DigitalOcean IMDS 169.254.169.254,
+ *   the ECS task credentials endpoint 169.254.170.2, EKS Pod Identity 169.254.170.23, Tencent
+ *   169.254.0.23, and whatever a provider adds there next;
+ * - 100.100.100.200 (Alibaba Cloud metadata), 192.0.0.192 (Oracle Cloud's older metadata address),
+ *   168.63.129.16 (Azure WireServer, a public address reachable only inside Azure);
+ * - fd00:ec2::/32, AWS's IPv6 prefix for VPC services: IMDS fd00:ec2::254, EKS Pod Identity
+ *   fd00:ec2::23, DNS ::253 and NTP ::123.
+ * The same addresses embedded in IPv6 (IPv4-mapped, IPv4-compatible, SIIT, NAT64, 6to4) are refused too.
+ */
+const METADATA_V4: ReadonlyArray<[IPv4, number, string]> = [
+  [ipaddr.IPv4.parse("169.254.0.0"), 16, "cloudMetadata:linkLocal"],
+  [ipaddr.IPv4.parse("100.100.100.200"), 32, "cloudMetadata:alibaba"],
+  [ipaddr.IPv4.parse("192.0.0.192"), 32, "cloudMetadata:oracle"],
+  [ipaddr.IPv4.parse("168.63.129.16"), 32, "cloudMetadata:azure"],
+];
+const METADATA_V6: ReadonlyArray<[IPv6, number, string]> = [[ipaddr.IPv6.parse("fd00:ec2::"), 32, "cloudMetadata:aws"]];
+
+/**
  * Why an IP address must not be fetched from when private hosts are not allowed: a range name
  * ("loopback", "private", "linkLocal", "ipv4Mapped:loopback", ...), or undefined when the address is
  * public unicast. Unparseable input is refused as "invalid".
@@ -50,7 +72,9 @@ const NAT64_WELL_KNOWN: [IPv6, number] = [ipaddr.IPv6.parse("64:ff9b::"), 96];
 export function addressRefusalReason(address: string): string | undefined {
   const ip = parseStrict(stripBrackets(address));
   if (ip === undefined) return "invalid";
-  return ip.kind() === "ipv4" ? ipv4Reason(ip as IPv4) : ipv6Reason(ip as IPv6);
+  const reason = ip.kind() === "ipv4" ? ipv4Reason(ip as IPv4) : ipv6Reason(ip as IPv6);
+  // Azure's WireServer is a public address; everything else metadata is non-public already.
+  return reason ?? metadataRefusalReason(address);
 }
 
 /**
@@ -72,6 +96,43 @@ function parseStrict(literal: string): IPv4 | IPv6 | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * Why an address is refused even when private hosts are allowed: a cloud metadata or credential
+ * endpoint ("cloudMetadata:..."), directly or embedded in an IPv6 address; undefined otherwise.
+ * Unparseable input is "invalid".
+ */
+export function metadataRefusalReason(address: string): string | undefined {
+  const ip = parseStrict(stripBrackets(address));
+  if (ip === undefined) return "invalid";
+  if (ip.kind() === "ipv4") return metadataV4(ip as IPv4);
+  const v6 = ip as IPv6;
+  for (const [range, bits, reason] of METADATA_V6) if (v6.match(range, bits)) return reason;
+  const embedded = embeddedV4(v6);
+  return embedded === undefined ? undefined : metadataV4(embedded);
+}
+
+function metadataV4(ip: IPv4): string | undefined {
+  for (const [range, bits, reason] of METADATA_V4) if (ip.match(range, bits)) return reason;
+  return undefined;
+}
+
+/** The IPv4 address an IPv6 one carries (mapped, SIIT, NAT64 well-known, 6to4, compatible), if any. */
+function embeddedV4(ip: IPv6): IPv4 | undefined {
+  switch (ip.range()) {
+    case "ipv4Mapped":
+    case "rfc6145":
+      return v4FromLow32(ip);
+    case "rfc6052":
+      return ip.match(NAT64_WELL_KNOWN) ? v4FromLow32(ip) : undefined;
+    case "6to4": {
+      const [, hi = 0, lo = 0] = ip.parts;
+      return new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+    }
+    default:
+      return ip.match(IPV4_COMPATIBLE) && !ip.match(ipaddr.IPv6.parse("::"), 128) ? v4FromLow32(ip) : undefined;
+  }
 }
 
 /** True when the address is public unicast (see addressRefusalReason). */
@@ -150,8 +211,8 @@ export function parseFeedUrl(input: string | URL): URL {
 
 /**
  * Checks the URL's scheme, resolves its host (IP literals are taken as they are) and refuses it when
- * ANY address is not public, unless allowPrivateHosts. Resolution failures are "dns"; refusals are
- * "blocked". Never opens a socket itself.
+ * ANY address is not public, unless allowPrivateHosts; a cloud metadata address is refused either
+ * way. Resolution failures are "dns"; refusals are "blocked". Never opens a socket itself.
  */
 export async function guardUrl(input: string | URL, options: GuardOptions): Promise<GuardedTarget> {
   const url = parseFeedUrl(input);
@@ -188,17 +249,16 @@ export async function guardUrl(input: string | URL, options: GuardOptions): Prom
     }
   }
 
-  if (!options.allowPrivateHosts) {
-    for (const { address } of addresses) {
-      const reason = addressRefusalReason(address);
-      if (reason !== undefined) {
-        throw new FeedFetchError(
-          "blocked",
-          literalFamily
-            ? `feed host ${host} is a non-public address (${reason}); refusing to connect`
-            : `feed host ${host} resolves to non-public address ${address} (${reason}); refusing to connect`,
-        );
-      }
+  for (const { address } of addresses) {
+    // Private hosts allowed (local development) still never reach a cloud metadata endpoint.
+    const reason = options.allowPrivateHosts ? metadataRefusalReason(address) : addressRefusalReason(address);
+    if (reason !== undefined) {
+      throw new FeedFetchError(
+        "blocked",
+        literalFamily
+          ? `feed host ${host} is a non-public address (${reason}); refusing to connect`
+          : `feed host ${host} resolves to non-public address ${address} (${reason}); refusing to connect`,
+      );
     }
   }
 
