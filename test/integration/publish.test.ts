@@ -17,6 +17,7 @@ import {
 } from "@pressbridge/adapters";
 import {
   ROUTES,
+  approversFromConfig,
   TransientError,
   credentialSourceOf,
   csrfTokenFor,
@@ -176,7 +177,7 @@ async function approvedPlan(): Promise<void> {
   const check = verifyApprovalToken(keys, token, clock.now());
   if (!check.ok) throw new Error("token");
   const shownVersions = Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version]));
-  const decided = await decidePlan({ plans, approvals, outbox: approvals, bus, clock, keys }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions });
+  const decided = await decidePlan({ plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions });
   expect(decided.status).toBe("decided");
   bus.published.length = 0;
 }
@@ -364,9 +365,11 @@ describe("publishing an approved plan", () => {
       expect(detail).toMatchObject({ requestedBy: "operator (web)", retryFailed: true });
       await publishOnEvent(deps(), { planId: detail.planId, retryFailed: detail.retryFailed });
     });
-    const app = createWebApp({ review: { plans, approvals, outbox: approvals, bus, clock, keys }, config, publications, adminToken: "admin-token-0123456789" });
-    const auth = { authorization: "Bearer admin-token-0123456789" };
-    expect((await app.request(`/plans/${PLAN_ID}`)).status).toBe(401);
+    const app = createWebApp({ review: { plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(config) }, config, baseUrl: "http://localhost", publications, adminToken: "admin-token-0123456789" });
+    // The app answers only at its base URL's host.
+    const host = { host: "localhost" };
+    const auth = { ...host, authorization: "Bearer admin-token-0123456789" };
+    expect((await app.request(`/plans/${PLAN_ID}`, { headers: host })).status).toBe(401);
     const page = await (await app.request(`/plans/${PLAN_ID}`, { headers: auth })).text();
     const failure = (await plans.getPlan(PLAN_ID))!.publication!.actions.find((a) => a.platform === "x")!.reason!;
     expect(page).toContain("publish failed");
