@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { assertUsableKeys, ValidationError, type SigningKeys } from "@pressbridge/core";
 
@@ -7,6 +7,10 @@ import { assertUsableKeys, ValidationError, type SigningKeys } from "@pressbridg
  * Local secrets (the approval-link signing keys) live in <data-dir>/secrets.json, created with mode
  * 0600 on first use and never printed. PRESSBRIDGE_SIGNING_KEYS (the same JSON) overrides it. In AWS
  * the keys come from Secrets Manager instead.
+ *
+ * The first use is a race when several processes start on a fresh data dir: each makes a key, but
+ * only one file can be created (a hard link of a complete temp file, which fails with EEXIST when
+ * the file exists), and every loser reads the winner's keys, so all of them sign with the same key.
  */
 export function loadSigningKeys(dataDir: string): SigningKeys {
   const fromEnv = process.env.PRESSBRIDGE_SIGNING_KEYS;
@@ -17,8 +21,7 @@ export function loadSigningKeys(dataDir: string): SigningKeys {
   } else if (existsSync(file)) {
     keys = parseKeys(readFileSync(file, "utf8"), file);
   } else {
-    keys = { current: newKey(), previous: [] };
-    writeSecrets(file, keys);
+    keys = createSecretsOnce(file, { current: newKey(), previous: [] });
   }
   try {
     assertUsableKeys(keys);
@@ -41,12 +44,40 @@ function newKey(): SigningKeys["current"] {
   return { id: `k${new Date().toISOString().slice(0, 10).replace(/-/g, "")}${randomBytes(3).toString("hex")}`, secret: randomBytes(32).toString("base64url") };
 }
 
+/** Replaces the file atomically (rotation): a reader sees the old keys or the new ones. */
 function writeSecrets(file: string, keys: SigningKeys): void {
-  mkdirSync(join(file, ".."), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ signingKeys: keys }, null, 2)}\n`, { mode: 0o600 });
+  const tmp = writeTemp(file, keys);
   renameSync(tmp, file);
   chmodSync(file, 0o600);
+}
+
+/** Creates the file with `keys` unless it exists; returns the keys the file holds either way. */
+function createSecretsOnce(file: string, keys: SigningKeys): SigningKeys {
+  const tmp = writeTemp(file, keys);
+  try {
+    linkSync(tmp, file);
+    return keys;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    return parseKeys(readFileSync(file, "utf8"), file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** A complete, fsynced 0600 copy of the secrets next to `file`, for a rename or link into place. */
+function writeTemp(file: string, keys: SigningKeys): string {
+  mkdirSync(join(file, ".."), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify({ signingKeys: keys }, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(tmp, 0o600);
+  return tmp;
 }
 
 function parseKeys(text: string, where: string): SigningKeys {
