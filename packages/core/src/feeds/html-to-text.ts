@@ -72,11 +72,63 @@ export function collapseWhitespace(text: string): string {
 }
 
 /**
+ * WHATWG windows-1252 for 0x80-0x9F: feeds written on Windows send these code points as C1 control
+ * characters (raw, or as `&#146;` references, which the XML parser turns into U+0092), meaning the
+ * windows-1252 punctuation. The five bytes windows-1252 leaves undefined stay controls.
+ */
+const WINDOWS_1252_C1 = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ";
+const C1_RE = /[\u0080-\u009f]/;
+const C1_ALL_RE = /[\u0080-\u009f]/g;
+
+function c1ToWindows1252(ch: string): string {
+  return WINDOWS_1252_C1[ch.charCodeAt(0) - 0x80]!;
+}
+
+/**
+ * HTML element names: text holding a tag with one of these names (or a comment) is taken for HTML
+ * by `looksLikeHtml`; `<ACME.N>`, `<NYSE:X>` and other bracketed text are not tags.
+ */
+const HTML_ELEMENTS: ReadonlySet<string> = new Set([
+  "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "bdi", "bdo", "big", "blockquote", "body",
+  "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div",
+  "dl", "dt", "em", "embed", "fieldset", "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+  "h6", "head", "header", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label", "legend", "li", "link",
+  "main", "mark", "meta", "nav", "noscript", "object", "ol", "option", "p", "picture", "pre", "q", "s", "samp",
+  "script", "section", "select", "small", "source", "span", "strike", "strong", "style", "sub", "summary", "sup",
+  "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var",
+  "video", "wbr",
+]);
+const TAG_NAME_RE = /<(?:\/?([A-Za-z][A-Za-z0-9]{0,15})(?=[\s/>])|!--)/g;
+
+/**
+ * Whether a text field that may be plain text (an RSS title) holds HTML: true when it contains a
+ * tag of an HTML element or a comment. Bracketed text such as "Acme <ACME.N>" is not HTML.
+ */
+export function looksLikeHtml(text: string): boolean {
+  if (text.indexOf("<") === -1) return false;
+  TAG_NAME_RE.lastIndex = 0;
+  for (let m = TAG_NAME_RE.exec(text); m !== null; m = TAG_NAME_RE.exec(text)) {
+    if (m[1] === undefined || HTML_ELEMENTS.has(m[1].toLowerCase())) return true;
+  }
+  return false;
+}
+
+/**
+ * A plain-text field (Atom type="text", an RSS title that does not look like HTML) -> bounded plain
+ * text. No markup is removed: "<" and ">" are characters. HTML entity references are still decoded
+ * once, since double-escaped text (`AT&amp;amp;T`) is common and never meant literally.
+ */
+export function plainTextToText(input: string, maxLength: number): string {
+  return htmlToText(input.indexOf("<") === -1 ? input : input.replace(/</g, "&lt;"), maxLength);
+}
+
+/**
  * Converts an HTML fragment (or HTML-escaped plain text) to plain text of at most `maxLength`
  * UTF-16 code units.
  */
 export function htmlToText(input: string, maxLength: number): string {
   if (input === "") return "";
+  if (C1_RE.test(input)) input = input.replace(C1_ALL_RE, c1ToWindows1252);
   // Enough raw text to fill maxLength (whitespace is already collapsed when it is counted).
   const enough = maxLength + 256;
   let text = tokenize(input, enough);

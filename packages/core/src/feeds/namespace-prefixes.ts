@@ -1,11 +1,12 @@
-import type { Prolog } from "./read-prolog.ts";
+import { RSS_NAMESPACES, type Prolog } from "./read-prolog.ts";
 
 /**
  * The XML parser is not namespace-aware (feeds in the wild use undeclared prefixes, which a
  * namespace-aware parser rejects), so element names are matched by their conventional prefix
  * (`dc:`, `content:`, ...). Some documents bind a known namespace to another prefix (GlobeNewswire
  * re-serialised by ElementTree uses `ns0:` for Dublin Core); this finds those bindings so element
- * names can be rewritten to the conventional prefix while parsing.
+ * names can be rewritten to the conventional prefix while parsing. Atom elements inside RSS read as
+ * `atom:`; Atom elements of a prefixed Atom root and prefixed RSS elements read unprefixed.
  */
 
 const CANONICAL_PREFIX: ReadonlyMap<string, string> = new Map([
@@ -15,6 +16,7 @@ const CANONICAL_PREFIX: ReadonlyMap<string, string> = new Map([
   ["http://purl.org/rss/1.0/modules/content/", "content"],
   ["http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf"],
   ["http://www.prnewswire.com/ns/0.1/#", "prn"],
+  ["http://purl.org/dc/terms/", "dcterms"],
 ]);
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
@@ -38,9 +40,11 @@ export function prefixRewrites(text: string, prolog: Prolog): ReadonlyMap<string
     const uri = (m[2] ?? m[3] ?? "").trim();
     let canonical = CANONICAL_PREFIX.get(uri);
     // A prefixed Atom root (<atom:feed>): drop the prefix so Atom elements read as unprefixed.
-    if (canonical === undefined && uri === ATOM_NS && prolog.kind === "atom" && prolog.rootName.startsWith(`${prefix}:`)) {
-      canonical = "";
+    if (canonical === undefined && uri === ATOM_NS) {
+      canonical = prolog.kind === "atom" && prolog.rootName.startsWith(`${prefix}:`) ? "" : "atom";
     }
+    // Prefixed RSS elements (<rss:channel>, <rss:item> bound to the RSS 1.0/0.9 namespace): unprefixed.
+    if (canonical === undefined && RSS_NAMESPACES.has(uri)) canonical = "";
     if (canonical !== undefined && canonical !== prefix) {
       rewrites ??= new Map();
       rewrites.set(prefix, canonical);

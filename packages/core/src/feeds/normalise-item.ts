@@ -1,6 +1,6 @@
 import type { FeedItem, ParsedFeed } from "./feed-item.ts";
 import { extractTickers } from "./extract-tickers.ts";
-import { htmlToText, wellFormed } from "./html-to-text.ts";
+import { htmlToText, looksLikeHtml, plainTextToText, wellFormed } from "./html-to-text.ts";
 import { parseFeedDate } from "./parse-feed-date.ts";
 import { resolveHttpUrl } from "./resolve-link.ts";
 import { truncateText } from "./truncate-text.ts";
@@ -33,6 +33,15 @@ export interface RawItem {
   published?: unknown;
   updated?: unknown;
   "dc:date"?: unknown;
+  "dcterms:issued"?: unknown;
+  "dcterms:created"?: unknown;
+  "dcterms:modified"?: unknown;
+  "atom:published"?: unknown;
+  "atom:updated"?: unknown;
+  /** Atom 0.3 dates. */
+  issued?: unknown;
+  created?: unknown;
+  modified?: unknown;
   description?: unknown;
   summary?: unknown;
   content?: unknown;
@@ -161,7 +170,7 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   // RSS <source> is the publisher's name; Atom <source> is a copy of the origin feed's metadata.
   const sourceEl = elements(raw.source)[0];
   const sourceName = labelText(atom && isObject(sourceEl) ? sourceEl["title"] : sourceEl);
-  let title = htmlToText(textOf(raw.title ?? raw["dc:title"]) ?? "", MAX_TITLE_LENGTH + 200);
+  let title = textFieldToText(raw.title ?? raw["dc:title"], atom, MAX_TITLE_LENGTH + 200);
   if (sourceName !== undefined) {
     const suffix = ` - ${sourceName}`;
     if (title.length > suffix.length && title.endsWith(suffix)) title = title.slice(0, -suffix.length).trimEnd();
@@ -186,11 +195,12 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
     if (url === undefined && about !== undefined) url = resolveHttpUrl(about, undefined);
   }
 
-  // Date: pubDate/published, then dc:date, then updated.
+  // Date: the publication date (pubDate, published, Atom 0.3 issued), then the Dublin Core dates,
+  // then the last-modified ones.
   const date =
-    parseFeedDate(textOf(raw.pubDate ?? raw.published)) ??
-    parseFeedDate(textOf(raw["dc:date"])) ??
-    parseFeedDate(textOf(raw.updated));
+    parseFeedDate(textOf(raw.pubDate ?? raw.published ?? raw.issued ?? raw["atom:published"])) ??
+    parseFeedDate(textOf(raw["dc:date"] ?? raw["dcterms:issued"] ?? raw["dcterms:created"] ?? raw.created)) ??
+    parseFeedDate(textOf(raw.updated ?? raw.modified ?? raw["atom:updated"] ?? raw["dcterms:modified"]));
 
   // Wire ids and language.
   let wireReleaseId = cleanId(textOf(raw["dc:identifier"]), MAX_ID_LENGTH);
@@ -277,14 +287,30 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   };
 }
 
+/**
+ * A text construct -> plain text. Atom says what it holds (type="html" or "xhtml" is markup,
+ * "text" or no type is text). RSS does not: a title is text unless it looks like HTML (holds an
+ * HTML tag), as feedparser guesses; descriptions and content are always HTML (`html` true).
+ */
+function textFieldToText(value: unknown, atom: boolean, max: number, html = false): string {
+  const raw = textOf(value);
+  if (raw === undefined || raw === "") return "";
+  let markup = html;
+  if (atom) {
+    const type = attr(attributesOf(value), "type")?.trim().toLowerCase();
+    markup = type === "html" || type === "xhtml" || type === "text/html" || type === "application/xhtml+xml";
+  } else if (!markup) {
+    markup = looksLikeHtml(raw);
+  }
+  return markup ? htmlToText(raw, max) : plainTextToText(raw, max);
+}
+
 function pickSummary(raw: RawItem, atom: boolean): string {
   const candidates = atom
     ? [raw.summary, raw.content]
     : [raw.description, raw.summary, raw["content:encoded"], raw.content];
   for (const candidate of candidates) {
-    const html = textOf(candidate);
-    if (html === undefined || html === "") continue;
-    const text = htmlToText(html, MAX_SUMMARY_LENGTH);
+    const text = textFieldToText(candidate, atom, MAX_SUMMARY_LENGTH, true);
     if (text !== "") return text;
   }
   return "";

@@ -2,7 +2,7 @@ import Parser from "rss-parser";
 import { FeedParseError } from "../errors.ts";
 import type { FeedItem, ParsedFeed } from "./feed-item.ts";
 import { decodeFeedBytes } from "./decode-feed-bytes.ts";
-import { htmlToText } from "./html-to-text.ts";
+import { htmlToText, looksLikeHtml, plainTextToText } from "./html-to-text.ts";
 import { prefixRewrites, rewriteName } from "./namespace-prefixes.ts";
 import {
   normaliseItem,
@@ -13,11 +13,14 @@ import {
   type RawItem,
 } from "./normalise-item.ts";
 import { readProlog, type Prolog } from "./read-prolog.ts";
+import { escapeBareAmpersands, mayHaveBareAmpersand, repairTruncatedDocument, wrapInlineMarkup } from "./repair-xml.ts";
 import { resolveHttpUrl } from "./resolve-link.ts";
 
 /**
- * Feed body bytes -> ParsedFeed. Pure: no I/O. The XML is parsed exactly once, by rss-parser
- * (xml2js/sax, strict, not namespace-aware); everything else is cheap per-item normalisation.
+ * Feed body bytes -> ParsedFeed. Pure: no I/O. The XML is parsed by rss-parser (xml2js/sax, strict,
+ * not namespace-aware), once in the common case; everything else is cheap per-item normalisation.
+ * A second parse happens only for documents that need it: one that failed and could be repaired
+ * (truncated), or one whose text elements hold inline markup (see repair-xml.ts).
  */
 
 export interface ParseFeedOptions {
@@ -51,6 +54,14 @@ const ITEM_ELEMENTS = [
   "published",
   "updated",
   "dc:date",
+  "dcterms:issued",
+  "dcterms:created",
+  "dcterms:modified",
+  "atom:published",
+  "atom:updated",
+  "issued",
+  "created",
+  "modified",
   "description",
   "summary",
   "content",
@@ -81,7 +92,18 @@ type XmlNode = Record<string, unknown>;
 
 const baseBuilders = Parser.prototype as unknown as {
   buildAtomFeed(xmlObj: { feed?: unknown }): XmlNode;
+  buildRSS2(xmlObj: unknown): XmlNode;
+  buildRSS0_9(xmlObj: unknown): XmlNode;
+  buildRSS1(xmlObj: unknown): XmlNode;
 };
+
+/** rss-parser reads `channel[0]` without looking: a document without one gets a clear error instead. */
+function requireChannel(root: unknown): void {
+  const channel = typeof root === "object" && root !== null ? (root as XmlNode)["channel"] : undefined;
+  if (!Array.isArray(channel) || typeof channel[0] !== "object" || channel[0] === null) {
+    throw new FeedParseError("RSS document has no <channel> element");
+  }
+}
 
 function isAttributed(link: unknown): boolean {
   return typeof link === "object" && link !== null && "$" in link;
@@ -112,6 +134,21 @@ class FeedXmlParser extends Parser<XmlNode, RawItem> {
 
   parseItemAtom(entry: unknown): RawItem {
     return this.copyItem(entry);
+  }
+
+  buildRSS2(xmlObj: { rss?: unknown }): XmlNode {
+    requireChannel(xmlObj.rss);
+    return baseBuilders.buildRSS2.call(this, xmlObj);
+  }
+
+  buildRSS0_9(xmlObj: { rss?: unknown }): XmlNode {
+    requireChannel(xmlObj.rss);
+    return baseBuilders.buildRSS0_9.call(this, xmlObj);
+  }
+
+  buildRSS1(xmlObj: Record<string, unknown>): XmlNode {
+    requireChannel(xmlObj["rdf:RDF"]);
+    return baseBuilders.buildRSS1.call(this, xmlObj);
   }
 
   buildAtomFeed(xmlObj: { feed?: unknown }): XmlNode {
@@ -158,6 +195,7 @@ async function parseXml(xml: string, prolog: Prolog): Promise<RawFeed> {
   try {
     result = await Promise.race([pending, Promise.resolve(NOT_SETTLED)]);
   } catch (error) {
+    if (error instanceof FeedParseError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (/\nLine: \d+/.test(message)) throw new FeedParseError(`malformed XML: ${oneLine(message)}`, { cause: error });
     const what = prolog.kind === "atom" ? "Atom feed" : "RSS document (is the <channel> element missing?)";
@@ -180,15 +218,77 @@ function formatOf(prolog: Prolog): ParsedFeed["format"] {
   return /^0\.9/.test(version) ? "rss09" : "rss2";
 }
 
+/** Text elements whose content rss-parser reads as a string; an object with child elements means inline markup. */
+const TEXT_ELEMENTS = ["title", "dc:title", "description", "summary", "content", "content:encoded"] as const;
+
+function hasChildElements(value: unknown): boolean {
+  const node = Array.isArray(value) ? value[0] : value;
+  if (typeof node !== "object" || node === null) return false;
+  for (const key in node) if (key !== "_" && key !== "$") return true;
+  return false;
+}
+
+/** Whether the channel title or any item's text element holds child elements (unescaped markup). */
+function hasInlineMarkup(raw: RawFeed, rawItems: unknown[], count: number): boolean {
+  if (hasChildElements(raw["title"])) return true;
+  for (let i = 0; i < count; i++) {
+    const item = rawItems[i];
+    if (typeof item !== "object" || item === null) continue;
+    for (const name of TEXT_ELEMENTS) {
+      const value = (item as XmlNode)[name];
+      if (value !== undefined && typeof value !== "string" && hasChildElements(value)) return true;
+    }
+  }
+  return false;
+}
+
+function itemsOf(raw: RawFeed): unknown[] {
+  return Array.isArray(raw.items) ? raw.items : [];
+}
+
 /**
- * Parses an RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom document.
+ * Parses an RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom document. Recoverable damage is repaired and
+ * reported in `warnings`: bare ampersands are escaped, a truncated document is closed (its
+ * incomplete last item dropped). Items past MAX_ITEMS are left out, with a warning.
  * @throws FeedParseError for empty, malformed, dangerous (DTD entities) or non-feed documents.
  */
 export async function parseFeed(bytes: Uint8Array, opts: ParseFeedOptions): Promise<ParsedFeed> {
   const { text } = decodeFeedBytes(bytes, opts.contentType);
   const prolog = readProlog(text);
-  const xml = prolog.rootStart === 0 ? text : text.slice(prolog.rootStart);
-  const raw = await parseXml(xml, prolog);
+  let xml = prolog.rootStart === 0 ? text : text.slice(prolog.rootStart);
+  const warnings: string[] = [];
+
+  if (mayHaveBareAmpersand(xml)) {
+    const firstLine = prolog.rootStart === 0 ? 1 : lineOf(text, prolog.rootStart);
+    const escaped = escapeBareAmpersands(xml, firstLine);
+    if (escaped !== undefined) {
+      xml = escaped.xml;
+      warnings.push(...escaped.warnings);
+    }
+  }
+
+  let raw: RawFeed;
+  try {
+    raw = await parseXml(xml, prolog);
+  } catch (error) {
+    const repaired = error instanceof FeedParseError && error.message.startsWith("malformed XML") ? repairTruncatedDocument(xml) : undefined;
+    if (repaired === undefined) throw error;
+    try {
+      raw = await parseXml(repaired.xml, prolog);
+    } catch {
+      throw error; // the repair did not help: report what was wrong with the document as sent
+    }
+    xml = repaired.xml;
+    warnings.push(repaired.warning);
+  }
+
+  let rawItems = itemsOf(raw);
+  if (hasInlineMarkup(raw, rawItems, Math.min(rawItems.length, MAX_ITEMS))) {
+    // Unescaped markup in a title or content (xml2js splits it into text and child objects and
+    // loses the order): parse again with that markup as text, for the HTML rules to read in order.
+    raw = await parseXml(wrapInlineMarkup(xml), prolog);
+    rawItems = itemsOf(raw);
+  }
   const format = formatOf(prolog);
 
   // Bases: xml:base on the root, then the channel/feed link, then the feed URL.
@@ -203,8 +303,10 @@ export async function parseFeed(bytes: Uint8Array, opts: ParseFeedOptions): Prom
     normaliseLanguage(raw["dcLanguage"]) ??
     normaliseLanguage(prolog.rootAttributes.get("xml:lang"));
 
-  const rawItems = Array.isArray(raw.items) ? raw.items : [];
   const count = Math.min(rawItems.length, MAX_ITEMS);
+  if (rawItems.length > MAX_ITEMS) {
+    warnings.push(`truncated: ${MAX_ITEMS.toLocaleString("en-US")} of ${rawItems.length.toLocaleString("en-US")} items read`);
+  }
   const items: FeedItem[] = new Array(count);
   const ctx = { format, baseUrl, channelLanguage: language };
   for (let i = 0; i < count; i++) {
@@ -214,9 +316,27 @@ export async function parseFeed(bytes: Uint8Array, opts: ParseFeedOptions): Prom
 
   return {
     format,
-    title: htmlToText(textOf(raw["title"]) ?? "", MAX_TITLE_LENGTH),
+    title: feedTitle(raw["title"], format),
     link,
     language,
     items,
+    warnings,
   };
+}
+
+function feedTitle(value: unknown, format: ParsedFeed["format"]): string {
+  const title = textOf(value) ?? "";
+  if (format === "atom") {
+    const attrs = Array.isArray(value) ? value[0] : value;
+    const type = typeof attrs === "object" && attrs !== null ? ((attrs as XmlNode)["$"] as XmlNode | undefined)?.["type"] : undefined;
+    return typeof type === "string" && /html/i.test(type) ? htmlToText(title, MAX_TITLE_LENGTH) : plainTextToText(title, MAX_TITLE_LENGTH);
+  }
+  return looksLikeHtml(title) ? htmlToText(title, MAX_TITLE_LENGTH) : plainTextToText(title, MAX_TITLE_LENGTH);
+}
+
+/** 1-based line number of `index` in `text`. */
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;
+  return line;
 }

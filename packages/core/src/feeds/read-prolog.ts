@@ -4,7 +4,8 @@ import { FeedParseError } from "../errors.ts";
  * Reads what comes before a feed's root element (XML declaration, bogus declarations such as
  * `<?phpxml ...?>`, stylesheet PIs, comments, DOCTYPE, whitespace, BOM) and the root start tag.
  * Everything before the root is dropped so the XML parser never sees a DTD: a DOCTYPE that declares
- * entities is refused outright (entity-expansion attacks), any other DOCTYPE is skipped.
+ * entities is refused outright (entity-expansion attacks), any other DOCTYPE (an XHTML one too) is
+ * skipped.
  */
 
 export type RootKind = "rss" | "rdf" | "atom";
@@ -21,6 +22,14 @@ export interface Prolog {
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
 const RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+/** Namespaces RSS elements are bound to when a document prefixes them (`<rss:rss>`, `<rss:item>`). */
+export const RSS_NAMESPACES: ReadonlySet<string> = new Set([
+  "http://purl.org/rss/1.0/",
+  "http://my.netscape.com/rdf/simple/0.9/",
+  "http://backend.userland.com/rss2",
+  "http://backend.userland.com/rss",
+  "http://blogs.law.harvard.edu/tech/rss",
+]);
 
 /** Upper bound on the root start tag (namespace declarations included). */
 const MAX_ROOT_TAG = 64 * 1024;
@@ -104,9 +113,8 @@ function skipDoctype(text: string, start: number): number {
     throw new FeedParseError("refusing a DOCTYPE that declares entities (possible entity-expansion attack)");
   }
   if (i >= text.length) throw new FeedParseError("malformed XML: unterminated DOCTYPE declaration");
-  if (/^<!DOCTYPE\s+html\b/i.test(declaration)) {
-    throw new FeedParseError("not an RSS or Atom feed: the body is an HTML document");
-  }
+  // An (X)HTML DOCTYPE without an internal subset is skipped like any other: some feed generators
+  // put an XHTML DOCTYPE before <rss>. Whether the body is an HTML page is the root element's call.
   return i + 1;
 }
 
@@ -144,7 +152,7 @@ function rootKind(name: string, attributes: ReadonlyMap<string, string>): RootKi
   const local = colon === -1 ? name : name.slice(colon + 1);
   const nsAttr = prefix === "" ? "xmlns" : `xmlns:${prefix}`;
   const ns = attributes.get(nsAttr);
-  if (local === "rss" && prefix === "") return "rss";
+  if (local === "rss" && (prefix === "" || (ns !== undefined && RSS_NAMESPACES.has(ns)))) return "rss";
   if (local === "RDF" && (prefix === "rdf" || ns === RDF_NS)) return "rdf";
   if (local === "feed" && (prefix === "" || ns === ATOM_NS)) return "atom";
   if (local.toLowerCase() === "html") throw new FeedParseError("not an RSS or Atom feed: the body is an HTML document");
