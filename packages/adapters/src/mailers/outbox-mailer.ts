@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { chmod, lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { MailError, ValidationError, systemClock } from "@pressbridge/core";
 import type { Clock, EmailMessage, Mailer } from "@pressbridge/core";
@@ -13,7 +13,8 @@ import { buildMime } from "./mime-compose.ts";
  *
  * File names are `<ISO time, ":" as "-">-<12 hex>.eml`, so they sort by time and carry nothing from
  * the message. Files are written atomically: a hidden temp file in the same directory, fsynced, then
- * renamed, so a reader never sees half a message.
+ * renamed, so a reader never sees half a message. Messages hold live review links, so files are 0600
+ * and the directory 0700 (an existing directory is tightened on the first send).
  */
 
 /** `2026-11-24T15-00-00.000Z-0123456789ab.eml` */
@@ -32,6 +33,7 @@ export interface OutboxMailerOptions {
 export class OutboxMailer implements Mailer {
   readonly dir: string;
   readonly #clock: Clock;
+  #dirReady: Promise<void> | undefined;
 
   constructor(options: OutboxMailerOptions) {
     if (typeof options.dir !== "string" || options.dir === "") throw new RangeError("OutboxMailer: dir must not be empty");
@@ -53,8 +55,12 @@ export class OutboxMailer implements Mailer {
     const target = join(this.dir, file);
     const temp = join(this.dir, `.${file}.${randomBytes(4).toString("hex")}.tmp`);
     try {
-      await mkdir(this.dir, { recursive: true });
-      const handle = await open(temp, "wx", 0o640);
+      this.#dirReady ??= mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => chmod(this.dir, 0o700));
+      await this.#dirReady.catch((err: unknown) => {
+        this.#dirReady = undefined;
+        throw err;
+      });
+      const handle = await open(temp, "wx", 0o600);
       try {
         await handle.writeFile(raw);
         await handle.sync();
