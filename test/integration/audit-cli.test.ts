@@ -76,7 +76,9 @@ describe("pressbridge audit", () => {
     try {
       const web = await cli.waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/dashboard \(audit dashboard\)/, 90_000);
       await cli.waitFor(/audit: \d+ missed, \d+ at risk, \d+ stale, \d+ feed problem\(s\)/, 90_000);
-      const page = await fetch(`${web[1]}/dashboard/acme`);
+      const token = (await cli.waitFor(/\/signin\?token=([A-Za-z0-9_-]+)/, 10_000))[1];
+      expect((await fetch(`${web[1]}/dashboard/acme`)).status).toBe(401);
+      const page = await fetch(`${web[1]}/dashboard/acme`, { headers: { authorization: `Bearer ${token}` } });
       expect(page.status).toBe(200);
       const text = await page.text();
       expect(text).toContain("<h1>Acme Corp</h1>");
