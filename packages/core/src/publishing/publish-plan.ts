@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from "../logger.ts";
 import type { ActionClaim, ApprovalStore, Clock, EventBus, EventOutbox, Mailer, PlanStore, PublicationStore, PublishActionRecord } from "../ports.ts";
 import type { AdBrief } from "../plans/briefs/index.ts";
 import type { AmplificationPlan, PlanPublication, PublishedAction } from "../plans/plan.ts";
+import { redactCredentialShapes, redactCredentials, secretCredentialValues } from "./credential-redaction.ts";
 import { renderPublicationEmail } from "./publication-email.ts";
 import { publishActionsFor } from "./publish-actions.ts";
 import {
@@ -104,7 +105,7 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
         } catch (err) {
           // A store or credentials failure: the platform's later actions wait for a redelivery (the
           // action, if claimed, is taken over and reconciled once its lease expires); other platforms go on.
-          logger.error("publishing an action failed", { planId: plan.id, key: action.key, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+          logger.error("publishing an action failed", { planId: plan.id, key: action.key, error: errorText(err) });
           break;
         }
       }
@@ -218,6 +219,10 @@ async function runAction(
       result = { status: "failed", retryable: true, reason: `Publishing stopped unexpectedly: ${err instanceof Error ? err.message : String(err)}` };
     }
   }
+  // The one place a failure reason is stored, and from there shown, emailed, logged and printed: it
+  // never carries a credential, whatever the adapter or the platform put in it (this client's own
+  // credential values, and anything shaped like a credential).
+  if (result.status === "failed") result = { ...result, reason: redactCredentials(result.reason, secretCredentialValues(credentials)) };
   const finishedAt = deps.clock.now().toISOString();
   const saved = await deps.publications.finishAction(plan.id, action.key, claim.attempt, {
     state: result.status,
@@ -260,7 +265,8 @@ export function publishedActionOf(record: PublishActionRecord): PublishedAction 
     dryRun: record.dryRun !== null,
     platformIds: record.platformIds,
     url: record.url,
-    reason: record.reason,
+    // Records stored before reasons were redacted on the way in are redacted on the way out.
+    reason: record.reason === null ? null : redactCredentialShapes(record.reason),
     retryable: record.retryable,
     attempts: record.attempt,
     at: record.finishedAt ?? record.startedAt,
@@ -278,7 +284,7 @@ async function publishFromOutbox(deps: PublishDeps, event: BusEvent, logger: Log
     await deps.bus.publish([event]);
     await deps.outbox.deleteEvents([event.id]);
   } catch (err) {
-    logger.warn("Amplification Published left in the outbox for a later flush", { eventId: event.id, error: String(err) });
+    logger.warn("Amplification Published left in the outbox for a later flush", { eventId: event.id, error: errorText(err) });
   }
 }
 
@@ -308,8 +314,13 @@ async function emailOwner(
     return "sent";
   } catch (err) {
     const retryable = err instanceof MailError ? err.retryable : !(err instanceof ValidationError);
-    await notify.approvals.releaseEmail(plan.id, plan.owner, kind, err instanceof Error ? err.message : String(err), !retryable);
-    logger.error("the publishing-failure email to the owner failed", { planId: plan.id, retryable, error: err instanceof Error ? err.message : String(err) });
+    await notify.approvals.releaseEmail(plan.id, plan.owner, kind, redactCredentialShapes(err instanceof Error ? err.message : String(err)), !retryable);
+    logger.error("the publishing-failure email to the owner failed", { planId: plan.id, retryable, error: errorText(err) });
     return retryable ? "failed-retryable" : "failed";
   }
+}
+
+/** An error for the log: name and message, with anything shaped like a credential removed. */
+function errorText(err: unknown): string {
+  return redactCredentialShapes(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 }

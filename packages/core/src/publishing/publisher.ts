@@ -1,5 +1,8 @@
 import type { AdPlatform, Channel, LinkFacet } from "../plans/plan.ts";
 
+/** Adapters redact what platforms echo with the same rules core applies to every stored reason. */
+export { REDACTED, SECRET_FIELD_NAME, redactCredentialShapes, redactCredentials, secretCredentialValues } from "./credential-redaction.ts";
+
 /**
  * The Publisher port: one adapter per platform (X, LinkedIn, Meta, Bluesky) plus a dry-run adapter.
  * Every action carries a deterministic key (plan id + action) so a retry never posts twice: before
@@ -65,6 +68,11 @@ export type PublishOutcome =
 /** Credentials of one client on one platform. Never logged, never stored in the table. */
 export type PlatformCredentials = Record<string, string>;
 
+/**
+ * One adapter instance serves every client of the process, concurrently: everything that belongs to
+ * one call (the credentials, what to redact, session state) lives in that call, never on the instance;
+ * what an instance caches across calls (a Bluesky session, an X user id) is keyed by the account.
+ */
 export interface Publisher {
   readonly platform: Channel | AdPlatform | "dry-run";
   publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome>;
