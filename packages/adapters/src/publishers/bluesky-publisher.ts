@@ -1,8 +1,11 @@
 /**
  * Bluesky (AT Protocol) publisher (platform-apis.md §4): com.atproto.server.createSession once per
- * account and adapter instance (createSession is limited to about 100 a day), refreshSession once when
- * the access token expires, then com.atproto.repo.createRecord of an app.bsky.feed.post with link
- * facets (UTF-8 byte offsets, computed by core).
+ * account and adapter instance (createSession is limited to about 100 a day; sessions are cached per
+ * account and app password), refreshSession once when the access token expires (and, when the refresh
+ * token is refused too, a new sign-in with that same call's credentials), then
+ * com.atproto.repo.createRecord of an app.bsky.feed.post with link facets (UTF-8 byte offsets,
+ * computed by core). Everything of one call (credentials, what to redact, the last XRPC error) is
+ * passed through the call, never kept on the instance, which every client shares.
  *
  * Idempotency: the record key is a TID-shaped key derived from the action key, so the same action
  * always writes the same record. After an ambiguous failure (timeout, 5xx) the adapter reads the
@@ -64,20 +67,37 @@ export function blueskyPostUrl(did: string, rkey: string): string {
   return `https://bsky.app/profile/${did}/post/${rkey}`;
 }
 
+/**
+ * One publish call: the client's account and app password, what to redact in its answers (the app
+ * password and every session token the call uses), and the XRPC error name of its last failed answer
+ * (ExpiredToken triggers one refresh). Nothing of it is kept on the shared publisher.
+ */
+interface BlueskyCall {
+  creds: { identifier: string; appPassword: string };
+  /** The session cache key: the account and its app password (see `sessionKey`). */
+  sessionKey: string;
+  secrets: string[];
+  policy: PlatformPolicy;
+  lastError: string | undefined;
+}
+
+/**
+ * Sessions are cached per account and app password, so a client configured with the same handle
+ * but another (or a wrong) password never borrows a session it did not sign in for.
+ */
+function sessionKey(identifier: string, appPassword: string): string {
+  return `${identifier.toLowerCase()}\u0000${createHash("sha256").update(appPassword, "utf8").digest("base64url")}`;
+}
+
 export class BlueskyPublisher implements Publisher {
   readonly platform = "bluesky" as const;
   readonly #http: PublisherHttp;
+  /** Sessions per account (sessionKey), reused across calls: createSession is limited to about 100 a day. */
   readonly #sessions = new Map<string, Session>();
-  /** The XRPC error name of the last failed answer (ExpiredToken triggers one refresh). */
-  #lastError: string | undefined;
-  #secrets: string[] = [];
-  readonly #policy: PlatformPolicy;
 
   constructor(options: PublisherHttpOptions = {}) {
     const transport = options.transport ?? new FetchTransport({ default: options.baseUrl ?? BLUESKY_DEFAULT_PDS }, options);
     this.#http = new PublisherHttp(transport, options);
-    const redact = secretRedactor(() => [...this.#secrets, ...[...this.#sessions.values()].flatMap((s) => [s.accessJwt, s.refreshJwt])]);
-    this.#policy = { name: "Bluesky", classify: (response) => this.#classify(response), redact };
   }
 
   async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
@@ -86,8 +106,15 @@ export class BlueskyPublisher implements Publisher {
     }
     const creds = requireCredentials("Bluesky", credentials, BLUESKY_CREDENTIALS);
     if (!creds.ok) return creds.outcome;
-    this.#secrets = [creds.value.appPassword];
-    const result = await this.#post(action, creds.value);
+    const secrets = [creds.value.appPassword];
+    const call: BlueskyCall = {
+      creds: creds.value,
+      sessionKey: sessionKey(creds.value.identifier, creds.value.appPassword),
+      secrets,
+      policy: { name: "Bluesky", classify: (response) => this.#classify(response, call), redact: secretRedactor(() => secrets) },
+      lastError: undefined,
+    };
+    const result = await this.#post(action, call);
     return result.ok ? result.value : result.outcome;
   }
 
@@ -105,15 +132,15 @@ export class BlueskyPublisher implements Publisher {
     };
   }
 
-  async #post(action: OrganicPostAction, creds: { identifier: string; appPassword: string }): Promise<StepResult<PublishOutcome>> {
+  async #post(action: OrganicPostAction, call: BlueskyCall): Promise<StepResult<PublishOutcome>> {
     const rkey = rkeyForActionKey(action.key);
+    let session = await this.#session(call);
     let refreshed = false;
     for (;;) {
-      const session = await this.#session(creds);
       if (!session.ok) return session;
       const { did, accessJwt } = session.value;
-      this.#lastError = undefined;
-      const created = await this.#http.run(this.#policy, {
+      call.lastError = undefined;
+      const created = await this.#http.run(call.policy, {
         what: "create the post",
         subject: "the post",
         request: () => BlueskyPublisher.createRecordRequest(action, did, this.#http.now().toISOString(), accessJwt),
@@ -122,27 +149,28 @@ export class BlueskyPublisher implements Publisher {
           if (uri === undefined) throw new Error("createRecord returned no uri");
           return uri;
         },
-        find: () => this.#getRecord(did, rkey, accessJwt),
+        find: () => this.#getRecord(call, did, rkey, accessJwt),
       });
       if (created.ok) {
         const uri = created.value;
         const returnedRkey = uri.split("/").pop() ?? rkey;
         return { ok: true, value: { status: "published", platformIds: { uri, did, rkey: returnedRkey }, url: blueskyPostUrl(did, returnedRkey) } };
       }
-      if (this.#lastError === "ExpiredToken" && !refreshed) {
+      if (call.lastError === "ExpiredToken" && !refreshed) {
         refreshed = true;
-        const renewed = await this.#refresh(creds.identifier, session.value);
-        if (!renewed.ok) return renewed;
+        session = await this.#refresh(call, session.value);
         continue;
       }
       return created;
     }
   }
 
-  async #session(creds: { identifier: string; appPassword: string }): Promise<StepResult<Session>> {
-    const cached = this.#sessions.get(creds.identifier);
-    if (cached !== undefined) return { ok: true, value: cached };
-    const created = await this.#http.run(this.#policy, {
+  /** The account's cached session, or a new one signed in with this call's own app password. */
+  async #session(call: BlueskyCall): Promise<StepResult<Session>> {
+    const cached = this.#sessions.get(call.sessionKey);
+    if (cached !== undefined) return { ok: true, value: this.#using(call, cached) };
+    const { identifier, appPassword } = call.creds;
+    const created = await this.#http.run(call.policy, {
       what: "sign in",
       subject: "the sign-in",
       request: (): WireRequest => ({
@@ -150,18 +178,20 @@ export class BlueskyPublisher implements Publisher {
         method: "POST",
         path: "/xrpc/com.atproto.server.createSession",
         headers: {},
-        body: { type: "json", value: { identifier: creds.identifier, password: creds.appPassword } },
+        body: { type: "json", value: { identifier, password: appPassword } },
       }),
       parse: parseSession,
     });
-    if (created.ok) this.#sessions.set(creds.identifier, created.value);
-    return created;
+    if (!created.ok) return created;
+    this.#sessions.set(call.sessionKey, created.value);
+    return { ok: true, value: this.#using(call, created.value) };
   }
 
-  /** Renews an expired access token once; when the refresh token is refused too, signs in again. */
-  async #refresh(identifier: string, session: Session): Promise<StepResult<Session>> {
-    this.#sessions.delete(identifier);
-    const renewed = await this.#http.run(this.#policy, {
+  /** Renews an expired access token once; when the refresh token is refused too, signs in again with this call's account. */
+  async #refresh(call: BlueskyCall, session: Session): Promise<StepResult<Session>> {
+    // Only this session: another call may already have renewed the account's cached one.
+    if (this.#sessions.get(call.sessionKey) === session) this.#sessions.delete(call.sessionKey);
+    const renewed = await this.#http.run(call.policy, {
       what: "renew the session",
       subject: "the session renewal",
       request: (): WireRequest => ({
@@ -174,26 +204,30 @@ export class BlueskyPublisher implements Publisher {
       parse: parseSession,
     });
     if (renewed.ok) {
-      this.#sessions.set(identifier, renewed.value);
-      return renewed;
+      this.#sessions.set(call.sessionKey, renewed.value);
+      return { ok: true, value: this.#using(call, renewed.value) };
     }
     if (renewed.outcome.retryable) return renewed;
-    const password = this.#secrets[0];
-    if (password === undefined) return renewed;
-    return this.#session({ identifier, appPassword: password });
+    return this.#session(call);
   }
 
-  async #getRecord(did: string, rkey: string, accessJwt: string): Promise<StepResult<string | null>> {
+  /** Adds a session's tokens to what the call redacts. */
+  #using(call: BlueskyCall, session: Session): Session {
+    call.secrets.push(session.accessJwt, session.refreshJwt);
+    return session;
+  }
+
+  async #getRecord(call: BlueskyCall, did: string, rkey: string, accessJwt: string): Promise<StepResult<string | null>> {
     let missing = false;
     const policy: PlatformPolicy = {
-      ...this.#policy,
+      ...call.policy,
       classify: (response) => {
         const error = stringField(jsonOf(response.text), "error");
         if (response.status === 400 && error === "RecordNotFound") {
           missing = true;
           return { kind: "rejected", detail: "not found" };
         }
-        return this.#classify(response);
+        return this.#classify(response, call);
       },
     };
     const found = await this.#http.run(policy, {
@@ -220,11 +254,11 @@ export class BlueskyPublisher implements Publisher {
     };
   }
 
-  #classify(response: WireResponse): ErrorClass {
+  #classify(response: WireResponse, call: BlueskyCall): ErrorClass {
     const body = jsonOf(response.text);
     const error = stringField(body, "error");
     const message = stringField(body, "message") ?? error ?? `HTTP ${response.status}`;
-    this.#lastError = error;
+    call.lastError = error;
     if (response.status === 429) {
       const wait = retryAfterMs(response.headers, this.#http.now()) ?? rateLimitResetMs(response.headers, this.#http.now());
       return wait === undefined ? { kind: "throttled", detail: message } : { kind: "throttled", waitMs: wait, detail: message };

@@ -11,7 +11,7 @@
  * failure (timeout, 5xx) each create looks its object up again before re-sending. Organic posts are
  * looked up among the organization's latest posts by their exact commentary.
  */
-import type { OrganicPostAction, PausedAdAction, PlatformCredentials, PublishAction, PublishOutcome, Publisher } from "@pressbridge/core";
+import { secretCredentialValues, type OrganicPostAction, type PausedAdAction, type PlatformCredentials, type PublishAction, type PublishOutcome, type Publisher } from "@pressbridge/core";
 import { addDays, readLinkedInBrief, type BriefView } from "./ad-brief-fields.ts";
 import type { LinkedInTargeting } from "@pressbridge/core";
 import {
@@ -55,35 +55,35 @@ export function normaliseRestliId(id: string, type: string): string {
 
 const idOfUrn = (urn: string): string => urn.slice(urn.lastIndexOf(":") + 1);
 
+/** One publish call: the client's token and API version, and a policy that redacts that call's credentials. */
 interface Context {
   token: string;
   version: string;
+  policy: PlatformPolicy;
 }
 
 export class LinkedInPublisher implements Publisher {
   readonly platform = "linkedin" as const;
   readonly #http: PublisherHttp;
   readonly #version: string;
-  readonly #policy: PlatformPolicy;
-  /** Typeahead results per facet and name, kept for the adapter's life (names map to stable URNs). */
+  /** Typeahead results per facet and name, kept for the adapter's life (names map to stable URNs, the same for every client). */
   readonly #resolved = new Map<string, string | null>();
-  #secrets: string[] = [];
 
   constructor(options: LinkedInPublisherOptions = {}) {
     const transport = options.transport ?? new FetchTransport({ default: options.baseUrl ?? LINKEDIN_API_BASE }, options);
     this.#http = new PublisherHttp(transport, options);
     this.#version = options.version ?? LINKEDIN_DEFAULT_VERSION;
-    this.#policy = { name: "LinkedIn", classify: (r) => this.#classify(r), redact: secretRedactor(() => this.#secrets) };
   }
 
   async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
-    this.#secrets = [credentials.accessToken ?? ""];
+    const secrets = secretCredentialValues(credentials);
+    const policy: PlatformPolicy = { name: "LinkedIn", classify: (r) => this.#classify(r), redact: secretRedactor(() => secrets) };
     const version = credentials.linkedInVersion?.trim() || this.#version;
     if (action.kind === "organic-post") {
       if (action.channel !== "linkedin") return { status: "failed", retryable: false, reason: "The LinkedIn publisher only publishes LinkedIn posts" };
       const creds = requireCredentials("LinkedIn", credentials, LINKEDIN_ORGANIC_CREDENTIALS);
       if (!creds.ok) return creds.outcome;
-      const result = await this.#organic(action, { token: creds.value.accessToken, version }, creds.value.organizationId);
+      const result = await this.#organic(action, { token: creds.value.accessToken, version, policy }, creds.value.organizationId);
       return result.ok ? result.value : result.outcome;
     }
     if (action.platform !== "linkedin") return { status: "failed", retryable: false, reason: "The LinkedIn publisher only creates LinkedIn ads" };
@@ -91,7 +91,7 @@ export class LinkedInPublisher implements Publisher {
     if (!creds.ok) return creds.outcome;
     const brief = readLinkedInBrief(action.brief);
     if (!brief.ok) return brief.outcome;
-    const result = await this.#ad(action, brief.value, { token: creds.value.accessToken, version }, creds.value.adAccountId);
+    const result = await this.#ad(action, brief.value, { token: creds.value.accessToken, version, policy }, creds.value.adAccountId);
     return result.ok ? result.value : result.outcome;
   }
 
@@ -126,7 +126,7 @@ export class LinkedInPublisher implements Publisher {
   }
 
   async #organic(action: OrganicPostAction, ctx: Context, organizationId: string): Promise<StepResult<PublishOutcome>> {
-    const created = await this.#http.run(this.#policy, {
+    const created = await this.#http.run(ctx.policy, {
       what: "create the post",
       subject: "the post",
       request: () => this.postRequest(ctx, action, organizationId),
@@ -254,7 +254,7 @@ export class LinkedInPublisher implements Publisher {
     ctx: Context,
     spec: { label: string; path: string; body: Record<string, unknown>; type: string; subject: string; find: () => Promise<StepResult<string | null>> },
   ): Promise<string | { ok: false; outcome: PublishOutcome & { status: "failed" } }> {
-    const result = await this.#http.run(this.#policy, {
+    const result = await this.#http.run(ctx.policy, {
       what: `create ${spec.subject}`,
       subject: spec.subject,
       request: () => this.#request(ctx, { label: spec.label, method: "POST", path: spec.path, body: { type: "json", value: spec.body } }),
@@ -266,7 +266,7 @@ export class LinkedInPublisher implements Publisher {
 
   /** A finder GET returning `elements`; failures become "could not confirm" (never a blind re-create). */
   async #read(ctx: Context, request: Omit<WireRequest, "headers" | "auth">, subject: string): Promise<StepResult<Array<Record<string, unknown>>>> {
-    const result = await this.#http.run(this.#policy, {
+    const result = await this.#http.run(ctx.policy, {
       what: `look up ${subject}`,
       subject: `the lookup of ${subject}`,
       request: () => this.#request(ctx, request),

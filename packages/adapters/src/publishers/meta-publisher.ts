@@ -14,7 +14,7 @@
  * estimated_time_to_regain_access, else Retry-After, else backoff); any answer whose usage headers
  * report 90% or more of a quota slows the next request down.
  */
-import type { OrganicPostAction, PausedAdAction, PlatformCredentials, PublishAction, PublishOutcome, Publisher } from "@pressbridge/core";
+import { secretCredentialValues, type OrganicPostAction, type PausedAdAction, type PlatformCredentials, type PublishAction, type PublishOutcome, type Publisher } from "@pressbridge/core";
 import type { MetaTargeting } from "@pressbridge/core";
 import { addDays, readMetaBrief, type BriefView } from "./ad-brief-fields.ts";
 import {
@@ -72,24 +72,29 @@ export function metaUsage(headers: Headers): { percent: number; regainMinutes: n
   return { percent, regainMinutes };
 }
 
+/** One publish call: the token and Graph version it uses, and a policy that redacts that call's credentials. */
 interface Context {
   token: string;
   version: string;
+  policy: PlatformPolicy;
 }
 
 export class MetaPublisher implements Publisher {
   readonly platform = "meta" as const;
   readonly #http: PublisherHttp;
   readonly #version: string;
-  readonly #policy: PlatformPolicy;
+  /** Targeting search results per type and name (the same for every client). */
   readonly #resolved = new Map<string, { id: string; name: string } | null>();
-  #secrets: string[] = [];
 
   constructor(options: MetaPublisherOptions = {}) {
     const transport = options.transport ?? new FetchTransport({ default: options.baseUrl ?? META_GRAPH_BASE }, options);
     this.#http = new PublisherHttp(transport, options);
     this.#version = options.graphVersion ?? META_DEFAULT_GRAPH_VERSION;
-    this.#policy = {
+  }
+
+  async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
+    const secrets = secretCredentialValues(credentials);
+    const policy: PlatformPolicy = {
       name: "Meta",
       classify: (r) => this.#classify(r),
       paceAfter: (r) => {
@@ -97,12 +102,8 @@ export class MetaPublisher implements Publisher {
         if (usage.regainMinutes > 0) return usage.regainMinutes * 60_000;
         return usage.percent >= 100 ? 30_000 : usage.percent >= 90 ? 5_000 : 0;
       },
-      redact: secretRedactor(() => this.#secrets),
+      redact: secretRedactor(() => secrets),
     };
-  }
-
-  async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
-    this.#secrets = [credentials.accessToken ?? "", credentials.pageAccessToken ?? ""];
     const version = credentials.graphVersion?.trim() || this.#version;
     if (action.kind === "organic-post") {
       if (action.channel !== "facebook") return { status: "failed", retryable: false, reason: "The Meta publisher only publishes Facebook Page posts" };
@@ -110,7 +111,7 @@ export class MetaPublisher implements Publisher {
       if (!creds.ok) return creds.outcome;
       const token = credentials.pageAccessToken?.trim() || credentials.accessToken?.trim();
       if (!token) return failed("Meta credentials are missing pageAccessToken (or accessToken); add them to the client's secrets", false).outcome;
-      const result = await this.#organic(action, { token, version }, creds.value.pageId);
+      const result = await this.#organic(action, { token, version, policy }, creds.value.pageId);
       return result.ok ? result.value : result.outcome;
     }
     if (action.platform !== "meta") return { status: "failed", retryable: false, reason: "The Meta publisher only creates Meta ads" };
@@ -119,7 +120,7 @@ export class MetaPublisher implements Publisher {
     const brief = readMetaBrief(action.brief);
     if (!brief.ok) return brief.outcome;
     const accountId = creds.value.adAccountId.replace(/^act_/, "");
-    const result = await this.#ad(action, brief.value, { token: creds.value.accessToken, version }, accountId, creds.value.pageId);
+    const result = await this.#ad(action, brief.value, { token: creds.value.accessToken, version, policy }, accountId, creds.value.pageId);
     return result.ok ? result.value : result.outcome;
   }
 
@@ -141,7 +142,7 @@ export class MetaPublisher implements Publisher {
   async #organic(action: OrganicPostAction, ctx: Context, pageId: string): Promise<StepResult<PublishOutcome>> {
     const form: Record<string, string> = { message: action.text };
     if (action.link !== null) form.link = action.link;
-    const created = await this.#http.run(this.#policy, {
+    const created = await this.#http.run(ctx.policy, {
       what: "create the Page post",
       subject: "the Page post",
       request: () => this.#request(ctx, { label: "create the Page post", method: "POST", path: `/${pageId}/feed`, form }),
@@ -268,7 +269,7 @@ export class MetaPublisher implements Publisher {
   }
 
   async #create(ctx: Context, subject: string, path: string, form: Record<string, string>, find: () => Promise<StepResult<string | null>>): Promise<StepResult<string>> {
-    return this.#http.run(this.#policy, {
+    return this.#http.run(ctx.policy, {
       what: `create ${subject}`,
       subject,
       request: () => this.#request(ctx, { label: `create ${subject}${"status" in form ? ` (${form.status})` : ""}`, method: "POST", path, form }),
@@ -279,7 +280,7 @@ export class MetaPublisher implements Publisher {
 
   /** A GET returning `data`; failures become "could not confirm" (never a blind re-create). */
   async #list(ctx: Context, spec: { label: string; path: string; query: Record<string, string> }, subject: string): Promise<StepResult<Array<Record<string, unknown>>>> {
-    const result = await this.#http.run(this.#policy, {
+    const result = await this.#http.run(ctx.policy, {
       what: `look up ${subject}`,
       subject: `the lookup of ${subject}`,
       request: () => this.#request(ctx, { ...spec, method: "GET" }),

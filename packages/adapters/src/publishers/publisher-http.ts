@@ -8,7 +8,7 @@
  * before re-sending such a create the step's `find` looks the object up by its deterministic name or
  * key and returns the existing one instead of creating a second.
  */
-import type { Clock, PublishOutcome } from "@pressbridge/core";
+import { SECRET_FIELD_NAME, redactCredentials, type Clock, type PublishOutcome } from "@pressbridge/core";
 
 export type FailedOutcome = Extract<PublishOutcome, { status: "failed" }>;
 
@@ -175,7 +175,11 @@ export interface StepSpec<T> {
   subject: string;
 }
 
-/** A platform's error classification and proactive pacing. */
+/**
+ * A platform's error classification and proactive pacing, made per publish call: `redact` knows the
+ * credentials of that call only, so a shared adapter never redacts one client's answer with another
+ * client's list.
+ */
 export interface PlatformPolicy {
   /** "LinkedIn", "Meta", "X", "Bluesky". */
   name: string;
@@ -329,17 +333,21 @@ export function stringField(value: unknown, key: string): string | undefined {
   return typeof field === "string" ? field : typeof field === "number" ? String(field) : undefined;
 }
 
-/** Builds a redactor that removes every credential value (and anything set later, like session tokens). */
+/**
+ * A redactor for one publish call: removes the call's credential values (`secrets` is read at each
+ * use, so session tokens the call obtains later count too), then anything shaped like a credential
+ * (core's redactCredentialShapes), then shortens the text. Redacting before shortening keeps a cut
+ * from hiding a credential's shape.
+ */
 export function secretRedactor(secrets: () => Iterable<string | undefined>): (text: string) => string {
   return (text) => {
-    let out = text;
-    for (const secret of secrets()) if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("[redacted]");
+    const out = redactCredentials(text, secrets());
     return out.length > 400 ? `${out.slice(0, 400)}…` : out;
   };
 }
 
 /** The names of credential fields that hold secrets (never recorded, logged or echoed). */
-export const SECRET_CREDENTIAL = /token|secret|password|jwt|key/i;
+export const SECRET_CREDENTIAL = SECRET_FIELD_NAME;
 
 /** Reads required credential fields; returns a plain failure naming the missing ones (not their values). */
 export function requireCredentials<K extends string>(

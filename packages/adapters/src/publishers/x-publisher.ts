@@ -17,7 +17,7 @@
  * account's latest posts (GET /2/users/me, GET /2/users/:id/tweets) and matches the text with links
  * ignored (X rewrites them to t.co). A post older than the latest page is not found: limitation.
  */
-import type { OrganicPostAction, PausedAdAction, PlatformCredentials, PublishAction, PublishOutcome, Publisher } from "@pressbridge/core";
+import { secretCredentialValues, type OrganicPostAction, type PausedAdAction, type PlatformCredentials, type PublishAction, type PublishOutcome, type Publisher } from "@pressbridge/core";
 import type { XTargeting } from "@pressbridge/core";
 import { addDays, readXBrief, type BriefView } from "./ad-brief-fields.ts";
 import { oauth1Header, type OAuth1Keys } from "./oauth1-signature.ts";
@@ -61,15 +61,19 @@ export function xPostUrl(id: string): string {
 /** Text as X shows it, for matching: links (rewritten to t.co by X) and spacing ignored. */
 const comparable = (text: string): string => text.normalize("NFC").replace(/https?:\/\/\S+/g, "<link>").replace(/\s+/g, " ").trim();
 
+/** One publish call: the client's keys, and a policy that redacts exactly those credentials. */
+interface XCall {
+  keys: OAuth1Keys;
+  policy: PlatformPolicy;
+}
+
 export class XPublisher implements Publisher {
   readonly platform = "x" as const;
   readonly #http: PublisherHttp;
-  readonly #policy: PlatformPolicy;
   readonly #adsVersion: string;
   readonly #keywordType: string;
   /** The authenticated user's id per access token (GET /2/users/me), for the post lookup. */
   readonly #userIds = new Map<string, string>();
-  #secrets: string[] = [];
 
   constructor(options: XPublisherOptions = {}) {
     const transport =
@@ -77,16 +81,16 @@ export class XPublisher implements Publisher {
     this.#http = new PublisherHttp(transport, options);
     this.#adsVersion = options.adsApiVersion ?? X_ADS_API_VERSION;
     this.#keywordType = options.keywordTargetingType ?? "BROAD_KEYWORD";
-    this.#policy = { name: "X", classify: (r) => this.#classify(r), redact: secretRedactor(() => this.#secrets) };
   }
 
   async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
-    this.#secrets = [credentials.consumerSecret ?? "", credentials.accessToken ?? "", credentials.accessTokenSecret ?? "", credentials.consumerKey ?? ""];
+    const secrets = secretCredentialValues(credentials);
+    const callWith = (keys: OAuth1Keys): XCall => ({ keys, policy: { name: "X", classify: (r) => this.#classify(r), redact: secretRedactor(() => secrets) } });
     if (action.kind === "organic-post") {
       if (action.channel !== "x") return { status: "failed", retryable: false, reason: "The X publisher only publishes X posts" };
       const creds = requireCredentials("X", credentials, X_OAUTH_CREDENTIALS);
       if (!creds.ok) return creds.outcome;
-      const result = await this.#organic(action, keysOf(creds.value));
+      const result = await this.#organic(action, callWith(keysOf(creds.value)));
       return result.ok ? result.value : result.outcome;
     }
     if (action.platform !== "x") return { status: "failed", retryable: false, reason: "The X publisher only creates X ads" };
@@ -94,11 +98,11 @@ export class XPublisher implements Publisher {
     if (!creds.ok) return creds.outcome;
     const brief = readXBrief(action.brief);
     if (!brief.ok) return brief.outcome;
-    const result = await this.#ad(action, brief.value, keysOf(creds.value), creds.value.adsAccountId, creds.value.fundingInstrumentId);
+    const result = await this.#ad(action, brief.value, callWith(keysOf(creds.value)), creds.value.adsAccountId, creds.value.fundingInstrumentId);
     return result.ok ? result.value : result.outcome;
   }
 
-  #request(keys: OAuth1Keys, request: Omit<WireRequest, "headers" | "auth">): WireRequest {
+  #request({ keys }: XCall, request: Omit<WireRequest, "headers" | "auth">): WireRequest {
     return {
       ...request,
       headers: {},
@@ -114,34 +118,34 @@ export class XPublisher implements Publisher {
 
   // --- organic ---
 
-  async #organic(action: OrganicPostAction, keys: OAuth1Keys): Promise<StepResult<PublishOutcome>> {
-    const created = await this.#http.run(this.#policy, {
+  async #organic(action: OrganicPostAction, call: XCall): Promise<StepResult<PublishOutcome>> {
+    const created = await this.#http.run(call.policy, {
       what: "create the post",
       subject: "the post",
-      request: () => this.#request(keys, { label: "create the post", method: "POST", path: "/2/tweets", body: { type: "json", value: { text: action.text } } }),
+      request: () => this.#request(call, { label: "create the post", method: "POST", path: "/2/tweets", body: { type: "json", value: { text: action.text } } }),
       parse: (response) => {
         const id = stringField((jsonOf(response.text) as { data?: unknown } | undefined)?.data, "id");
         if (id === undefined) throw new Error("no data.id in the answer");
         return id;
       },
-      find: () => this.#findPost(keys, action.text),
+      find: () => this.#findPost(call, action.text),
       lookupFirst: action.reconcile === true,
     });
     if (!created.ok) return created;
     return { ok: true, value: { status: "published", platformIds: { postId: created.value }, url: xPostUrl(created.value) } };
   }
 
-  async #findPost(keys: OAuth1Keys, text: string): Promise<StepResult<string | null>> {
-    let userId = this.#userIds.get(keys.token);
+  async #findPost(call: XCall, text: string): Promise<StepResult<string | null>> {
+    let userId = this.#userIds.get(call.keys.token);
     if (userId === undefined) {
-      const me = await this.#read(keys, { label: "read the posting account (users/me)", method: "GET", path: "/2/users/me" }, "the posting account");
+      const me = await this.#read(call, { label: "read the posting account (users/me)", method: "GET", path: "/2/users/me" }, "the posting account");
       if (!me.ok) return me;
       const id = stringField((me.value as { data?: unknown } | undefined)?.data, "id");
       if (id === undefined) return failed("X: could not read the posting account, so the post was not sent again", true);
       userId = id;
-      this.#userIds.set(keys.token, id);
+      this.#userIds.set(call.keys.token, id);
     }
-    const timeline = await this.#read(keys, { label: "look for the post among the account's latest posts", method: "GET", path: `/2/users/${userId}/tweets`, query: { max_results: "20" } }, "the post");
+    const timeline = await this.#read(call, { label: "look for the post among the account's latest posts", method: "GET", path: `/2/users/${userId}/tweets`, query: { max_results: "20" } }, "the post");
     if (!timeline.ok) return timeline;
     const posts = (timeline.value as { data?: unknown } | undefined)?.data;
     const hit = Array.isArray(posts) ? posts.filter(isRecord).find((p) => typeof p.text === "string" && comparable(p.text) === comparable(text)) : undefined;
@@ -150,13 +154,13 @@ export class XPublisher implements Publisher {
 
   // --- paused ad ---
 
-  async #ad(action: PausedAdAction, brief: BriefView<XTargeting>, keys: OAuth1Keys, accountId: string, fundingInstrumentId: string): Promise<StepResult<PublishOutcome>> {
+  async #ad(action: PausedAdAction, brief: BriefView<XTargeting>, call: XCall, accountId: string, fundingInstrumentId: string): Promise<StepResult<PublishOutcome>> {
     const accountPath = `/${this.#adsVersion}/accounts/${encodeURIComponent(accountId)}`;
     const api = brief.api as { daily_budget_amount_local_micro?: unknown; total_budget_amount_local_micro?: unknown };
 
     // 1. Campaign: find by name, else create PAUSED with the funding instrument and micros budget.
     const findCampaign = (): Promise<StepResult<string | null>> =>
-      this.#findAds(keys, { label: "look up the campaign by name", path: `${accountPath}/campaigns`, query: { q: action.name, with_deleted: "false", count: "200" } }, "the campaign", (e) => e.name === action.name);
+      this.#findAds(call, { label: "look up the campaign by name", path: `${accountPath}/campaigns`, query: { q: action.name, with_deleted: "false", count: "200" } }, "the campaign", (e) => e.name === action.name);
     const existing = await findCampaign();
     if (!existing.ok) return existing;
     let resuming = existing.value !== null;
@@ -169,14 +173,14 @@ export class XPublisher implements Publisher {
         entity_status: "PAUSED",
       };
       if (api.total_budget_amount_local_micro !== undefined) form.total_budget_amount_local_micro = String(api.total_budget_amount_local_micro);
-      const created = await this.#createAds(keys, "the campaign", `${accountPath}/campaigns`, form, findCampaign);
+      const created = await this.#createAds(call, "the campaign", `${accountPath}/campaigns`, form, findCampaign);
       if (!created.ok) return created;
       campaignId = created.value;
     }
 
     // 2. Line item: PAUSED, website clicks, promoted posts, flight from approval (params UNCONFIRMED).
     const findLineItem = (): Promise<StepResult<string | null>> =>
-      this.#findAds(keys, { label: "look up the campaign's line items", path: `${accountPath}/line_items`, query: { campaign_ids: campaignId, with_deleted: "false" } }, "the line item", (e) => e.name === action.name);
+      this.#findAds(call, { label: "look up the campaign's line items", path: `${accountPath}/line_items`, query: { campaign_ids: campaignId, with_deleted: "false" } }, "the line item", (e) => e.name === action.name);
     let lineItemId: string | null = null;
     if (resuming) {
       const found = await findLineItem();
@@ -186,7 +190,7 @@ export class XPublisher implements Publisher {
     if (lineItemId === null) {
       resuming = false;
       const start = this.#http.now();
-      const created = await this.#createAds(keys, "the line item", `${accountPath}/line_items`, {
+      const created = await this.#createAds(call, "the line item", `${accountPath}/line_items`, {
         campaign_id: campaignId,
         name: action.name,
         objective: "WEBSITE_CLICKS",
@@ -204,7 +208,7 @@ export class XPublisher implements Publisher {
     // 3. Targeting criteria: one row each; a resumed run creates only the missing rows.
     const { rows, unsent } = this.#targetingRows(brief.targeting);
     const listCriteria = async (): Promise<StepResult<Array<Record<string, unknown>>>> => {
-      const read = await this.#read(keys, { label: "look up the line item's targeting criteria", method: "GET", base: "ads", path: `${accountPath}/targeting_criteria`, query: { line_item_ids: lineItemId, with_deleted: "false" } }, "the targeting criteria");
+      const read = await this.#read(call, { label: "look up the line item's targeting criteria", method: "GET", base: "ads", path: `${accountPath}/targeting_criteria`, query: { line_item_ids: lineItemId, with_deleted: "false" } }, "the targeting criteria");
       if (!read.ok) return read;
       const data = (read.value as { data?: unknown } | undefined)?.data;
       return { ok: true, value: Array.isArray(data) ? data.filter(isRecord) : [] };
@@ -223,7 +227,7 @@ export class XPublisher implements Publisher {
         criterionIds.push(stringField(already, "id") ?? "");
         continue;
       }
-      const created = await this.#createAds(keys, `the ${row.targeting_type} targeting "${row.targeting_value}"`, `${accountPath}/targeting_criteria`, { line_item_id: lineItemId, ...row }, async () => {
+      const created = await this.#createAds(call, `the ${row.targeting_type} targeting "${row.targeting_value}"`, `${accountPath}/targeting_criteria`, { line_item_id: lineItemId, ...row }, async () => {
         const listed = await listCriteria();
         if (!listed.ok) return listed;
         const hit = listed.value.find(same);
@@ -256,11 +260,11 @@ export class XPublisher implements Publisher {
     return { rows, unsent };
   }
 
-  async #createAds(keys: OAuth1Keys, subject: string, path: string, form: Record<string, string>, find: () => Promise<StepResult<string | null>>): Promise<StepResult<string>> {
-    return this.#http.run(this.#policy, {
+  async #createAds(call: XCall, subject: string, path: string, form: Record<string, string>, find: () => Promise<StepResult<string | null>>): Promise<StepResult<string>> {
+    return this.#http.run(call.policy, {
       what: `create ${subject}`,
       subject,
-      request: () => this.#request(keys, { label: `create ${subject}${form.entity_status === undefined ? "" : ` (${form.entity_status})`}`, method: "POST", base: "ads", path, body: { type: "form", value: form } }),
+      request: () => this.#request(call, { label: `create ${subject}${form.entity_status === undefined ? "" : ` (${form.entity_status})`}`, method: "POST", base: "ads", path, body: { type: "form", value: form } }),
       parse: (response) => {
         const id = stringField((jsonOf(response.text) as { data?: unknown } | undefined)?.data, "id");
         if (id === undefined) throw new Error("no data.id in the answer");
@@ -271,11 +275,11 @@ export class XPublisher implements Publisher {
   }
 
   /** A GET; failures become "could not confirm" (never a blind re-create). */
-  async #read(keys: OAuth1Keys, request: Omit<WireRequest, "headers" | "auth">, subject: string): Promise<StepResult<unknown>> {
-    const result = await this.#http.run(this.#policy, {
+  async #read(call: XCall, request: Omit<WireRequest, "headers" | "auth">, subject: string): Promise<StepResult<unknown>> {
+    const result = await this.#http.run(call.policy, {
       what: `look up ${subject}`,
       subject: `the lookup of ${subject}`,
-      request: () => this.#request(keys, request),
+      request: () => this.#request(call, request),
       parse: (response) => jsonOf(response.text),
     });
     // Non-retryable (expired token, permission): the original reason says it best.
@@ -283,8 +287,8 @@ export class XPublisher implements Publisher {
     return failed(`X: could not check whether ${subject} already exists, so nothing was created (${result.outcome.reason})`, result.outcome.retryable, result.outcome.httpStatus);
   }
 
-  async #findAds(keys: OAuth1Keys, spec: { label: string; path: string; query: Record<string, string> }, subject: string, match: (e: Record<string, unknown>) => boolean): Promise<StepResult<string | null>> {
-    const read = await this.#read(keys, { ...spec, method: "GET", base: "ads" }, subject);
+  async #findAds(call: XCall, spec: { label: string; path: string; query: Record<string, string> }, subject: string, match: (e: Record<string, unknown>) => boolean): Promise<StepResult<string | null>> {
+    const read = await this.#read(call, { ...spec, method: "GET", base: "ads" }, subject);
     if (!read.ok) return read;
     const data = (read.value as { data?: unknown } | undefined)?.data;
     const hit = Array.isArray(data) ? data.filter(isRecord).find(match) : undefined;

@@ -18,6 +18,10 @@ export interface BlueskyFake {
   expireAccessTokens(): void;
   /** Every refresh token issued so far now answers ExpiredToken. */
   expireRefreshTokens(): void;
+  /** Whether this account issued the access or refresh token (a multi-account PDS routes by it). */
+  issued(token: string): boolean;
+  /** Every access and refresh token issued so far (secrets a test checks are never echoed). */
+  issuedTokens(): string[];
 }
 
 const TID = /^[234567a-j][234567a-z]{12}$/;
@@ -25,6 +29,8 @@ const TID = /^[234567a-j][234567a-z]{12}$/;
 export function blueskyFake(): BlueskyFake {
   const access = new Map<string, { expired: boolean }>();
   const refresh = new Map<string, { expired: boolean }>();
+  /** Refresh tokens used up by refreshSession. */
+  const retired = new Set<string>();
   const fake: BlueskyFake = {
     handler: (request) => handle(request),
     identifier: "acme.bsky.social",
@@ -35,6 +41,8 @@ export function blueskyFake(): BlueskyFake {
     refreshes: 0,
     expireAccessTokens: () => access.forEach((t) => (t.expired = true)),
     expireRefreshTokens: () => refresh.forEach((t) => (t.expired = true)),
+    issued: (token) => access.has(token) || refresh.has(token) || retired.has(token),
+    issuedTokens: () => [...access.keys(), ...refresh.keys(), ...retired],
   };
   const issue = (): ContractReply => {
     const accessJwt = `acc-${randomBytes(8).toString("hex")}`;
@@ -69,6 +77,7 @@ export function blueskyFake(): BlueskyFake {
         const denied = authorise(request, refresh);
         if (denied !== null) return denied;
         refresh.delete(bearerToken(request)!);
+        retired.add(bearerToken(request)!);
         fake.refreshes++;
         return issue();
       }
