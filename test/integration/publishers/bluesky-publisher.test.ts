@@ -109,6 +109,15 @@ describe("BlueskyPublisher against a loopback PDS", () => {
     expect(fake.records.size).toBe(1);
   });
 
+  it("a client with the same handle but another app password does not borrow the cached session", async () => {
+    await publisher.publish({ ...action, key: "warm-up" }, creds());
+    const outcome = await publisher.publish(action, { identifier: fake.identifier, appPassword: "someone-elses-guess" });
+    expect(outcome).toMatchObject({ status: "failed", retryable: false });
+    expect(outcome.status === "failed" && outcome.reason).toMatch(/Bluesky rejected the handle or app password/);
+    expect(fake.records.has(rkeyForActionKey(action.key))).toBe(false);
+    expect(fake.sessionsCreated).toBe(1);
+  });
+
   it("fails plainly when credentials are missing", async () => {
     const outcome = await publisher.publish(action, { identifier: "x" });
     expect(outcome).toEqual({ status: "failed", retryable: false, reason: "Bluesky credentials are missing appPassword; add them to the client's secrets" });
