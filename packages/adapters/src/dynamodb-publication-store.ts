@@ -21,13 +21,15 @@ function toRecord(item: Item): PublishActionRecord {
     reason: item.reason ?? null,
     retryable: item.retryable === true,
     dryRun: item.dryRun ?? null,
+    ...(typeof item.retryNotBefore === "string" ? { retryNotBefore: item.retryNotBefore } : {}),
   };
 }
 
 /**
  * PublicationStore on the one table: one item per platform action under the plan's partition
  * (`PUB#<action key>`), claimed with a lease before any platform call, and the plan's publication
- * summary written with its Amplification Published event in one transaction.
+ * summary written with its Amplification Published event in one transaction. A failure the platform
+ * asked to wait on keeps `retryNotBefore` on the item, and the claim's condition respects it.
  */
 export class DynamoPublicationStore extends DynamoTable implements PublicationStore {
   async claimAction(
@@ -40,6 +42,7 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
     const neverClaimed = "attribute_not_exists(PK)";
     const abandoned = "(#state = :inflight AND leaseUntil <= :now)";
     const worthRetrying = options.retryFailed ? "#state = :failed" : "(#state = :failed AND retryable = :true AND attempt < :max)";
+    const platformWaitOver = "(attribute_not_exists(retryNotBefore) OR retryNotBefore <= :now)";
     try {
       const res = await this.send<{ Attributes?: Item }>(
         "UpdateItem",
@@ -48,7 +51,7 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
           Key: keys.publishAction(planId, action.key),
           UpdateExpression:
             "SET #type = :type, planId = :planId, #key = :key, kind = :kind, platform = :platform, #state = :inflight, leaseUntil = :until, startedAt = :now, attempt = if_not_exists(attempt, :zero) + :one",
-          ConditionExpression: `${neverClaimed} OR ${abandoned} OR ${worthRetrying}`,
+          ConditionExpression: `${neverClaimed} OR ${abandoned} OR (${worthRetrying} AND ${platformWaitOver})`,
           ExpressionAttributeNames: { "#type": "type", "#key": "key", "#state": "state" },
           ExpressionAttributeValues: {
             ":type": "PublishAction",
@@ -86,15 +89,16 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
     planId: string,
     key: string,
     attempt: number,
-    result: Pick<PublishActionRecord, "state" | "finishedAt" | "platformIds" | "url" | "reason" | "retryable" | "dryRun">,
+    result: Pick<PublishActionRecord, "state" | "finishedAt" | "platformIds" | "url" | "reason" | "retryable" | "dryRun" | "retryNotBefore">,
   ): Promise<"saved" | "lost"> {
     const stillOurClaim = "#state = :inflight AND attempt = :attempt";
+    const waits = result.retryNotBefore !== undefined;
     const saved = await this.tryWrite(
       "UpdateItem",
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.publishAction(planId, key),
-        UpdateExpression: "SET #state = :state, finishedAt = :finishedAt, platformIds = :ids, #url = :url, reason = :reason, retryable = :retryable, dryRun = :dryRun REMOVE leaseUntil",
+        UpdateExpression: `SET #state = :state, finishedAt = :finishedAt, platformIds = :ids, #url = :url, reason = :reason, retryable = :retryable, dryRun = :dryRun${waits ? ", retryNotBefore = :notBefore" : ""} REMOVE leaseUntil${waits ? "" : ", retryNotBefore"}`,
         ConditionExpression: stillOurClaim,
         ExpressionAttributeNames: { "#state": "state", "#url": "url" },
         ExpressionAttributeValues: {
@@ -107,6 +111,7 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
           ":reason": result.reason,
           ":retryable": result.retryable,
           ":dryRun": result.dryRun,
+          ...(waits ? { ":notBefore": result.retryNotBefore } : {}),
         },
       }),
     );

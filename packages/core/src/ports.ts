@@ -168,6 +168,8 @@ export interface PublishActionRecord {
   reason: string | null;
   retryable: boolean;
   dryRun: DryRunPreview | null;
+  /** The platform asked to wait (Retry-After): the action is not claimed again before this time. */
+  retryNotBefore?: string;
 }
 
 export type ActionClaim =
@@ -175,7 +177,10 @@ export type ActionClaim =
   | { claim: "claimed"; attempt: number; reconcile: boolean }
   /** Already published: the stored result stands (a redelivery never posts twice). */
   | { claim: "published"; record: PublishActionRecord }
-  /** Failed in a way retrying will not fix (validation, expired token), unless retrying is asked for. */
+  /**
+   * Failed in a way retrying will not fix (validation, expired token), unless retrying is asked for;
+   * or failed retryably with attempts used up, or with `retryNotBefore` still ahead.
+   */
   | { claim: "failed"; record: PublishActionRecord }
   /** Another worker holds an unexpired claim. */
   | { claim: "in-progress" };
@@ -187,8 +192,9 @@ export type ActionClaim =
 export interface PublicationStore {
   /**
    * Claims an action unless it is published, failed permanently (unless `retryFailed`), failed
-   * retryably `maxAttempts` times already (unless `retryFailed`), or claimed by another worker whose
-   * lease has not expired. Other retryable failures and expired claims are re-claimed.
+   * retryably `maxAttempts` times already (unless `retryFailed`), failed with a `retryNotBefore` after
+   * `now` (even with `retryFailed`: the platform said when), or claimed by another worker whose lease
+   * has not expired. Other retryable failures and expired claims are re-claimed.
    */
   claimAction(
     planId: string,
@@ -198,7 +204,7 @@ export interface PublicationStore {
     options: { retryFailed: boolean; maxAttempts: number },
   ): Promise<ActionClaim>;
   /** Stores an action's result if `attempt` still owns the claim; "lost" when another attempt took it over. */
-  finishAction(planId: string, key: string, attempt: number, result: Pick<PublishActionRecord, "state" | "finishedAt" | "platformIds" | "url" | "reason" | "retryable" | "dryRun">): Promise<"saved" | "lost">;
+  finishAction(planId: string, key: string, attempt: number, result: Pick<PublishActionRecord, "state" | "finishedAt" | "platformIds" | "url" | "reason" | "retryable" | "dryRun" | "retryNotBefore">): Promise<"saved" | "lost">;
   /** Every action record of a plan (consistent read). */
   actionRecords(planId: string): Promise<PublishActionRecord[]>;
   /**

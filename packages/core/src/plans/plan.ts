@@ -146,6 +146,8 @@ export interface PublishedAction {
   retryable: boolean;
   /** How many times the action was attempted (claimed). */
   attempts?: number;
+  /** A temporary failure the platform asked to wait on (Retry-After): not retried before this time. */
+  retryNotBefore?: string;
   at: string;
 }
 
