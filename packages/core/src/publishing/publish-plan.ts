@@ -67,7 +67,9 @@ export interface PublishRunOutcome {
  * Safe under redelivery and concurrency: a published action is never sent again; an action whose
  * claim expired (a crashed worker) is re-run with `reconcile`, so the adapter looks it up on the
  * platform before creating it; a failure that retrying will not fix is not retried unless
- * `retryFailed` is set (an operator's explicit retry after fixing credentials).
+ * `retryFailed` is set (an operator's explicit retry after fixing credentials); a failure the
+ * platform asked to wait on (Retry-After) is not sent again before that time, by any run: it stays
+ * owed, and a later redelivery or the approval sweep publishes it.
  */
 export async function publishApprovedPlan(deps: PublishDeps, input: { planId: string; retryFailed?: boolean }): Promise<PublishRunOutcome> {
   const logger = deps.logger ?? silentLogger;
@@ -137,7 +139,7 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
       outcome: allPublished ? "published" : finished.some((r) => r.state === "published") ? "partial" : "failed",
       publishedAt: publication.publishedAt,
       finishedAt,
-      actions: outcome.actions.map(({ at: _at, attempts: _attempts, ...rest }) => rest),
+      actions: outcome.actions.map(({ at: _at, attempts: _attempts, retryNotBefore: _notBefore, ...rest }) => rest),
     },
     finishedAt,
   );
@@ -163,7 +165,7 @@ export async function publishOnEvent(deps: PublishDeps, event: { planId: string;
     throw new TransientError(`plan ${event.planId} has actions without a result yet (in flight in another worker, or interrupted by an error logged above); retry`);
   }
   if (outcome.retryableFailures.length > 0) {
-    throw new TransientError(`publishing plan ${event.planId}: ${outcome.retryableFailures.map((a) => `${a.key}: ${a.reason}`).join("; ")}`);
+    throw new TransientError(`publishing plan ${event.planId}: ${outcome.retryableFailures.map((a) => `${a.key}: ${a.reason}${a.retryNotBefore === undefined ? "" : ` (the platform asked to wait: not before ${a.retryNotBefore})`}`).join("; ")}`);
   }
   if (outcome.ownerEmail === "failed-retryable") throw new TransientError(`the publishing-failure email of plan ${event.planId} could not be sent; retry`);
   return outcome;
@@ -223,15 +225,19 @@ async function runAction(
   // never carries a credential, whatever the adapter or the platform put in it (this client's own
   // credential values, and anything shaped like a credential).
   if (result.status === "failed") result = { ...result, reason: redactCredentials(result.reason, secretCredentialValues(credentials)) };
-  const finishedAt = deps.clock.now().toISOString();
+  const doneAt = deps.clock.now();
+  // A platform's Retry-After outlives this delivery: stored with the action, the claim of every later
+  // redelivery, retry or sweep waits for it (not only this run's own backoff).
+  const waitSeconds = result.status === "failed" && result.retryable ? result.retryAfterSeconds : undefined;
   const saved = await deps.publications.finishAction(plan.id, action.key, claim.attempt, {
     state: result.status,
-    finishedAt,
+    finishedAt: doneAt.toISOString(),
     platformIds: result.status === "published" ? result.platformIds : {},
     url: result.status === "published" ? result.url : null,
     reason: result.status === "failed" ? result.reason : null,
     retryable: result.status === "failed" ? result.retryable : false,
     dryRun: result.status === "published" && dryRun ? (result.dryRun ?? { requests: [], note: null }) : null,
+    ...(waitSeconds !== undefined && waitSeconds > 0 ? { retryNotBefore: new Date(doneAt.getTime() + waitSeconds * 1000).toISOString() } : {}),
   });
   if (saved === "lost") return null;
   return result;
@@ -269,6 +275,7 @@ export function publishedActionOf(record: PublishActionRecord): PublishedAction 
     reason: record.reason === null ? null : redactCredentialShapes(record.reason),
     retryable: record.retryable,
     attempts: record.attempt,
+    ...(record.state === "failed" && record.retryNotBefore !== undefined ? { retryNotBefore: record.retryNotBefore } : {}),
     at: record.finishedAt ?? record.startedAt,
   };
 }

@@ -2,7 +2,7 @@ import type { PressbridgeConfig } from "../config/config-schema.ts";
 import { makeEvent } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { Clock, EventBus, PlanStore } from "../ports.ts";
-import type { AmplificationPlan } from "../plans/plan.ts";
+import type { AmplificationPlan, PublishedAction } from "../plans/plan.ts";
 import { MAX_AUTOMATIC_ATTEMPTS, PUBLISH_LEASE_SECONDS } from "./publish-plan.ts";
 
 /** How far back (by window deadline) the sweep looks for approved plans never published. */
@@ -12,9 +12,9 @@ const LOOKBACK_DAYS = 14;
  * The safety net of publishing, run by the approval sweep: finds approved plans whose publication
  * was never recorded well after the decision (a delivery that ended in the dead-letter queue, a
  * worker that died and whose retries ran out inside the action lease), or was recorded with
- * temporary failures that have attempts left but no delivery retrying them, and asks the publish consumer
- * to resume them with `Publication Retry Requested` (retryFailed: false, so failures that need a
- * person stay failed). Reads per client by window deadline through the time-ordered index; no scan.
+ * temporary failures that have attempts left, no platform wait (Retry-After) still running, and no
+ * delivery retrying them, and asks the publish consumer to resume them with `Publication Retry
+ * Requested` (retryFailed: false, so failures that need a person stay failed). Reads per client by window deadline through the time-ordered index; no scan.
  */
 export async function resumeStalledPublications(
   deps: { plans: PlanStore; bus: EventBus; clock: Clock; logger?: Logger },
@@ -29,7 +29,7 @@ export async function resumeStalledPublications(
     const to = new Date(now.getTime() + (client.windowHours + 24) * 3600_000).toISOString();
     const plans = await deps.plans.listPlans({ clientId: client.id, from, to, limit: 1000 });
     for (const plan of plans) {
-      if (needsResuming(plan, stalledBefore)) resumed.push(plan.id);
+      if (needsResuming(plan, stalledBefore, now.toISOString())) resumed.push(plan.id);
     }
   }
   if (resumed.length > 0) {
@@ -44,13 +44,13 @@ export async function resumeStalledPublications(
 
 /**
  * Approved, and either never recorded as published well after the decision, or recorded with
- * temporary failures that still have automatic attempts left but no delivery retrying them.
+ * temporary failures that still have automatic attempts left but no delivery retrying them, and
+ * whose platform did not ask to wait past now (Retry-After; the claim would refuse them anyway).
  */
-function needsResuming(plan: AmplificationPlan, stalledBefore: string): boolean {
+function needsResuming(plan: AmplificationPlan, stalledBefore: string, now: string): boolean {
   if (plan.decision?.action !== "approved") return false;
   if (plan.publication === undefined) return plan.decision.at <= stalledBefore;
-  return (
-    plan.publication.at <= stalledBefore &&
-    plan.publication.actions.some((a) => a.status === "failed" && a.retryable && (a.attempts ?? MAX_AUTOMATIC_ATTEMPTS) < MAX_AUTOMATIC_ATTEMPTS)
-  );
+  const dueForAnotherAttempt = (a: PublishedAction) =>
+    a.status === "failed" && a.retryable && (a.attempts ?? MAX_AUTOMATIC_ATTEMPTS) < MAX_AUTOMATIC_ATTEMPTS && (a.retryNotBefore === undefined || a.retryNotBefore <= now);
+  return plan.publication.at <= stalledBefore && plan.publication.actions.some(dueForAnotherAttempt);
 }
