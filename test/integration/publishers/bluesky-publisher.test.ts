@@ -64,6 +64,14 @@ describe("BlueskyPublisher against a loopback PDS", () => {
     expect(fake.records.size).toBe(1);
   });
 
+  it("still throttled after its attempts: fails retryable and passes the platform's last wait on", async () => {
+    for (const seconds of [7, 7, 9]) server.failOnce(createRecord, { status: 429, headers: { "retry-after": String(seconds) }, body: { error: "RateLimitExceeded", message: "Rate Limit Exceeded" } });
+    const outcome = await publisher.publish(action, creds());
+    expect(outcome).toMatchObject({ status: "failed", retryable: true, httpStatus: 429, retryAfterSeconds: 9 });
+    expect(waits).toEqual([7000, 7000]);
+    expect(fake.records.size).toBe(0);
+  });
+
   it("after a timeout on a committed create, finds the record by rkey instead of posting again", async () => {
     server.commitThenStall(createRecord, 2_000);
     const outcome = await publisher.publish(action, creds());

@@ -285,7 +285,15 @@ export class PublisherHttp {
             break;
         }
       }
-      if (attempt === this.#maxAttempts) break;
+      if (attempt === this.#maxAttempts) {
+        // Still throttled on the last attempt: the platform's wait goes with the failure, so the next
+        // delivery respects it too (core stores it with the action).
+        if (waitMs !== undefined && waitMs > 0) {
+          const outcome = failed(`${platformName} could not ${step.what} after ${this.#maxAttempts} attempts: ${lastDetail}`, true, response?.status).outcome;
+          return { ok: false, outcome: { ...outcome, retryAfterSeconds: Math.ceil(waitMs / 1000) } };
+        }
+        break;
+      }
       await this.#sleep(waitMs ?? this.backoffMs(attempt));
       if (ambiguous && step.find !== undefined) {
         const found = await step.find();
