@@ -19,3 +19,4 @@ export * from "./publishers/dry-run-publisher.ts";
 export * from "./publishers/publisher-directory.ts";
 export * from "./dynamodb-publication-store.ts";
 export * from "./dynamodb-audit-store.ts";
+export * from "./worker-feed-parser.ts";

@@ -10,6 +10,7 @@ import {
   LocalEventBus,
   createMailerFromEnv,
   createPublisherDirectory,
+  parseFeedInWorker,
   type ConfiguredMailer,
   type DynamoReleaseStore,
   type RequestCounter,
@@ -17,7 +18,6 @@ import {
 import {
   ROUTES,
   approversFromConfig,
-  parseFeed,
   systemClock,
   type Clock,
   type CredentialSource,
@@ -168,7 +168,7 @@ export function pollDeps(ctx: LocalContext, extra: Partial<PollDeps> = {}): Poll
     releases: ctx.store,
     bus: ctx.bus,
     clock: ctx.clock,
-    parse: parseFeed,
+    parse: parseFeedInWorker,
     logger: ctx.logger,
     ...extra,
   };
