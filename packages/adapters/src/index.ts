@@ -2,6 +2,7 @@ export * from "./table-design.ts";
 export * from "./dynamodb-store.ts";
 export * from "./dynamodb-local.ts";
 export * from "./local-bus.ts";
+export * from "./local-delivery-queue.ts";
 export * from "./process-liveness.ts";
 export * from "./eventbridge-bus.ts";
 export * from "./http-feed-fetcher.ts";
