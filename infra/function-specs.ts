@@ -135,7 +135,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: "Emails each approver a signed review link for a planned amplification",
     memoryMiB: 512,
     timeoutSeconds: 60,
-    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    // Query: after a claim write whose answer was lost, its email records say whether the claim is its own.
+    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     putsEvents: false,
     sendsEmail: true,
     readsSigningKeys: true,

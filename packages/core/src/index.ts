@@ -33,3 +33,4 @@ export * from "./audit/audit-windows.ts";
 export * from "./audit/audit-digest-email.ts";
 export * from "./audit/run-audit.ts";
 export * from "./audit/audit-figures.ts";
+export * from "./retry-state-write.ts";

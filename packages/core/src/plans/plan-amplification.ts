@@ -9,6 +9,7 @@ import { composeAdBriefs } from "./briefs/index.ts";
 import { composeDrafts, releaseSlug, trackedLink } from "./drafts/index.ts";
 import { matchClients, type ClientMatch } from "./match-clients.ts";
 import type { AmplificationPlan, PlanRelease } from "./plan.ts";
+import { retryStateWrite } from "../retry-state-write.ts";
 
 export interface PlanDeps {
   config: PressbridgeConfig;
@@ -18,6 +19,8 @@ export interface PlanDeps {
   clock: Clock;
   mediaLists?: MediaListSource;
   logger?: Logger;
+  /** Waits between retries of the plan's writes (default STATE_WRITE_RETRY_MS); tests shorten them. */
+  stateWriteRetryMs?: readonly number[];
 }
 
 export interface PlanOutcome {
@@ -48,13 +51,18 @@ export function windowDeadlineFor(detectedAt: string, windowHours: number): stri
  *
  * Steps:
  * 1. read the release (the event carries only a summary of it); a baseline release is never planned;
- * 2. match clients (bound feeds, keywords on shared wires) and record the match on the release, even
- *    when nothing matched, so the audit can tell "no client" from "never planned";
+ * 2. match clients (bound feeds, keywords on shared wires); with no match, record that on the
+ *    release at once, so the audit can tell "no client" from "never planned";
  * 3. per client, compose drafts and briefs (pure and deterministic) and create the plan with a
  *    conditional write keyed by release and client: a redelivered event finds it and stops there;
+ *    then record the match on the release, so a release with a planning record has all its plans
+ *    (the delivery sweep looks for releases without one);
  * 4. publish "Amplification Planned" for each plan this delivery created, then mark it announced; a
  *    plan whose announcement was never confirmed is re-announced by a later delivery once its lease
  *    expired, and a delivery that finds the lease still held fails retryably.
+ * The writes are retried for a while when the store fails (retryStateWrite): a create that failed and
+ * then found its plan with its own creation time (the first answer was lost) is announced at once,
+ * and an announcement already published is marked rather than left to lapse.
  */
 export async function planAmplification(deps: PlanDeps, detail: ReleaseDetectedDetail): Promise<PlanOutcome> {
   const logger = deps.logger ?? silentLogger;
@@ -66,10 +74,13 @@ export async function planAmplification(deps: PlanDeps, detail: ReleaseDetectedD
 
   const now = deps.clock.now();
   const nowIso = now.toISOString();
+  const persist = <T>(write: (attempt: number) => Promise<T>): Promise<T> =>
+    retryStateWrite(write, deps.stateWriteRetryMs === undefined ? {} : { delaysMs: deps.stateWriteRetryMs });
   const matches = matchClients(deps.config, release, release.sources.map((s) => s.feedId));
   const planIds = matches.map((m) => planIdFor(release.id, m.clientId));
-  await deps.plans.recordReleasePlanning(release.id, { plannedAt: nowIso, clientIds: matches.map((m) => m.clientId), planIds });
+  const planning = { plannedAt: nowIso, clientIds: matches.map((m) => m.clientId), planIds };
   if (matches.length === 0) {
+    await persist(() => deps.plans.recordReleasePlanning(release.id, planning));
     logger.info("release matched no client; kept without a plan", { releaseId: release.id });
     return { releaseId: release.id, status: "no-match", plans: [] };
   }
@@ -80,13 +91,23 @@ export async function planAmplification(deps: PlanDeps, detail: ReleaseDetectedD
   for (const match of matches) {
     const client = deps.config.clients.find((c) => c.id === match.clientId)!;
     const plan = await buildPlan(deps, release, client, match, nowIso);
-    const created = await deps.plans.createPlan(plan);
+    let createAttempt = 0;
+    const created = await persist((attempt) => {
+      createAttempt = attempt;
+      return deps.plans.createPlan(plan);
+    });
     if (created === "created") {
       toAnnounce.push(plan);
       outcome.plans.push({ planId: plan.id, clientId: client.id, result: "created" });
       continue;
     }
-    const existing = await deps.plans.getPlan(plan.id);
+    const existing = await persist(() => deps.plans.getPlan(plan.id));
+    if (createAttempt > 0 && existing !== undefined && existing.announce !== "announced" && existing.createdAt === plan.createdAt) {
+      // Our own create (a failed attempt, then "exists" with our creation time): its answer was lost.
+      toAnnounce.push(existing);
+      outcome.plans.push({ planId: plan.id, clientId: client.id, result: "created" });
+      continue;
+    }
     if (existing === undefined || existing.announce === "announced") {
       outcome.plans.push({ planId: plan.id, clientId: client.id, result: "exists" });
       continue;
@@ -100,9 +121,10 @@ export async function planAmplification(deps: PlanDeps, detail: ReleaseDetectedD
     }
   }
 
+  await persist(() => deps.plans.recordReleasePlanning(release.id, planning));
   if (toAnnounce.length > 0) {
     await deps.bus.publish(toAnnounce.map((p) => amplificationPlannedEvent(p, nowIso)));
-    for (const p of toAnnounce) await deps.plans.markPlanAnnounced(p.id, nowIso);
+    for (const p of toAnnounce) await persist(() => deps.plans.markPlanAnnounced(p.id, nowIso));
   }
   if (leaseHeld > 0) {
     throw new TransientError(`${leaseHeld} plan(s) of release ${release.id} are being announced by another delivery; retry later`);
@@ -179,7 +201,8 @@ async function buildPlan(
   };
 }
 
-function amplificationPlannedEvent(plan: AmplificationPlan, nowIso: string): BusEvent {
+/** A plan's "Amplification Planned"; its id is deterministic, so a redelivery (or the sweep's) is recognisable. */
+export function amplificationPlannedEvent(plan: AmplificationPlan, nowIso: string): BusEvent {
   return makeEvent(
     "AmplificationPlanned",
     `amplification-planned:${plan.id}`,
