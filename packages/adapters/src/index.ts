@@ -22,3 +22,4 @@ export * from "./publishers/publisher-directory.ts";
 export * from "./dynamodb-publication-store.ts";
 export * from "./dynamodb-audit-store.ts";
 export * from "./worker-feed-parser.ts";
+export * from "./dynamodb-delivery-store.ts";

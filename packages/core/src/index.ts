@@ -34,3 +34,4 @@ export * from "./audit/audit-digest-email.ts";
 export * from "./audit/run-audit.ts";
 export * from "./audit/audit-figures.ts";
 export * from "./retry-state-write.ts";
+export * from "./delivery/sweep-undelivered.ts";

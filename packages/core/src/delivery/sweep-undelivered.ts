@@ -1,0 +1,154 @@
+import type { PressbridgeConfig } from "../config/config-schema.ts";
+import { makeEvent, type BusEvent } from "../events/catalog.ts";
+import { silentLogger, type Logger } from "../logger.ts";
+import type { AmplificationPlan } from "../plans/plan.ts";
+import { amplificationPlannedEvent } from "../plans/plan-amplification.ts";
+import { ANNOUNCE_LEASE_SECONDS } from "../polling/poll-feeds.ts";
+import type { Clock, EventBus, PlanStore, ReleaseStore } from "../ports.ts";
+import type { StoredRelease } from "../releases/release.ts";
+
+/** A release that should have been planned and was not (no planning record). */
+export interface UnplannedRelease {
+  releaseId: string;
+  detectedAt: string;
+  /** true: its announcement was confirmed (the marker exists); false: still pending. */
+  announced: boolean;
+  announceLeaseUntil: string | null;
+}
+
+/** A plan pending approval whose approval email is not settled (sent or failed for good) for every approver. */
+export interface PlanOwingEmail {
+  plan: AmplificationPlan;
+  /** Approvers with no email record, a released one, or a claim whose lease lapsed. */
+  approvers: string[];
+}
+
+/**
+ * The reads the delivery sweep needs, through the time-ordered indexes (never a Scan);
+ * DynamoDeliveryStore implements it.
+ */
+export interface DeliverySweepStore {
+  /** Releases detected in [from, to], announced or pending (not baselines), with no planning record. */
+  unplannedReleases(options: { from: string; to: string; limit: number }): Promise<UnplannedRelease[]>;
+  /** Plans created in [from, to], still pending approval with their window open at `now`, that owe an approval email. */
+  plansOwingApprovalEmail(options: { from: string; to: string; now: string; limit: number }): Promise<PlanOwingEmail[]>;
+}
+
+export interface SweepDeps {
+  releases: ReleaseStore;
+  plans: PlanStore;
+  delivery: DeliverySweepStore;
+  bus: EventBus;
+  clock: Clock;
+  logger?: Logger;
+}
+
+export interface SweepOptions {
+  /** Work younger than this is left to its own delivery and retries. Default 300 s. */
+  graceSeconds?: number;
+  /** How far back to look. Default: the longest client window (nothing is owed past a window), at least 24 h. */
+  lookbackHours?: number;
+  /** At most this many releases and this many plans per run. Default 500. */
+  limit?: number;
+}
+
+export interface SweepOutcome {
+  /** Releases whose "Release Detected" was published again (announced, never planned). */
+  releases: string[];
+  /** Pending releases whose expired announcement lease this sweep took over and announced. */
+  announced: string[];
+  /** Plans whose "Amplification Planned" was published again (an approver never emailed). */
+  plans: string[];
+}
+
+export const SWEEP_GRACE_SECONDS = 300;
+
+/**
+ * Finishes work an announcement promised and nobody did: the safety net under the bus's own
+ * retries (docs/delivery.md).
+ *
+ * Why: a release announced but never planned, or a plan whose approvers were never emailed, is a
+ * release that misses its window without anyone seeing an error (a consumer's retries ran out, a
+ * process died between two steps, an event was never put on the bus).
+ *
+ * Steps, over the last lookback (releases and plans older than the grace only):
+ * 1. releases without a planning record: an announced one gets its "Release Detected" again; a
+ *    pending one whose announcement lease expired is taken over (one taker wins), announced and
+ *    marked, as the poller would have;
+ * 2. plans pending approval whose window is open and that owe an approver's approval email get
+ *    their "Amplification Planned" again (and are marked announced if they were not);
+ * 3. every event id is the deterministic one the original had, so consumers (idempotent by their
+ *    conditional writes) do only what is missing, and the local bus ignores an event still owed.
+ */
+export async function sweepUndeliveredWork(deps: SweepDeps, config: PressbridgeConfig, options: SweepOptions = {}): Promise<SweepOutcome> {
+  const logger = deps.logger ?? silentLogger;
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const lookbackHours = options.lookbackHours ?? Math.max(24, ...config.clients.map((c) => c.windowHours));
+  const from = new Date(now.getTime() - lookbackHours * 3600_000).toISOString();
+  const to = new Date(now.getTime() - (options.graceSeconds ?? SWEEP_GRACE_SECONDS) * 1000).toISOString();
+  const limit = options.limit ?? 500;
+  const outcome: SweepOutcome = { releases: [], announced: [], plans: [] };
+  if (to <= from) return outcome;
+
+  const events: BusEvent[] = [];
+  const toMark: StoredRelease[] = [];
+  for (const r of await deps.delivery.unplannedReleases({ from, to, limit })) {
+    if (!r.announced) {
+      const leaseOver = r.announceLeaseUntil === null || r.announceLeaseUntil <= nowIso;
+      if (!leaseOver) continue;
+      const until = new Date(now.getTime() + ANNOUNCE_LEASE_SECONDS * 1000).toISOString();
+      if (!(await deps.releases.takeAnnounceLease(r.releaseId, nowIso, until))) continue;
+    }
+    const release = await deps.releases.getRelease(r.releaseId);
+    if (release === undefined || release.announce === "baseline" || release.planning !== null) continue;
+    events.push(releaseDetectedEvent(release, nowIso));
+    if (r.announced) outcome.releases.push(release.id);
+    else {
+      toMark.push(release);
+      outcome.announced.push(release.id);
+    }
+  }
+
+  const unannouncedPlans: string[] = [];
+  for (const { plan } of await deps.delivery.plansOwingApprovalEmail({ from, to, now: nowIso, limit })) {
+    events.push(amplificationPlannedEvent(plan, nowIso));
+    outcome.plans.push(plan.id);
+    if (plan.announce !== "announced") unannouncedPlans.push(plan.id);
+  }
+
+  if (events.length > 0) {
+    await deps.bus.publish(events);
+    if (toMark.length > 0) await deps.releases.markAnnounced(toMark.map((r) => ({ releaseId: r.id, detectedAt: r.detectedAt })), nowIso);
+    for (const id of unannouncedPlans) await deps.plans.markPlanAnnounced(id, nowIso);
+    logger.warn("delivery sweep finished work that was owed", {
+      rereleased: outcome.releases.length,
+      announced: outcome.announced.length,
+      replanned: outcome.plans.length,
+    });
+  }
+  return outcome;
+}
+
+/** A release's "Release Detected", with the id the poller gave it (`release-detected:<id>`). */
+export function releaseDetectedEvent(release: StoredRelease, nowIso: string): BusEvent {
+  return makeEvent(
+    "ReleaseDetected",
+    `release-detected:${release.id}`,
+    {
+      version: 1,
+      releaseId: release.id,
+      title: release.title,
+      url: release.url,
+      wire: release.wire,
+      issuer: release.issuer,
+      tickers: release.tickers,
+      language: release.language,
+      publishedAt: release.publishedAt,
+      detectedAt: release.detectedAt,
+      feedId: release.sources[0]?.feedId ?? "",
+      clientId: release.clientId,
+    },
+    nowIso,
+  );
+}
