@@ -34,7 +34,8 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** Listens on a free port, or on `port` (to bring a server back where it was). */
+export async function startSmtpSink(options: { port?: number } = {}): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
   let reject: 550 | 451 | null = null;
   let credentials: { user: string; pass: string } | null = null;
@@ -95,7 +96,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 
   await new Promise<void>((resolve, rejectListen) => {
     server.server.once("error", rejectListen);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
 

@@ -1,9 +1,21 @@
-import { ValidationError, pollFeeds, type FeedPollResult } from "@pressbridge/core";
+import type { OwedSummary } from "@pressbridge/adapters";
+import { ValidationError, pollFeeds, sweepUndeliveredWork, type FeedPollResult } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../main.ts";
-import { configDirFrom, configFrom, dataDirFrom, openLocalContext, pollDeps } from "../runtime/local-context.ts";
+import { configDirFrom, configFrom, dataDirFrom, openLocalContext, pollDeps, sweepDeps } from "../runtime/local-context.ts";
+import { EXIT_WORK_OWED, owedLine } from "../runtime/owed-work.ts";
 
-/** `pressbridge poll --once`: polls due (or all) feeds once and prints a summary per feed. */
+/** How long poll keeps retrying failed deliveries before it exits leaving them owed (PRESSBRIDGE_POLL_GRACE_SECONDS). */
+const DEFAULT_GRACE_SECONDS = 10;
+
+/**
+ * `pressbridge poll --once`: polls due (or all) feeds once and prints a summary per feed.
+ *
+ * The consumers run in this process (planning, approval emails). Before exiting, poll delivers
+ * what earlier processes of the data dir left owed, runs the delivery sweep, and keeps retrying
+ * failed deliveries due within the grace period. Whatever is still owed then stays on disk for
+ * `pressbridge start` or the next poll, and poll exits 3 with one line on stderr saying what.
+ */
 export async function pollCommand(args: CommandArgs): Promise<number> {
   if (args.once !== true) {
     throw new ValidationError("--once", "poll runs a single pass; pass --once (the continuous schedule is `pressbridge start`)");
@@ -13,8 +25,10 @@ export async function pollCommand(args: CommandArgs): Promise<number> {
   for (const id of feedIds ?? []) {
     if (!config.feeds.some((f) => f.id === id)) throw new ValidationError("--feed", `no feed with id "${id}" in the config`);
   }
+  const graceMs = graceSeconds() * 1000;
   const logger = createCliLogger();
   const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
+  const undone: string[] = [];
   try {
     const summary = await pollFeeds(
       pollDeps(ctx, {
@@ -24,18 +38,37 @@ export async function pollCommand(args: CommandArgs): Promise<number> {
       }),
       { all: args.all === true, ...(feedIds ? { feedIds } : {}) },
     );
-    await ctx.bus.drain();
+    try {
+      await sweepUndeliveredWork(sweepDeps(ctx), config);
+    } catch (err) {
+      undone.push(`the delivery sweep failed: ${(err as Error).message}`);
+    }
+    const owed: OwedSummary = await ctx.bus.settle(graceMs);
+    if (owed.waiting > 0) undone.push(`${owedLine(owed)}; \`pressbridge start\` or the next poll delivers ${owed.waiting === 1 ? "it" : "them"}`);
+    const unannounced = summary.feeds.filter((f) => f.errorKind === "event-bus");
+    if (unannounced.length > 0) undone.push(`announcements not confirmed on ${unannounced.map((f) => f.id).join(", ")}: ${unannounced[0]!.error}`);
     if (args.json === true) {
-      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      const delivery = { owed: owed.waiting, byConsumer: owed.byConsumer, nextAttemptAt: owed.nextAttemptAt, lastError: owed.lastError };
+      process.stdout.write(`${JSON.stringify({ ...summary, delivery }, null, 2)}\n`);
     } else {
       for (const r of summary.feeds) process.stdout.write(`${formatFeedLine(r)}\n`);
       if (summary.notDue.length > 0) process.stdout.write(`not due: ${summary.notDue.join(", ")}\n`);
       if (summary.feeds.length === 0) process.stdout.write("no feed was due (use --all to poll every feed now)\n");
     }
-    return 0;
   } finally {
     await ctx.close();
   }
+  if (undone.length === 0) return 0;
+  process.stderr.write(`pressbridge poll: ${undone.join("; ")}\n`);
+  return EXIT_WORK_OWED;
+}
+
+function graceSeconds(): number {
+  const raw = process.env.PRESSBRIDGE_POLL_GRACE_SECONDS;
+  if (raw === undefined || raw === "") return DEFAULT_GRACE_SECONDS;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 3600) throw new ValidationError("PRESSBRIDGE_POLL_GRACE_SECONDS", `must be a number of seconds from 0 to 3600, got "${raw}"`);
+  return n;
 }
 
 function formatFeedLine(r: FeedPollResult): string {

@@ -1,7 +1,17 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, listOutbox, readOutboxMessage } from "@pressbridge/adapters";
-import { flushOutbox, parseConfig, pollFeeds, resumeStalledPublications, runAudit, sendReminders, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
+import {
+  flushOutbox,
+  parseConfig,
+  pollFeeds,
+  resumeStalledPublications,
+  runAudit,
+  sendReminders,
+  sweepUndeliveredWork,
+  ValidationError,
+  type PressbridgeConfig,
+} from "@pressbridge/core";
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
@@ -9,7 +19,8 @@ import type { CommandArgs } from "../main.ts";
 import { notifyDeps } from "../runtime/local-consumers.ts";
 import { auditDeps, auditSummaryLine } from "../runtime/local-audit.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
-import { configDirFrom, dataDirFrom, openLocalContext, pollDeps, reviewDeps } from "../runtime/local-context.ts";
+import { configDirFrom, dataDirFrom, openLocalContext, pollDeps, reviewDeps, sweepDeps } from "../runtime/local-context.ts";
+import { owedLine } from "../runtime/owed-work.ts";
 import { loadOperatorToken } from "../runtime/operator-token.ts";
 
 /** Local scheduler ticks: as often as the most frequent feed wants, between 5 and 60 seconds. */
@@ -74,7 +85,15 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   // Review links in emails point at this port, so it is fixed before anything is sent.
   const dataDir = dataDirFrom(args);
   const webPort = port === 0 ? await freePort() : port;
-  const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir, logger, baseUrl: `http://127.0.0.1:${webPort}` });
+  const ctx = await openLocalContext({
+    config,
+    configDir: configDirFrom(args),
+    dataDir,
+    logger,
+    baseUrl: `http://127.0.0.1:${webPort}`,
+  });
+  // Deliveries left owed (by this data dir's earlier runs or a poll) are retried in the background.
+  ctx.bus.start();
   const audit = auditDeps(ctx);
   // The queue, dashboard, outbox and plan pages need the operator token (or its sign-in), locally too.
   const operatorToken = loadOperatorToken(dataDir);
@@ -116,6 +135,11 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   let auditInFlight: Promise<void> | undefined;
   logger.info(`pressbridge is running: ${config.feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
 
+  // The delivery sweep: at start, then every minute (PRESSBRIDGE_SWEEP_INTERVAL_SECONDS overrides).
+  const sweepIntervalMs = sweepIntervalSeconds() * 1000;
+  let nextSweepAt = 0;
+  let lastOwed = "";
+
   let stopping = false;
   let wake: (() => void) | undefined;
   const stop = (): void => {
@@ -144,8 +168,24 @@ export async function startCommand(args: CommandArgs): Promise<number> {
         await flushOutbox(reviewDeps(ctx));
         await sendReminders(notifyDeps(ctx), config);
         await resumeStalledPublications({ plans: ctx.plans, bus: ctx.bus, clock: ctx.clock, logger }, config);
+        if (Date.now() >= nextSweepAt) {
+          nextSweepAt = Date.now() + sweepIntervalMs;
+          await sweepUndeliveredWork(sweepDeps(ctx), config);
+        }
       } catch (err) {
         logger.error("tick failed; retrying on the next tick", { error: String(err) });
+      }
+      // What the bus still owes, logged when it changes: "N event deliveries owed ..., next retry at ...".
+      try {
+        const owed = await ctx.bus.owed();
+        const line = owed.waiting === 0 ? "" : owedLine(owed);
+        if (line !== lastOwed) {
+          if (line === "") logger.info("every owed event delivery is done");
+          else logger.warn(line);
+          lastOwed = line;
+        }
+      } catch (err) {
+        logger.error("could not read the delivery queue", { error: String(err) });
       }
       // In the background: an audit never delays the next poll.
       if (auditInFlight === undefined && Date.now() >= nextAuditAt) {
@@ -179,6 +219,14 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     logger.info("stopped");
   }
   return 0;
+}
+
+function sweepIntervalSeconds(): number {
+  const raw = process.env.PRESSBRIDGE_SWEEP_INTERVAL_SECONDS;
+  if (raw === undefined || raw === "") return 60;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 5) throw new ValidationError("PRESSBRIDGE_SWEEP_INTERVAL_SECONDS", `must be a whole number of seconds, at least 5, got "${raw}"`);
+  return n;
 }
 
 function auditIntervalSeconds(): number {

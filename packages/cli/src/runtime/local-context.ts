@@ -2,17 +2,20 @@ import { dirname, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  DurableLocalBus,
   DynamoApprovalStore,
+  DynamoDeliveryStore,
   DynamoPlanStore,
   DynamoPublicationStore,
+  FileDeliveryQueue,
   FileMediaLists,
   HttpFeedFetcher,
-  LocalEventBus,
   createMailerFromEnv,
   createPublisherDirectory,
   parseFeedInWorker,
   type ConfiguredMailer,
   type DynamoReleaseStore,
+  type LocalBus,
   type RequestCounter,
 } from "@pressbridge/adapters";
 import {
@@ -28,6 +31,7 @@ import {
   type PublisherDirectory,
   type ReviewDeps,
   type SigningKeys,
+  type SweepDeps,
 } from "@pressbridge/core";
 import { loadLocalCredentials, platformBaseUrls } from "./local-credentials.ts";
 import { loadSigningKeys } from "./local-secrets.ts";
@@ -53,7 +57,8 @@ export interface LocalContext {
   /** Where review links point: the running web app of this data dir. */
   baseUrl: string;
   fetcher: HttpFeedFetcher;
-  bus: LocalEventBus;
+  /** Durable: undelivered events live in <data-dir>/bus until their consumers succeed (docs/delivery.md). */
+  bus: LocalBus;
   clock: Clock;
   logger: Logger;
   endpoint: string;
@@ -74,7 +79,9 @@ export function configFrom(args: CommandArgs): PressbridgeConfig {
 
 /**
  * Opens the store (reusing a running one for the data dir), wires the adapters, and subscribes every
- * consumer of the routes table to the in-process bus, so a local poll runs the whole flow.
+ * consumer of the routes table to the in-process bus, so a local poll runs the whole flow. The bus
+ * keeps what it could not deliver under <data-dir>/bus, so a later process of the data dir
+ * (`start`, the next poll) finishes it.
  */
 export async function openLocalContext(options: {
   config: PressbridgeConfig;
@@ -110,7 +117,7 @@ export async function openLocalContext(options: {
   const outboxDir = join(options.dataDir, "outbox");
   const mail = createMailerFromEnv(process.env, { outboxDir, from: "approvals@pressbridge.local" });
   const fetcher = new HttpFeedFetcher({ allowPrivateHosts: options.config.security.allowPrivateFeedHosts });
-  const bus = new LocalEventBus({ routes: ROUTES, logger: options.logger });
+  const bus = new DurableLocalBus({ routes: ROUTES, queue: new FileDeliveryQueue({ dir: join(options.dataDir, "bus") }), logger: options.logger });
   const ctx: LocalContext = {
     config: options.config,
     dataDir: options.dataDir,
@@ -131,7 +138,7 @@ export async function openLocalContext(options: {
     logger: options.logger,
     endpoint: opened.endpoint,
     close: async () => {
-      await bus.drain();
+      await bus.close();
       fetcher.destroy();
       await mail.close();
       await opened.close();
@@ -172,6 +179,12 @@ export function pollDeps(ctx: LocalContext, extra: Partial<PollDeps> = {}): Poll
     logger: ctx.logger,
     ...extra,
   };
+}
+
+/** The delivery sweep's dependencies from a local context. */
+export function sweepDeps(ctx: LocalContext): SweepDeps {
+  const delivery = new DynamoDeliveryStore({ client: ctx.store.client, tableName: ctx.store.tableName });
+  return { releases: ctx.store, plans: ctx.plans, delivery, bus: ctx.bus, clock: ctx.clock, logger: ctx.logger };
 }
 
 /** The review use cases' dependencies from a local context; a decision checks the config's current approvers. */
