@@ -29,7 +29,11 @@ export function tickSecondsFor(config: PressbridgeConfig): number {
   return Math.min(60, Math.max(5, Math.min(60, ...intervals)));
 }
 
-/** The built-in demo setup: one client and the loopback demo wire, polled every 5 seconds. */
+/**
+ * The built-in demo setup: one client and the loopback demo wire, polled every 5 seconds. The demo
+ * wire is fetched through an allow-list of exactly its own origin (see TrustedOriginFetcher), so
+ * the SSRF guard stays as the operator's config set it for every other feed.
+ */
 export function demoConfig(demoWireUrl: string, base?: PressbridgeConfig): PressbridgeConfig {
   const demo = parseConfig({
     clients: [
@@ -47,14 +51,12 @@ export function demoConfig(demoWireUrl: string, base?: PressbridgeConfig): Press
       },
     ],
     feeds: [{ id: "demo-wire", url: demoWireUrl, wire: "Demo Wire", intervalSeconds: 5 }],
-    security: { allowPrivateFeedHosts: true },
   });
   if (base === undefined) return demo;
   return parseConfig({
     ...base,
     clients: [...base.clients, ...demo.clients.filter((c) => !base.clients.some((b) => b.id === c.id))],
     feeds: [...base.feeds, ...demo.feeds],
-    security: { allowPrivateFeedHosts: true },
   });
 }
 
@@ -91,6 +93,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     dataDir,
     logger,
     baseUrl: `http://127.0.0.1:${webPort}`,
+    trustedFeedOrigins: demoWire === undefined ? [] : [demoWire.url],
   });
   // Deliveries left owed (by this data dir's earlier runs or a poll) are retried in the background.
   ctx.bus.start();

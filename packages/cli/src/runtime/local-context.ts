@@ -9,7 +9,6 @@ import {
   DynamoPublicationStore,
   FileDeliveryQueue,
   FileMediaLists,
-  HttpFeedFetcher,
   createMailerFromEnv,
   createPublisherDirectory,
   parseFeedInWorker,
@@ -39,6 +38,7 @@ import { loadConfigFile, DEFAULT_CONFIG_FILE } from "../config-file.ts";
 import type { CommandArgs } from "../main.ts";
 import { subscribeLocalConsumers } from "./local-consumers.ts";
 import { DEFAULT_DATA_DIR, openLocalStore } from "./local-store.ts";
+import { TrustedOriginFetcher, type ClosableFeedFetcher } from "./trusted-origin-fetcher.ts";
 
 /** Everything a local command needs, wired from real adapters. */
 export interface LocalContext {
@@ -56,7 +56,7 @@ export interface LocalContext {
   keys: SigningKeys;
   /** Where review links point: the running web app of this data dir. */
   baseUrl: string;
-  fetcher: HttpFeedFetcher;
+  fetcher: ClosableFeedFetcher;
   /** Durable: undelivered events live in <data-dir>/bus until their consumers succeed (docs/delivery.md). */
   bus: LocalBus;
   clock: Clock;
@@ -92,6 +92,8 @@ export async function openLocalContext(options: {
   counter?: RequestCounter;
   /** The web app's URL when this process serves it (start); otherwise read from the data dir. */
   baseUrl?: string;
+  /** Exact origins (the demo wire's http://127.0.0.1:<port>) fetched even though they are loopback. */
+  trustedFeedOrigins?: readonly string[];
 }): Promise<LocalContext> {
   const opened = await openLocalStore({
     dataDir: options.dataDir,
@@ -116,7 +118,10 @@ export async function openLocalContext(options: {
   const baseUrls = platformBaseUrls();
   const outboxDir = join(options.dataDir, "outbox");
   const mail = createMailerFromEnv(process.env, { outboxDir, from: "approvals@pressbridge.local" });
-  const fetcher = new HttpFeedFetcher({ allowPrivateHosts: options.config.security.allowPrivateFeedHosts });
+  const fetcher = new TrustedOriginFetcher({
+    allowPrivateHosts: options.config.security.allowPrivateFeedHosts,
+    trustedOrigins: options.trustedFeedOrigins ?? [],
+  });
   const bus = new DurableLocalBus({ routes: ROUTES, queue: new FileDeliveryQueue({ dir: join(options.dataDir, "bus") }), logger: options.logger });
   const ctx: LocalContext = {
     config: options.config,
