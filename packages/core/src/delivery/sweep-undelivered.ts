@@ -1,9 +1,9 @@
 import type { PressbridgeConfig } from "../config/config-schema.ts";
-import { makeEvent, type BusEvent } from "../events/catalog.ts";
+import type { BusEvent } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { AmplificationPlan } from "../plans/plan.ts";
 import { amplificationPlannedEvent } from "../plans/plan-amplification.ts";
-import { ANNOUNCE_LEASE_SECONDS } from "../polling/poll-feeds.ts";
+import { ANNOUNCE_LEASE_SECONDS, releaseDetectedEvent } from "../polling/poll-feeds.ts";
 import type { Clock, EventBus, PlanStore, ReleaseStore } from "../ports.ts";
 import type { StoredRelease } from "../releases/release.ts";
 
@@ -102,7 +102,7 @@ export async function sweepUndeliveredWork(deps: SweepDeps, config: PressbridgeC
     }
     const release = await deps.releases.getRelease(r.releaseId);
     if (release === undefined || release.announce === "baseline" || release.planning !== null) continue;
-    events.push(releaseDetectedEvent(release, nowIso));
+    events.push(releaseDetectedEvent(release, release.sources[0]?.feedId ?? "", nowIso));
     if (r.announced) outcome.releases.push(release.id);
     else {
       toMark.push(release);
@@ -128,27 +128,4 @@ export async function sweepUndeliveredWork(deps: SweepDeps, config: PressbridgeC
     });
   }
   return outcome;
-}
-
-/** A release's "Release Detected", with the id the poller gave it (`release-detected:<id>`). */
-export function releaseDetectedEvent(release: StoredRelease, nowIso: string): BusEvent {
-  return makeEvent(
-    "ReleaseDetected",
-    `release-detected:${release.id}`,
-    {
-      version: 1,
-      releaseId: release.id,
-      title: release.title,
-      url: release.url,
-      wire: release.wire,
-      issuer: release.issuer,
-      tickers: release.tickers,
-      language: release.language,
-      publishedAt: release.publishedAt,
-      detectedAt: release.detectedAt,
-      feedId: release.sources[0]?.feedId ?? "",
-      clientId: release.clientId,
-    },
-    nowIso,
-  );
 }

@@ -513,8 +513,11 @@ function newRelease(c: Candidate, feed: FeedConfig, wire: string, announce: bool
   };
 }
 
-/** The "Release Detected" event of a release; its id is deterministic so redelivery is recognisable. */
-function releaseDetectedEvent(release: NewRelease, feedId: string, nowIso: string): BusEvent {
+/**
+ * The "Release Detected" event of a release; its id is deterministic (`release-detected:<id>`) so a
+ * redelivery, or the delivery sweep announcing it again, is recognisable.
+ */
+export function releaseDetectedEvent(release: NewRelease, feedId: string, nowIso: string): BusEvent {
   return makeEvent(
     "ReleaseDetected",
     `release-detected:${release.id}`,
