@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { ApprovalStore, BusEvent, EventOutbox, PlanAuditEntry, PlanDecision, PlanDraft } from "@pressbridge/core";
-import { DynamoTable } from "./dynamodb-store.ts";
+import { DynamoTable } from "./dynamodb-table.ts";
 import { keys } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { AmplificationPlan, AuditReport, AuditReportSummary, AuditStore, FindingClaim } from "@pressbridge/core";
 import { toPlan } from "./dynamodb-plan-store.ts";
-import { DynamoTable } from "./dynamodb-store.ts";
+import { DynamoTable } from "./dynamodb-table.ts";
 import { TABLE_KEYS, keys, monthsBetween } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;

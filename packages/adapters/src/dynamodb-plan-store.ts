@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { AmplificationPlan, PlanStore } from "@pressbridge/core";
-import { DynamoTable } from "./dynamodb-store.ts";
+import { DynamoTable } from "./dynamodb-table.ts";
 import { keys, monthsBetween } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { ActionClaim, BusEvent, PlanPublication, PublicationStore, PublishActionRecord } from "@pressbridge/core";
-import { DynamoTable } from "./dynamodb-store.ts";
+import { DynamoTable } from "./dynamodb-table.ts";
 import { keys } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;

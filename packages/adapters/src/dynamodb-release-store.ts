@@ -1,31 +1,16 @@
 import { randomUUID } from "node:crypto";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  TransactionCanceledException,
-  UpdateTimeToLiveCommand,
-  type DynamoDBClientConfig,
-} from "@aws-sdk/client-dynamodb";
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type DynamoDBDocumentClient,
   type NativeAttributeValue,
 } from "@aws-sdk/lib-dynamodb";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { Agent } from "node:https";
-import { Agent as HttpAgent } from "node:http";
 import {
   TransientError,
   mapWithConcurrency,
-  type BusEvent,
   type FeedState,
   type FeedStateStore,
   FINGERPRINT_WINDOW_HOURS,
@@ -38,315 +23,17 @@ import {
   type ReleaseStore,
   type StoredRelease,
 } from "@pressbridge/core";
+import type { RequestCounter } from "./dynamodb-client.ts";
+import { DynamoFeedStateStore } from "./dynamodb-feed-state-store.ts";
+import { DynamoTable } from "./dynamodb-table.ts";
 import { TABLE_KEYS, keys, monthsBetween } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;
 
-export interface DynamoClientOptions {
-  /** DYNAMODB_ENDPOINT: DynamoDB Local or any compatible endpoint; AWS's own when absent. */
-  endpoint?: string | undefined;
-  region?: string | undefined;
-  maxSockets?: number;
-}
-
 /**
- * Creates a DynamoDB document client with keep-alive connections. Callers keep one per process (a
- * module singleton in Lambda) so connections are reused across invocations.
- */
-export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
-  const maxSockets = options.maxSockets ?? 64;
-  const config: DynamoDBClientConfig = {
-    region: options.region ?? process.env.AWS_REGION ?? "us-east-1",
-    maxAttempts: 5,
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new Agent({ keepAlive: true, maxSockets }),
-      connectionTimeout: 3_000,
-      requestTimeout: 10_000,
-    }),
-  };
-  if (options.endpoint !== undefined) {
-    config.endpoint = options.endpoint;
-    // DynamoDB Local accepts any credentials; real AWS uses the default provider chain.
-    if (process.env.AWS_ACCESS_KEY_ID === undefined) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
-  }
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
-  });
-}
-
-/** Counts requests per operation, for the benchmark's "DynamoDB requests per release" figure. */
-export class RequestCounter {
-  readonly counts = new Map<string, number>();
-  add(op: string, n = 1): void {
-    this.counts.set(op, (this.counts.get(op) ?? 0) + n);
-  }
-  total(filter?: (op: string) => boolean): number {
-    let t = 0;
-    for (const [op, n] of this.counts) if (filter === undefined || filter(op)) t += n;
-    return t;
-  }
-  writes(): number {
-    return this.total((op) => /Put|Update|Delete|BatchWrite|TransactWrite/.test(op));
-  }
-  reset(): void {
-    this.counts.clear();
-  }
-}
-
-/** Creates the single table (and its TTL) if it does not exist; for DynamoDB Local and tests. */
-export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [
-          { AttributeName: TABLE_KEYS.pk, AttributeType: "S" },
-          { AttributeName: TABLE_KEYS.sk, AttributeType: "S" },
-          { AttributeName: TABLE_KEYS.gsi1pk, AttributeType: "S" },
-          { AttributeName: TABLE_KEYS.gsi1sk, AttributeType: "S" },
-          { AttributeName: TABLE_KEYS.gsi2pk, AttributeType: "S" },
-          { AttributeName: TABLE_KEYS.gsi2sk, AttributeType: "S" },
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_KEYS.pk, KeyType: "HASH" },
-          { AttributeName: TABLE_KEYS.sk, KeyType: "RANGE" },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: TABLE_KEYS.gsi1,
-            KeySchema: [
-              { AttributeName: TABLE_KEYS.gsi1pk, KeyType: "HASH" },
-              { AttributeName: TABLE_KEYS.gsi1sk, KeyType: "RANGE" },
-            ],
-            Projection: { ProjectionType: "ALL" },
-          },
-          {
-            IndexName: TABLE_KEYS.gsi2,
-            KeySchema: [
-              { AttributeName: TABLE_KEYS.gsi2pk, KeyType: "HASH" },
-              { AttributeName: TABLE_KEYS.gsi2sk, KeyType: "RANGE" },
-            ],
-            Projection: { ProjectionType: "ALL" },
-          },
-        ],
-      }),
-    );
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttl, Enabled: true },
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ResourceInUseException)) throw err;
-  }
-  for (let i = 0; i < 50; i++) {
-    const d = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (d.Table?.TableStatus === "ACTIVE") return;
-    await sleep(100);
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function isThrottle(err: unknown): boolean {
-  const name = (err as { name?: string })?.name ?? "";
-  return /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable/.test(name);
-}
-
-/**
- * Access to the one table: request counting, throttling mapped to TransientError, and batched reads
- * and writes that retry unprocessed keys. The stores build on it.
- */
-export class DynamoTable {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-  readonly counter: RequestCounter | undefined;
-
-  constructor(options: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter }) {
-    this.client = options.client;
-    this.tableName = options.tableName;
-    this.counter = options.counter;
-  }
-
-  async send<T>(op: string, command: object): Promise<T> {
-    this.counter?.add(op);
-    try {
-      return (await this.client.send(command as never)) as T;
-    } catch (err) {
-      if (isThrottle(err)) throw new TransientError(`DynamoDB ${op} throttled or unavailable`, { cause: err });
-      throw err;
-    }
-  }
-
-  /**
-   * One index partition's items with sort keys in [from, to], in order, page by page (never a
-   * Scan), until the range ends or `limit` items were read.
-   */
-  async queryIndexRange(q: { index: "GSI1" | "GSI2"; pk: string; from: string; to: string; forward: boolean; pageSize?: number; limit?: number }): Promise<Item[]> {
-    const out: Item[] = [];
-    const limit = q.limit ?? Number.POSITIVE_INFINITY;
-    let startKey: Item | undefined;
-    do {
-      const pageSize = Math.min(q.pageSize ?? Number.POSITIVE_INFINITY, limit - out.length);
-      const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-        "Query",
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: q.index,
-          KeyConditionExpression: `${q.index}PK = :pk AND ${q.index}SK BETWEEN :from AND :to`,
-          ExpressionAttributeValues: { ":pk": q.pk, ":from": q.from, ":to": q.to },
-          ScanIndexForward: q.forward,
-          ...(Number.isFinite(pageSize) ? { Limit: pageSize } : {}),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      out.push(...(res.Items ?? []));
-      startKey = res.LastEvaluatedKey;
-    } while (startKey !== undefined && out.length < limit);
-    return out;
-  }
-
-  /** The transaction item that puts an event in the outbox, unless it is there already. */
-  outboxPut(event: BusEvent): { Put: { TableName: string; Item: Item; ConditionExpression: string } } {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...keys.outboxEvent(event.id), ...keys.outboxByTime(event.time, event.id), type: "OutboxEvent", event },
-        ConditionExpression: "attribute_not_exists(PK)",
-      },
-    };
-  }
-
-  // ---- batching -----------------------------------------------------------------------------
-
-  /** Every item of one partition whose sort key starts with `prefix`, strongly consistent, all pages. */
-  async queryPrefix(pk: string, prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const res = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
-        "Query",
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-          ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(res.Items ?? []));
-      startKey = res.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
-  }
-
-  /**
-   * Sends a conditional write (or a transaction of them); false when a condition failed or a
-   * transaction was cancelled (somebody else got there first).
-   */
-  async tryWrite(op: string, command: object): Promise<boolean> {
-    try {
-      await this.send(op, command);
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      if (err instanceof TransactionCanceledException) {
-        // Only a failed condition means somebody else got there first; a conflict with another
-        // transaction or throttling is worth a retry, not a "no".
-        const reasons = (err.CancellationReasons ?? []).map((r) => r.Code ?? "None");
-        if (reasons.every((code) => code === "None" || code === "ConditionalCheckFailed")) return false;
-        throw new TransientError(`DynamoDB ${op} was cancelled (${reasons.filter((c) => c !== "None").join(", ")}); retry`, { cause: err });
-      }
-      throw err;
-    }
-  }
-
-  /**
-   * Takes the announcement lease of an item whose announcement is still pending, if the lease is
-   * free or expired. One of any number of concurrent takers wins.
-   */
-  takeAnnounceLeaseOn(key: Record<string, string>, now: string, leaseUntil: string): Promise<boolean> {
-    const leaseIsFree = "announce = :pending AND (attribute_not_exists(announceLeaseUntil) OR announceLeaseUntil <= :now)";
-    return this.tryWrite(
-      "UpdateItem",
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: "SET announceLeaseUntil = :until",
-        ConditionExpression: leaseIsFree,
-        ExpressionAttributeValues: { ":pending": "pending", ":now": now, ":until": leaseUntil },
-      }),
-    );
-  }
-
-  async batchGet(wanted: ReadonlyArray<Record<string, string>>): Promise<Item[]> {
-    const unique = [...new Map(wanted.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
-    const out: Item[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      type GetRequest = Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }>;
-      let request: GetRequest | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true },
-      };
-      for (let attempt = 0; request !== undefined; attempt++) {
-        const res: { Responses?: Record<string, Item[]>; UnprocessedKeys?: GetRequest } = await this.send(
-          "BatchGetItem",
-          new BatchGetCommand({ RequestItems: request }),
-        );
-        out.push(...(res.Responses?.[this.tableName] ?? []));
-        const left = res.UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0;
-        if (left === 0) break;
-        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} keys unprocessed after retries`);
-        request = res.UnprocessedKeys;
-        await sleep(Math.min(50 * 2 ** attempt, 2_000));
-      }
-    }
-    return out;
-  }
-
-  async batchDelete(keysToDelete: ReadonlyArray<Record<string, string>>): Promise<void> {
-    for (let i = 0; i < keysToDelete.length; i += 25) {
-      type DeleteRequest = Record<string, Array<{ DeleteRequest: { Key: Record<string, string> } }>>;
-      let request: DeleteRequest | undefined = {
-        [this.tableName]: keysToDelete.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
-      };
-      for (let attempt = 0; request !== undefined; attempt++) {
-        const res: { UnprocessedItems?: DeleteRequest } = await this.send("BatchWriteItem", new BatchWriteCommand({ RequestItems: request }));
-        const left = res.UnprocessedItems?.[this.tableName]?.length ?? 0;
-        if (left === 0) break;
-        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} deletes unprocessed after retries`);
-        request = res.UnprocessedItems;
-        await sleep(Math.min(50 * 2 ** attempt, 2_000));
-      }
-    }
-  }
-
-  async batchPut(items: readonly Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      type WriteRequest = Record<string, Array<{ PutRequest: { Item: Item } }>>;
-      let request: WriteRequest | undefined = {
-        [this.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-      };
-      for (let attempt = 0; request !== undefined; attempt++) {
-        const res: { UnprocessedItems?: WriteRequest } = await this.send(
-          "BatchWriteItem",
-          new BatchWriteCommand({ RequestItems: request }),
-        );
-        const left = res.UnprocessedItems?.[this.tableName]?.length ?? 0;
-        if (left === 0) break;
-        if (attempt >= 8) throw new TransientError(`DynamoDB left ${left} writes unprocessed after retries`);
-        request = res.UnprocessedItems;
-        await sleep(Math.min(50 * 2 ** attempt, 2_000));
-      }
-    }
-  }
-}
-
-/**
- * ReleaseStore and FeedStateStore on one DynamoDB table (see docs/data-model.md). Every state change
- * is a conditional write; reads are GetItem/BatchGetItem/Query, never Scan.
+ * ReleaseStore on one DynamoDB table (see docs/data-model.md). Every state change is a conditional
+ * write; reads are GetItem/BatchGetItem/Query, never Scan. It is a FeedStateStore too, by handing
+ * feed states to a DynamoFeedStateStore on the same table, so one store can serve as both.
  */
 export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, FeedStateStore {
   /** Create transactions of one `createReleases` call in flight at once. */
@@ -355,34 +42,18 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
   constructor(options: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter; createConcurrency?: number }) {
     super(options);
     this.createConcurrency = options.createConcurrency ?? 4;
+    this.feedStates = new DynamoFeedStateStore(options);
   }
 
-  // ---- feed state ---------------------------------------------------------------------------
+  /** The feed states, on the same client, table and counter; this store answers for them too. */
+  readonly feedStates: DynamoFeedStateStore;
 
-  async getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>> {
-    const items = await this.batchGet(feedIds.map((id) => keys.feedState(id)));
-    const out = new Map<string, FeedState>();
-    for (const item of items) {
-      const state = item.state as FeedState | undefined;
-      if (state !== undefined) out.set(state.feedId, state);
-    }
-    return out;
+  getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>> {
+    return this.feedStates.getFeedStates(feedIds);
   }
 
-  async putFeedState(state: FeedState, expectedVersion: number | undefined): Promise<"written" | "stale"> {
-    const isFirstWrite = expectedVersion === undefined;
-    const written = await this.tryWrite(
-      "PutItem",
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.feedState(state.feedId), type: "FeedState", state },
-        ConditionExpression: isFirstWrite ? "attribute_not_exists(PK)" : "#state.#version = :expected",
-        ...(isFirstWrite
-          ? {}
-          : { ExpressionAttributeNames: { "#state": "state", "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } }),
-      }),
-    );
-    return written ? "written" : "stale";
+  putFeedState(state: FeedState, expectedVersion: number | undefined): Promise<"written" | "stale"> {
+    return this.feedStates.putFeedState(state, expectedVersion);
   }
 
   // ---- releases -----------------------------------------------------------------------------
