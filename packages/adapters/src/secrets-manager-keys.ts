@@ -14,6 +14,10 @@ import {
  * A JSON secret read from Secrets Manager, parsed once and reread after `ttlMs` (so a rotation or a
  * renewed token reaches running functions within minutes, without a deploy). The value is never
  * logged; a value `parse` rejects fails naming `envName`, not the value.
+ *
+ * No error about a secret carries its text: not in the message, and not as the `cause` either (a
+ * JSON.parse SyntaxError quotes the text around the fault, `..."adminToken": s3cr3t-val"...`, so it
+ * is never kept). The errors say what is wrong with the value in words of their own.
  */
 class CachedJsonSecret<T> {
   private cached: { value: T; at: number } | undefined;
@@ -34,13 +38,7 @@ class CachedJsonSecret<T> {
   async get(): Promise<T> {
     if (this.cached !== undefined && Date.now() - this.cached.at < this.ttlMs) return this.cached.value;
     const res = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-    let json: unknown;
-    try {
-      json = JSON.parse(res.SecretString ?? "");
-    } catch (err) {
-      throw new ValidationError(this.envName, "the secret is not JSON", { cause: err });
-    }
-    const value = this.parse(json);
+    const value = this.parse(parseSecretJson(res.SecretString, this.envName));
     this.cached = { value, at: Date.now() };
     return value;
   }
@@ -63,20 +61,59 @@ export class SecretsManagerSigningKeys {
   }
 }
 
-function signingKeysOf(value: unknown): SigningKeys {
-  const json = (typeof value === "object" && value !== null ? value : {}) as { signingKeys?: SigningKeys; keyId?: string; secret?: string; previous?: SigningKeys["previous"] };
-  let keys: SigningKeys;
+/**
+ * A secret's JSON. Invalid JSON fails with a message of its own, never JSON.parse's (which quotes
+ * the text) and without it as the cause.
+ */
+function parseSecretJson(text: string | undefined, name: string): unknown {
+  if (text === undefined || text === "") throw new ValidationError(name, "the secret has no string value (it must be a JSON document)");
   try {
-    if (json.signingKeys?.current !== undefined) {
-      keys = { current: json.signingKeys.current, previous: json.signingKeys.previous ?? [] };
-    } else if (typeof json.keyId === "string" && typeof json.secret === "string") {
-      keys = { current: { id: json.keyId, secret: json.secret }, previous: json.previous ?? [] };
-    } else {
-      throw new Error("neither signingKeys.current nor keyId/secret");
-    }
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError(name, "the secret is not JSON");
+  }
+}
+
+type KeyShape = { id?: unknown; secret?: unknown };
+
+/** Whether `key` is {id: string, secret: string}; says which part is wrong without echoing it. */
+function keyProblem(key: unknown, where: string): string | undefined {
+  if (typeof key !== "object" || key === null || Array.isArray(key)) return `${where} must be an object {"id", "secret"}`;
+  const { id, secret } = key as KeyShape;
+  if (typeof id !== "string") return `${where}.id must be a string`;
+  if (typeof secret !== "string") return `${where}.secret must be a string`;
+  return undefined;
+}
+
+function signingKeysOf(value: unknown): SigningKeys {
+  const fail = (why: string): never => {
+    throw new ValidationError("SIGNING_KEYS_SECRET_ARN", `the secret does not hold usable signing keys: ${why}`);
+  };
+  const json = (typeof value === "object" && value !== null ? value : {}) as { signingKeys?: { current?: unknown; previous?: unknown }; keyId?: unknown; secret?: unknown; previous?: unknown };
+  let current: unknown;
+  let previous: unknown;
+  if (typeof json.signingKeys === "object" && json.signingKeys !== null && json.signingKeys.current !== undefined) {
+    current = json.signingKeys.current;
+    previous = json.signingKeys.previous ?? [];
+  } else if (typeof json.keyId === "string" && typeof json.secret === "string") {
+    current = { id: json.keyId, secret: json.secret };
+    previous = json.previous ?? [];
+  } else {
+    return fail("neither signingKeys.current nor keyId/secret");
+  }
+  const problem = keyProblem(current, "the current key");
+  if (problem !== undefined) return fail(problem);
+  if (!Array.isArray(previous)) return fail("previous must be a list of keys");
+  previous.forEach((key, i) => {
+    const p = keyProblem(key, `previous[${i}]`);
+    if (p !== undefined) fail(p);
+  });
+  const keys = { current, previous } as SigningKeys;
+  try {
     assertUsableKeys(keys);
   } catch (err) {
-    throw new ValidationError("SIGNING_KEYS_SECRET_ARN", `the secret does not hold usable signing keys: ${(err as Error).message}`, { cause: err });
+    // Its messages name a key by id (public: every link carries it) and never quote a secret.
+    return fail((err as Error).message);
   }
   return keys;
 }
@@ -86,7 +123,7 @@ export async function readSecretField(secretId: string, field: string, client: S
   const res = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   let value: unknown;
   try {
-    value = (JSON.parse(res.SecretString ?? "") as Record<string, unknown>)[field];
+    value = (parseSecretJson(res.SecretString, field) as Record<string, unknown> | null)?.[field];
   } catch {
     value = undefined;
   }

@@ -29,8 +29,9 @@ export function loadLocalCredentials(dataDir: string, logger: Logger, env: NodeJ
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(origin, "is not valid JSON", { cause: err });
+  } catch {
+    // Not JSON.parse's error, not even as the cause: its message quotes the credentials around the fault.
+    throw new ValidationError(origin, "is not valid JSON");
   }
   const document = parsePlatformCredentials(json, origin);
   const configured = configuredPlatforms(document).filter((c) => c.platforms.length > 0);

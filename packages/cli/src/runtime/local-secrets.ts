@@ -26,7 +26,8 @@ export function loadSigningKeys(dataDir: string): SigningKeys {
   try {
     assertUsableKeys(keys);
   } catch (err) {
-    throw new ValidationError("signingKeys", (err as Error).message, { cause: err });
+    // Its messages name a key by id only; parseKeys checked the shapes, so nothing else can throw here.
+    throw new ValidationError("signingKeys", (err as Error).message);
   }
   return keys;
 }
@@ -80,13 +81,31 @@ function writeTemp(file: string, keys: SigningKeys): string {
   return tmp;
 }
 
+/**
+ * The signing keys in a secrets.json text. What is wrong is said in words of its own: never
+ * JSON.parse's message (it quotes the text around the fault, which is the secret) and never with
+ * the parse error as the cause.
+ */
 function parseKeys(text: string, where: string): SigningKeys {
+  const fail = (why: string): never => {
+    throw new ValidationError("signingKeys", `${where} does not hold signing keys: ${why}`);
+  };
+  let json: unknown;
   try {
-    const json = JSON.parse(text) as { signingKeys?: SigningKeys } & Partial<SigningKeys>;
-    const keys = json.signingKeys ?? (json as SigningKeys);
-    if (keys.current === undefined) throw new Error("no current key");
-    return { current: keys.current, previous: keys.previous ?? [] };
-  } catch (err) {
-    throw new ValidationError("signingKeys", `${where} does not hold signing keys: ${(err as Error).message}`, { cause: err });
+    json = JSON.parse(text);
+  } catch {
+    return fail("it is not valid JSON");
   }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return fail("it is not a JSON object");
+  const outer = json as { signingKeys?: unknown };
+  const keys = (typeof outer.signingKeys === "object" && outer.signingKeys !== null ? outer.signingKeys : json) as { current?: unknown; previous?: unknown };
+  if (keys.current === undefined) return fail("no current key");
+  const previous = keys.previous ?? [];
+  if (!Array.isArray(previous)) return fail("previous must be a list of keys");
+  for (const [key, name] of [[keys.current, "the current key"], ...previous.map((k, i) => [k, `previous[${i}]`] as const)] as const) {
+    if (typeof key !== "object" || key === null || typeof (key as { id?: unknown }).id !== "string" || typeof (key as { secret?: unknown }).secret !== "string") {
+      return fail(`${name} must be {"id": "...", "secret": "..."} with string values`);
+    }
+  }
+  return { current: keys.current as SigningKeys["current"], previous: previous as SigningKeys["previous"] };
 }

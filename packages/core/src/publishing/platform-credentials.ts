@@ -15,13 +15,21 @@ const ClientCredentials = z.strictObject(Object.fromEntries(PUBLISHER_PLATFORMS.
 export const PlatformCredentialsDocument = z.record(z.string().min(1).max(64), ClientCredentials);
 export type PlatformCredentialsDocument = z.infer<typeof PlatformCredentialsDocument>;
 
-/** Parses the document; a bad one throws ValidationError naming the field (never echoing a value). */
+/**
+ * Parses the document; a bad one throws ValidationError naming the field, never echoing a value. The
+ * ZodError is not kept as the cause (it lists every issue, with every key it refused), and a key
+ * refused for its shape is not echoed either: it may be a value pasted in the wrong place.
+ */
 export function parsePlatformCredentials(json: unknown, source: string): PlatformCredentialsDocument {
   const result = PlatformCredentialsDocument.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
+    if (issue.code === "invalid_key") {
+      const where = formatPath(issue.path.slice(0, -1));
+      throw new ValidationError(`${source}: ${where}`, "has a key that is empty or longer than 64 characters (not shown)");
+    }
     const message = issue.code === "unrecognized_keys" ? `unknown platform ${issue.keys.map((k) => `"${k}"`).join(", ")} (use ${PUBLISHER_PLATFORMS.join(", ")})` : issue.message;
-    throw new ValidationError(`${source}: ${formatPath(issue.path)}`, message, { cause: result.error });
+    throw new ValidationError(`${source}: ${formatPath(issue.path)}`, message);
   }
   return result.data;
 }
