@@ -1,16 +1,18 @@
 import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import {
-  EVENTS,
-  ValidationError,
-  parseConfig,
-  parseEventDetail,
-  type EventDetail,
-  type EventName,
-  type Logger,
-  type PressbridgeConfig,
-} from "@pressbridge/core";
+  awsAdapterSet,
+  buildConsumers,
+  buildJobs,
+  type AdapterSet,
+  type BuiltConsumer,
+  type BuiltJob,
+  type ConsumerOutcome,
+  type Consumers,
+  type JobOutcome,
+  type Jobs,
+} from "@pressbridge/adapters";
+import { ValidationError, type BusEvent, type Logger } from "@pressbridge/core";
 
 /** One structured JSON logger per function (Powertools), adapted to core's Logger port. */
 export function createFunctionLogger(serviceName: string): { logger: Logger; powertools: PowertoolsLogger } {
@@ -24,38 +26,9 @@ export function createFunctionLogger(serviceName: string): { logger: Logger; pow
   return { logger, powertools };
 }
 
-/** Reads a required environment variable; a missing one fails the cold start naming it. */
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value.trim() === "") throw new ValidationError(name, "environment variable is required");
-  return value;
-}
-
-/**
- * The service config, validated with the same schema as locally: the file named by
- * PRESSBRIDGE_CONFIG_FILE (in AWS the config layer's /opt/pressbridge.config.json), or the JSON in
- * PRESSBRIDGE_CONFIG (tests, small setups).
- */
-export function configFromEnv(): PressbridgeConfig {
-  const file = process.env.PRESSBRIDGE_CONFIG_FILE;
-  const name = file !== undefined && file !== "" ? "PRESSBRIDGE_CONFIG_FILE" : "PRESSBRIDGE_CONFIG";
-  let raw: string;
-  if (name === "PRESSBRIDGE_CONFIG_FILE") {
-    try {
-      raw = readFileSync(file!, "utf8");
-    } catch (err) {
-      throw new ValidationError(name, `cannot read ${file}: ${(err as Error).message}`, { cause: err });
-    }
-  } else {
-    raw = requiredEnv("PRESSBRIDGE_CONFIG");
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new ValidationError(name, `is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-  return parseConfig(json);
+/** The AWS adapter set of a function, with its own logger: created once per container. */
+export function functionAdapters(name: string): AdapterSet {
+  return awsAdapterSet({ logger: createFunctionLogger(name).logger });
 }
 
 /**
@@ -87,18 +60,32 @@ export function wrapHandler<E, R>(
   };
 }
 
-/** The EventBridge envelope; only `detail-type` and `detail` are read. */
-const EventBridgeEnvelope = z.object({ "detail-type": z.string(), detail: z.unknown() }).loose();
+/** The EventBridge envelope; `detail-type` and `detail` are what the consumers read. */
+const EventBridgeEnvelope = z.object({ id: z.string().optional(), "detail-type": z.string(), detail: z.unknown(), time: z.string().optional() }).loose();
 
-/**
- * Validates an EventBridge event as the catalog's `name` event and returns its parsed detail; any
- * other event, or an invalid detail, is a ValidationError naming the field (not worth retrying).
- */
-export function eventDetailOf<N extends EventName>(event: unknown, name: N): EventDetail<N> {
+/** An EventBridge event as a bus event; anything else is a ValidationError (not worth retrying). */
+export function busEventOf(event: unknown): BusEvent {
   const envelope = EventBridgeEnvelope.safeParse(event);
-  const detailType = EVENTS[name].detailType;
-  if (!envelope.success || envelope.data["detail-type"] !== detailType) {
-    throw new ValidationError("event", `expected an EventBridge "${detailType}" event`);
-  }
-  return parseEventDetail(name, envelope.data.detail);
+  if (!envelope.success) throw new ValidationError("event", "expected an EventBridge event (detail-type and detail)");
+  const e = envelope.data;
+  return { id: e.id ?? "", detailType: e["detail-type"] as BusEvent["detailType"], detail: e.detail as BusEvent["detail"], time: e.time ?? new Date().toISOString() };
+}
+
+/** The Lambda handler of one consumer of the routes table, wired from the AWS adapter set. */
+export function consumerHandler<N extends keyof Consumers>(name: N): (event: unknown) => Promise<ConsumerOutcome<N>> {
+  const adapters = functionAdapters(name);
+  const consumer = buildConsumers(adapters)[name] as BuiltConsumer<ConsumerOutcome<N>>;
+  return wrapHandler(name, adapters.logger, (event: unknown) => consumer.handle(busEventOf(event)), (o) => consumer.summary(o));
+}
+
+/** The Lambda handler of one scheduled job, wired from the AWS adapter set; `after` sees each result (metrics). */
+export function jobHandler<N extends keyof Jobs>(name: N, after?: (result: JobOutcome<N>) => void): (input: unknown) => Promise<JobOutcome<N>> {
+  const adapters = functionAdapters(name);
+  const job = buildJobs(adapters)[name] as BuiltJob<JobOutcome<N>>;
+  const run = async (input: unknown) => {
+    const result = await job.handle(input);
+    after?.(result);
+    return result;
+  };
+  return wrapHandler(name, adapters.logger, run, (o) => job.summary(o));
 }

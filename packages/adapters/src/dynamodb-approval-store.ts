@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
-import type { ApprovalStore, BusEvent, EventOutbox, PlanAuditEntry, PlanDecision, PlanDraft } from "@pressbridge/core";
+import type { ApprovalStore, BusEvent, PlanAuditEntry, PlanDecision, PlanDraft } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-table.ts";
 import { keys } from "./table-design.ts";
 
@@ -9,9 +9,10 @@ type Item = Record<string, NativeAttributeValue>;
 
 /**
  * Approval state on the one table: decisions and draft versions as conditional transactions with
- * their audit entries, per-approver email records, and the event outbox.
+ * their audit entries (the outbox item of a decision rides in the same transaction). The plan's
+ * email records are written by DynamoEmailLedger; this store only lists them for the plan page.
  */
-export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, EventOutbox {
+export class DynamoApprovalStore extends DynamoTable implements ApprovalStore {
   private auditItem(entry: PlanAuditEntry): Item {
     return { ...keys.planAudit(entry.planId, entry.at, entry.linkId, randomBytes(4).toString("hex")), type: "PlanAudit", ...entry };
   }
@@ -89,58 +90,6 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, E
     }));
   }
 
-  async claimEmail(planId: string, approver: string, kind: string, now: string, leaseUntil: string): Promise<"claimed" | "sent" | "in-progress" | "failed"> {
-    const unclaimedOrAbandoned = "attribute_not_exists(PK) OR #status = :released OR (#status = :sending AND leaseUntil <= :now)";
-    try {
-      await this.send(
-        "PutItem",
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.planEmail(planId, kind, approver), type: "PlanEmail", planId, approver, kind, status: "sending", leaseUntil, at: now },
-          ConditionExpression: unclaimedOrAbandoned,
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":released": "released", ":sending": "sending", ":now": now },
-        }),
-      );
-      return "claimed";
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const res = await this.send<{ Item?: Item }>(
-        "GetItem",
-        new GetCommand({ TableName: this.tableName, Key: keys.planEmail(planId, kind, approver), ConsistentRead: true }),
-      );
-      const status = res.Item?.status;
-      return status === "sent" ? "sent" : status === "failed" ? "failed" : "in-progress";
-    }
-  }
-
-  async markEmailSent(planId: string, approver: string, kind: string, messageId: string, at: string): Promise<void> {
-    await this.send(
-      "UpdateItem",
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.planEmail(planId, kind, approver),
-        UpdateExpression: "SET #status = :sent, messageId = :id, sentAt = :at REMOVE leaseUntil, lastError",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":sent": "sent", ":id": messageId, ":at": at },
-      }),
-    );
-  }
-
-  async releaseEmail(planId: string, approver: string, kind: string, error: string, permanent: boolean): Promise<void> {
-    await this.send(
-      "UpdateItem",
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.planEmail(planId, kind, approver),
-        UpdateExpression: "SET #status = :status, lastError = :error REMOVE leaseUntil",
-        ConditionExpression: "#status = :sending",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":status": permanent ? "failed" : "released", ":error": error.slice(0, 1000), ":sending": "sending" },
-      }),
-    );
-  }
-
   async emailRecords(planId: string) {
     const items = await this.queryPrefix(keys.plan(planId).PK, "MAIL#");
     return items.map((i) => ({
@@ -151,23 +100,5 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore, E
       messageId: (i.messageId as string | undefined) ?? null,
       error: (i.lastError as string | undefined) ?? null,
     }));
-  }
-
-  async pendingEvents(olderThan: string, limit: number): Promise<BusEvent[]> {
-    const res = await this.send<{ Items?: Item[] }>(
-      "Query",
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: "GSI1",
-        KeyConditionExpression: "GSI1PK = :pk AND GSI1SK < :before",
-        ExpressionAttributeValues: { ":pk": "OUTBOX", ":before": olderThan },
-        Limit: limit,
-      }),
-    );
-    return (res.Items ?? []).map((i) => i.event as BusEvent);
-  }
-
-  async deleteEvents(eventIds: readonly string[]): Promise<void> {
-    await this.batchDelete(eventIds.map((id) => keys.outboxEvent(id)));
   }
 }

@@ -6,14 +6,14 @@ import { keys, monthsBetween } from "./table-design.ts";
 /**
  * The delivery sweep's reads on the one table, month partition by month partition of GSI1 (never a
  * Scan), filtered on the server so only candidates come back:
- * - releases: `RELEASES#<month>` holds each release and its announcement marker; a release that is
- *   not a baseline and has no `planning` is a candidate, announced when its marker is there;
+ * - releases: `RELEASES#<month>` holds each release; one that is not a baseline and has no
+ *   `planning` is a candidate;
  * - plans: `PLANS#<month>`, pending approval with the window still open; then each candidate's
  *   approval email records (one Query of its own partition) say which approvers are owed.
  */
 export class DynamoDeliveryStore extends DynamoTable implements DeliverySweepStore {
   async unplannedReleases(options: { from: string; to: string; limit: number }): Promise<UnplannedRelease[]> {
-    const unplannedOrMarker = "(#type = :release AND announce <> :baseline AND attribute_not_exists(planning)) OR #type = :announced";
+    const unplanned = "#type = :release AND announce <> :baseline AND attribute_not_exists(planning)";
     const out: UnplannedRelease[] = [];
     for (const month of monthsBetween(options.from, options.to)) {
       const items = await this.queryIndexRange({
@@ -22,17 +22,10 @@ export class DynamoDeliveryStore extends DynamoTable implements DeliverySweepSto
         from: options.from,
         to: `${options.to}\uffff`,
         forward: true,
-        filter: { expression: unplannedOrMarker, names: { "#type": "type" }, values: { ":release": "Release", ":announced": "Announced", ":baseline": "baseline" } },
+        filter: { expression: unplanned, names: { "#type": "type" }, values: { ":release": "Release", ":baseline": "baseline" } },
       });
-      const announced = new Set(items.filter((i) => i.type === "Announced").map((i) => i.releaseId as string));
       for (const i of items) {
-        if (i.type !== "Release") continue;
-        out.push({
-          releaseId: i.id as string,
-          detectedAt: i.detectedAt as string,
-          announced: announced.has(i.id as string) || i.announce === "announced",
-          announceLeaseUntil: (i.announceLeaseUntil as string | null | undefined) ?? null,
-        });
+        out.push({ releaseId: i.id as string, detectedAt: i.detectedAt as string });
         if (out.length >= options.limit) return out;
       }
     }

@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
-import type { AmplificationPlan, PlanStore } from "@pressbridge/core";
+import { GetCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import type { AmplificationPlan, BusEvent, PlanStore } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-table.ts";
 import { keys, monthsBetween } from "./table-design.ts";
 
@@ -15,19 +15,26 @@ export function toPlan(item: Item): AmplificationPlan {
 
 /** PlanStore on the one table: plans by id, by creation month (GSI1) and by client and deadline (GSI2). */
 export class DynamoPlanStore extends DynamoTable implements PlanStore {
-  async createPlan(plan: AmplificationPlan): Promise<"created" | "exists"> {
+  async createPlan(plan: AmplificationPlan, announcement: BusEvent): Promise<"created" | "exists"> {
     const created = await this.tryWrite(
-      "PutItem",
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.plan(plan.id),
-          ...keys.planByCreation(plan.createdAt, plan.id),
-          ...keys.planByDeadline(plan.clientId, plan.windowDeadline, plan.id),
-          type: "Plan",
-          ...plan,
-        },
-        ConditionExpression: "attribute_not_exists(PK)",
+      "TransactWriteItems",
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.plan(plan.id),
+                ...keys.planByCreation(plan.createdAt, plan.id),
+                ...keys.planByDeadline(plan.clientId, plan.windowDeadline, plan.id),
+                type: "Plan",
+                ...plan,
+              },
+              ConditionExpression: "attribute_not_exists(PK)",
+            },
+          },
+          this.outboxPut(announcement),
+        ],
       }),
     );
     return created ? "created" : "exists";
@@ -36,23 +43,6 @@ export class DynamoPlanStore extends DynamoTable implements PlanStore {
   async getPlan(planId: string): Promise<AmplificationPlan | undefined> {
     const res = await this.send<{ Item?: Item }>("GetItem", new GetCommand({ TableName: this.tableName, Key: keys.plan(planId), ConsistentRead: true }));
     return res.Item === undefined ? undefined : toPlan(res.Item);
-  }
-
-  async markPlanAnnounced(planId: string, at: string): Promise<void> {
-    await this.send(
-      "UpdateItem",
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.plan(planId),
-        UpdateExpression: "SET announce = :announced, announcedAt = :at",
-        ConditionExpression: "attribute_exists(PK)",
-        ExpressionAttributeValues: { ":announced": "announced", ":at": at },
-      }),
-    );
-  }
-
-  takePlanAnnounceLease(planId: string, now: string, leaseUntil: string): Promise<boolean> {
-    return this.takeAnnounceLeaseOn(keys.plan(planId), now, leaseUntil);
   }
 
   async recordReleasePlanning(releaseId: string, planning: { plannedAt: string; clientIds: string[]; planIds: string[] }): Promise<void> {
@@ -68,19 +58,19 @@ export class DynamoPlanStore extends DynamoTable implements PlanStore {
     );
   }
 
-  async listPlans(options: { from: string; to: string; limit: number; clientId?: string }): Promise<AmplificationPlan[]> {
+  async listPlans(options: { from: string; to: string; limit: number }): Promise<AmplificationPlan[]> {
     const out: AmplificationPlan[] = [];
-    const partitions =
-      options.clientId === undefined
-        ? monthsBetween(options.from, options.to)
-            .reverse()
-            .map((m) => ({ index: "GSI1" as const, pk: keys.plansMonth(m) }))
-        : [{ index: "GSI2" as const, pk: keys.planByDeadline(options.clientId, "", "").GSI2PK }];
-    for (const p of partitions) {
-      const items = await this.queryIndexRange({ ...p, from: options.from, to: `${options.to}\uffff`, forward: false, pageSize: 100, limit: options.limit - out.length });
+    for (const month of monthsBetween(options.from, options.to).reverse()) {
+      const items = await this.queryIndexRange({ index: "GSI1", pk: keys.plansMonth(month), from: options.from, to: `${options.to}\uffff`, forward: false, pageSize: 100, limit: options.limit - out.length });
       out.push(...items.map(toPlan));
       if (out.length >= options.limit) break;
     }
     return out;
+  }
+
+  async listClientPlansByDeadline(options: { clientId: string; from: string; to: string; limit: number }): Promise<AmplificationPlan[]> {
+    const pk = keys.planByDeadline(options.clientId, "", "").GSI2PK;
+    const items = await this.queryIndexRange({ index: "GSI2", pk, from: options.from, to: `${options.to}\uffff`, forward: false, pageSize: 100, limit: options.limit });
+    return items.map(toPlan);
   }
 }

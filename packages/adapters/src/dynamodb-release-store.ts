@@ -16,6 +16,7 @@ import {
   FINGERPRINT_WINDOW_HOURS,
   primaryLanguage,
   releaseTime,
+  type BusEvent,
   type CreateOutcome,
   type NewRelease,
   type ReleaseLookup,
@@ -64,16 +65,12 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
     seen?: { feedId: string; keys: readonly string[] },
   ): Promise<ReleaseLookup> {
     const wanted = [
-      ...releaseIds.flatMap((id) => [keys.release(id), keys.announced(id)]),
+      ...releaseIds.map((id) => keys.release(id)),
       ...fingerprintKeys.map((fp) => keys.fingerprint(fp)),
       ...(seen === undefined ? [] : seen.keys.map((k) => keys.seenItem(seen.feedId, k))),
     ];
     const items = await this.batchGet(wanted);
-    const announced = new Set<string>();
     const out: ReleaseLookup = { releases: new Map(), fingerprints: new Map(), seen: new Map() };
-    for (const item of items) {
-      if (item.type === "Announced") announced.add(item.releaseId as string);
-    }
     for (const item of items) {
       if (item.type === "Release" || item.type === "Alias") {
         const id = item.id as string;
@@ -81,7 +78,7 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
           releaseId: id,
           aliasOf: (item.aliasOf as string | undefined) ?? null,
           sourceFeeds: [...((item.sourceFeeds as Set<string> | undefined) ?? [])],
-          announce: item.type === "Alias" ? null : announced.has(id) ? "announced" : (item.announce as NewRelease["announce"]),
+          announce: item.type === "Alias" ? null : (item.announce as NewRelease["announce"]),
           announceLeaseUntil: (item.announceLeaseUntil as string | null | undefined) ?? null,
         });
       } else if (item.type === "Fingerprint") {
@@ -102,13 +99,15 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
    * Each write carries a random `createToken`: when the SDK retries a write whose first attempt was
    * applied but whose answer was lost, the retry's condition fails on our own item, and the returned
    * old item (ReturnValuesOnConditionCheckFailure) shows our token, so it still counts as created
-   * here and is announced, not left to "another poller". Without a fingerprint it is one PutItem;
-   * with one, a transaction of the release and the fingerprint claim.
+   * here and is announced, not left to "another poller". With an announcement, its outbox item
+   * is written in the same transaction (the delivery kernel). Without a fingerprint or an
+   * announcement it is one PutItem; otherwise a transaction of the release, the fingerprint claim
+   * and the outbox item.
    */
-  async createRelease(release: NewRelease): Promise<CreateOutcome> {
+  async createRelease(release: NewRelease, announcement?: BusEvent): Promise<CreateOutcome> {
     const createToken = randomUUID();
     const item = { ...releaseItem(release), createToken };
-    if (release.fingerprint === null) {
+    if (release.fingerprint === null && announcement === undefined) {
       try {
         await this.send(
           "PutItem",
@@ -122,14 +121,15 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.send("TransactWriteItems", new TransactWriteCommand({ TransactItems: createActions(this.tableName, release, item) }));
+        await this.send("TransactWriteItems", new TransactWriteCommand({ TransactItems: this.createActions(release, item, announcement) }));
         return "created";
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
-        const [own, claim] = err.CancellationReasons ?? [];
+        const [own, second] = err.CancellationReasons ?? [];
+        const claim = release.fingerprint === null ? undefined : second;
         if (own?.Code === "ConditionalCheckFailed") return own.Item?.createToken?.S === createToken ? "created" : "exists";
         if (claim?.Code === "ConditionalCheckFailed") {
-          const holder = claim.Item?.releaseId?.S ?? (await this.fingerprintHolder(release.fingerprint));
+          const holder = claim.Item?.releaseId?.S ?? (await this.fingerprintHolder(release.fingerprint!));
           if (holder === release.id) return "created";
           if (holder !== undefined) return { duplicateOf: holder };
         }
@@ -138,6 +138,12 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
         await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
       }
     }
+  }
+
+  /** The create's transaction items, and the outbox item of its announcement last. */
+  private createActions(release: NewRelease, item: Item, announcement: BusEvent | undefined): object[] {
+    const actions = createActions(this.tableName, release, item);
+    return announcement === undefined ? actions : [...actions, this.outboxPut(announcement)];
   }
 
   /** The release holding a fingerprint claim, read consistently (when a cancellation did not say). */
@@ -162,7 +168,7 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
    * through `createRelease`, which tells a duplicate headline from a conflict. A lone release goes
    * straight to `createRelease`.
    */
-  async createReleases(releases: readonly NewRelease[]): Promise<Map<string, CreateOutcome>> {
+  async createReleases(releases: readonly NewRelease[], announcements: ReadonlyMap<string, BusEvent> = new Map()): Promise<Map<string, CreateOutcome>> {
     const out = new Map<string, CreateOutcome>();
     const unique: NewRelease[] = [];
     const later: NewRelease[] = [];
@@ -175,17 +181,17 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
       else unique.push(release);
       if (release.fingerprint !== null) fingerprints.add(release.fingerprint);
     }
-    await mapWithConcurrency(createChunks(unique), this.createConcurrency, async (chunk) => {
-      const outcomes = await this.createChunk(chunk);
+    await mapWithConcurrency(createChunks(unique, announcements), this.createConcurrency, async (chunk) => {
+      const outcomes = await this.createChunk(chunk, announcements);
       chunk.forEach((release, i) => out.set(release.id, outcomes[i]!));
     });
-    for (const release of later) out.set(release.id, await this.createRelease(release));
+    for (const release of later) out.set(release.id, await this.createRelease(release, announcements.get(release.id)));
     return out;
   }
 
-  private async createChunk(releases: readonly NewRelease[]): Promise<CreateOutcome[]> {
-    if (releases.length === 1) return [await this.createRelease(releases[0]!)];
-    const actions = releases.map((r) => createActions(this.tableName, r, releaseItem(r)));
+  private async createChunk(releases: readonly NewRelease[], announcements: ReadonlyMap<string, BusEvent>): Promise<CreateOutcome[]> {
+    if (releases.length === 1) return [await this.createRelease(releases[0]!, announcements.get(releases[0]!.id))];
+    const actions = releases.map((r) => this.createActions(r, releaseItem(r), announcements.get(r.id)));
     try {
       await this.send("TransactWriteItems", new TransactWriteCommand({ TransactItems: actions.flat() }));
       return releases.map(() => "created");
@@ -200,7 +206,7 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
         i += a.length;
       }
       return mapWithConcurrency(releases, 16, (release, n) =>
-        ownReason[n] === "ConditionalCheckFailed" ? Promise.resolve("exists" as const) : this.createRelease(release),
+        ownReason[n] === "ConditionalCheckFailed" ? Promise.resolve("exists" as const) : this.createRelease(release, announcements.get(release.id)),
       );
     }
   }
@@ -249,22 +255,6 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
     await this.batchPut(
       [...unique.values()].map((e) => ({ ...keys.seenItem(feedId, e.key), type: "Seen", feedId, key: e.key, releaseId: e.releaseId, url: e.url })),
     );
-  }
-
-  async markAnnounced(releases: ReadonlyArray<{ releaseId: string; detectedAt: string }>, at: string): Promise<void> {
-    await this.batchPut(
-      releases.map((r) => ({
-        ...keys.announced(r.releaseId),
-        ...keys.announcedByDetection(r.detectedAt, r.releaseId),
-        type: "Announced",
-        releaseId: r.releaseId,
-        at,
-      })),
-    );
-  }
-
-  takeAnnounceLease(releaseId: string, now: string, leaseUntil: string): Promise<boolean> {
-    return this.takeAnnounceLeaseOn(keys.release(releaseId), now, leaseUntil);
   }
 
   async getRelease(releaseId: string): Promise<StoredRelease | undefined> {
@@ -330,6 +320,7 @@ const CREATE_ATTEMPTS = 4;
  * headline. The claim is taken when the fingerprint is unclaimed, claimed by a release outside the
  * window (FINGERPRINT_WINDOW_HOURS either side), or claimed in another language (both known).
  */
+/** A release's create: its conditional Put, then its fingerprint claim (if any), in this order. */
 function createActions(tableName: string, release: NewRelease, item: Item): object[] {
   const put = { Put: { TableName: tableName, Item: item, ConditionExpression: RELEASE_ID_IS_FREE, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } };
   if (release.fingerprint === null) return [put];
@@ -384,14 +375,14 @@ function releaseItem(release: NewRelease): Item {
 }
 
 /** Splits releases into transactions of at most 100 items and about 1 MB (estimated from the JSON). */
-function createChunks(releases: readonly NewRelease[]): NewRelease[][] {
+function createChunks(releases: readonly NewRelease[], announcements: ReadonlyMap<string, BusEvent>): NewRelease[][] {
   const chunks: NewRelease[][] = [];
   let chunk: NewRelease[] = [];
   let bytes = 0;
   let count = 0;
   for (const release of releases) {
     const size = JSON.stringify(release).length + 200; // keys, type and the sourceFeeds set
-    const actions = release.fingerprint === null ? 1 : 2;
+    const actions = (release.fingerprint === null ? 1 : 2) + (announcements.has(release.id) ? 1 : 0);
     if (chunk.length > 0 && (count + actions > CREATE_TRANSACTION_ITEMS || bytes + size > CREATE_TRANSACTION_BYTES)) {
       chunks.push(chunk);
       chunk = [];
@@ -430,7 +421,8 @@ function toStoredRelease(item: Item, marker: Item | undefined): StoredRelease {
     announce: announced ? "announced" : item.announce,
     announceLeaseUntil: item.announceLeaseUntil ?? null,
     sources: item.sources ?? [],
-    announcedAt: announced ? (marker.at as string) : null,
+    // Announced through the outbox (the item says so), or by an older marker item.
+    announcedAt: announced ? (marker.at as string) : item.announce === "announced" ? item.detectedAt : null,
     planning: item.planning ?? null,
   };
 }

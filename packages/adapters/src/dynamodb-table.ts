@@ -218,24 +218,6 @@ export class DynamoTable {
     }
   }
 
-  /**
-   * Takes the announcement lease of an item whose announcement is still pending, if the lease is
-   * free or expired. One of any number of concurrent takers wins.
-   */
-  takeAnnounceLeaseOn(key: Record<string, string>, now: string, leaseUntil: string): Promise<boolean> {
-    const leaseIsFree = "announce = :pending AND (attribute_not_exists(announceLeaseUntil) OR announceLeaseUntil <= :now)";
-    return this.tryWrite(
-      "UpdateItem",
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: "SET announceLeaseUntil = :until",
-        ConditionExpression: leaseIsFree,
-        ExpressionAttributeValues: { ":pending": "pending", ":now": now, ":until": leaseUntil },
-      }),
-    );
-  }
-
   async batchGet(wanted: ReadonlyArray<Record<string, string>>): Promise<Item[]> {
     const unique = [...new Map(wanted.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
     const out: Item[] = [];

@@ -26,6 +26,8 @@ export const keys = {
   plansMonth: (month: string) => `PLANS#${month}`,
   planAudit: (planId: string, at: string, linkId: string, seq: string) => ({ PK: `PLAN#${planId}`, SK: `AUDIT#${at}#${linkId}#${seq}` }),
   planEmail: (planId: string, kind: string, approver: string) => ({ PK: `PLAN#${planId}`, SK: `MAIL#${kind}#${approver.toLowerCase()}` }),
+  /** sendOnce's record of one email about a client (the audit digest). */
+  clientEmail: (clientId: string, kind: string, recipient: string) => ({ PK: `MAIL#CLIENT#${clientId}`, SK: `MAIL#${kind}#${recipient.toLowerCase()}` }),
   /** One platform action of a plan (publishing): its claim, then its result. */
   publishAction: (planId: string, actionKey: string) => ({ PK: `PLAN#${planId}`, SK: `PUB#${actionKey}` }),
   outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: "OUTBOX" }),

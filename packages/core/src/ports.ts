@@ -62,24 +62,18 @@ export interface ReleaseStore {
    * Creates a release if its id is free and, when it has a fingerprint, claims the fingerprint in
    * the same conditional write: unclaimed, or claimed by a release outside the window or in another
    * language. So of two concurrent creates of one story (two feeds, two pollers) exactly one is
-   * created and the other learns which release it duplicates.
+   * created and the other learns which release it duplicates. `announcement` (its Release Detected)
+   * goes into the outbox in the same write: a created release always has its event on the way.
    */
-  createRelease(release: NewRelease): Promise<CreateOutcome>;
-  /** Creates many releases, each with createRelease's guarantee, in as few requests as the store can. */
-  createReleases(releases: readonly NewRelease[]): Promise<Map<string, CreateOutcome>>;
+  createRelease(release: NewRelease, announcement?: BusEvent): Promise<CreateOutcome>;
+  /** Creates many releases, each with createRelease's guarantee (announcements by release id), in as few requests as the store can. */
+  createReleases(releases: readonly NewRelease[], announcements?: ReadonlyMap<string, BusEvent>): Promise<Map<string, CreateOutcome>>;
   /** Points an identity (a second URL of the same release) at an existing release. */
   createAlias(aliasId: string, targetReleaseId: string, source: ReleaseSource): Promise<"created" | "exists">;
   /** Adds a source (feed + URL) to a release unless that feed is already one of its sources. */
   addSource(releaseId: string, source: ReleaseSource): Promise<"added" | "present">;
   /** Remembers the keys a feed has shown items by (see `seenKeys`); unconditional, batched. */
   recordSeen(feedId: string, entries: ReadonlyArray<{ key: string; releaseId: string; url: string | null }>): Promise<void>;
-  /** Marks announcements as delivered to the bus (batched). */
-  markAnnounced(releases: ReadonlyArray<{ releaseId: string; detectedAt: string }>, at: string): Promise<void>;
-  /**
-   * Takes the right to re-announce a release whose announcement was never confirmed, if its lease
-   * expired. Only one caller wins.
-   */
-  takeAnnounceLease(releaseId: string, now: string, leaseUntil: string): Promise<boolean>;
   getRelease(releaseId: string): Promise<StoredRelease | undefined>;
   /** Releases detected in [from, to), newest first, through the time-ordered index (never a Scan). */
   listReleases(options: { from: string; to: string; limit: number }): Promise<StoredRelease[]>;
@@ -87,22 +81,27 @@ export interface ReleaseStore {
 
 /** Persistence of amplification plans. All state changes are conditional writes. */
 export interface PlanStore {
-  /** Creates the plan if its id is free; "exists" when a redelivery or a racing consumer got there first. */
-  createPlan(plan: AmplificationPlan): Promise<"created" | "exists">;
+  /**
+   * Creates the plan if its id is free, with its announcement in the outbox in the same transaction;
+   * "exists" when a redelivery or a racing consumer got there first.
+   */
+  createPlan(plan: AmplificationPlan, announcement: BusEvent): Promise<"created" | "exists">;
   getPlan(planId: string): Promise<AmplificationPlan | undefined>;
-  markPlanAnnounced(planId: string, at: string): Promise<void>;
-  /** Takes the right to re-announce a plan whose announcement was never confirmed, once its lease expired. */
-  takePlanAnnounceLease(planId: string, now: string, leaseUntil: string): Promise<boolean>;
   /** Records on the release which clients it matched (possibly none) so nothing falls through unseen. */
   recordReleasePlanning(releaseId: string, planning: { plannedAt: string; clientIds: string[]; planIds: string[] }): Promise<void>;
-  /** Plans created in [from, to), newest first, through the time-ordered index. */
-  listPlans(options: { from: string; to: string; limit: number; clientId?: string }): Promise<AmplificationPlan[]>;
+  /** Plans created in [from, to], newest first (the creation-time index). */
+  listPlans(options: { from: string; to: string; limit: number }): Promise<AmplificationPlan[]>;
+  /** One client's plans whose window deadline is in [from, to], latest deadline first (the per-client deadline index). */
+  listClientPlansByDeadline(options: { clientId: string; from: string; to: string; limit: number }): Promise<AmplificationPlan[]>;
 }
 
 /** A client's media list (journalists), when one is configured. */
 export interface MediaListSource {
   mediaListFor(clientId: string): Promise<{ contacts: MediaContact[]; source: string } | undefined>;
 }
+
+/** For a deployment (or a test) whose clients have no media lists. */
+export const NO_MEDIA_LISTS: MediaListSource = { mediaListFor: async () => undefined };
 
 /** One email, already rendered. Addresses are plain emails; the adapters build the MIME. */
 export interface EmailMessage {
@@ -139,18 +138,48 @@ export interface ApprovalStore {
    */
   decide(planId: string, decision: PlanDecision, shownVersions: ReadonlyArray<{ index: number; version: number }>, audit: PlanAuditEntry, event: BusEvent): Promise<"decided" | "conflict">;
   auditTrail(planId: string): Promise<PlanAuditEntry[]>;
-  /** Claims the right to send one email (plan, approver, kind) unless it was sent or is being sent. */
-  claimEmail(planId: string, approver: string, kind: string, now: string, leaseUntil: string): Promise<"claimed" | "sent" | "in-progress" | "failed">;
-  markEmailSent(planId: string, approver: string, kind: string, messageId: string, at: string): Promise<void>;
-  releaseEmail(planId: string, approver: string, kind: string, error: string, permanent: boolean): Promise<void>;
+  /** The plan's email records (sendOnce's ledger, scope `plan:<id>`), for the plan page. */
   emailRecords(planId: string): Promise<Array<{ approver: string; kind: string; status: "sending" | "sent" | "failed"; at: string; messageId: string | null; error: string | null }>>;
 }
 
-/** Events written in the same transaction as a state change, published (then deleted) afterwards. */
+/**
+ * Events written in the same transaction as the state change they announce, published (then
+ * cleared) afterwards, flushed when that failed: the delivery kernel (delivery/outbox.ts).
+ */
 export interface EventOutbox {
+  /** Events recorded before `olderThan` and not yet cleared, oldest first. */
   pendingEvents(olderThan: string, limit: number): Promise<BusEvent[]>;
+  /** Records events with no state change of their own; an id already recorded is kept as it is. */
+  recordEvents(events: readonly BusEvent[]): Promise<void>;
+  /** Clears published events (batched); clearing an unknown id is a no-op. */
   deleteEvents(eventIds: readonly string[]): Promise<void>;
 }
+
+/**
+ * Which email a claim is for: one kind of email, to one recipient, about one thing (`scope`).
+ * Scopes: `plan:<plan id>` (approval and reminder emails, the publishing-failure email) and
+ * `client:<client id>` (the audit digest).
+ */
+export interface EmailClaimKey {
+  scope: `plan:${string}` | `client:${string}`;
+  /** e.g. "approval", "reminder", "publish-failed-<digest>", "digest-<digest>". */
+  kind: string;
+  recipient: string;
+}
+
+export type EmailClaim = "claimed" | "sent" | "in-progress" | "failed";
+
+/** The one record of which emails were sent: a claim before the send, the result after. */
+export interface EmailLedger {
+  /** Claims the right to send unless the email was sent, failed for good, or is being sent under an unexpired lease. */
+  claimEmail(key: EmailClaimKey, now: string, leaseUntil: string): Promise<EmailClaim>;
+  markEmailSent(key: EmailClaimKey, messageId: string, at: string): Promise<void>;
+  /** Gives the claim back (`permanent`: never try again) with the reason, credential shapes removed by the caller. */
+  releaseEmail(key: EmailClaimKey, error: string, permanent: boolean): Promise<void>;
+  /** The claim's record, read consistently; undefined when there is none. */
+  emailRecord(key: EmailClaimKey): Promise<{ status: "sending" | "sent" | "failed" | "released"; at: string } | undefined>;
+}
+
 
 /** One platform action of a plan as stored: claimed ("in-flight"), then published or failed. */
 export interface PublishActionRecord {

@@ -6,9 +6,11 @@ import { bodyLimit } from "hono/body-limit";
 import {
   decidePlan,
   editPlanDraft,
-  makeEvent,
+  announce,
   openReview,
+  publicationRetryEvent,
   type ActionResult,
+  type AmplificationPlan,
   type ClientConfig,
   type Logger,
   type PressbridgeConfig,
@@ -224,9 +226,9 @@ export function createWebApp(deps: WebDeps): Hono {
     const now = deps.review.clock.now();
     const from = new Date(now.getTime() - 7 * 86_400_000).toISOString();
     const to = new Date(now.getTime() + 31 * 86_400_000).toISOString();
-    const rows: Array<{ client: ClientConfig; plans: Awaited<ReturnType<ReviewDeps["plans"]["listPlans"]>> }> = [];
+    const rows: Array<{ client: ClientConfig; plans: AmplificationPlan[] }> = [];
     for (const client of deps.config.clients) {
-      const plans = await deps.review.plans.listPlans({ clientId: client.id, from, to, limit: 200 });
+      const plans = await deps.review.plans.listClientPlansByDeadline({ clientId: client.id, from, to, limit: 200 });
       rows.push({ client, plans: plans.filter((p) => p.status === "pending_approval").sort((a, b) => a.windowDeadline.localeCompare(b.windowDeadline)) });
     }
     return c.html(queuePage(rows, now));
@@ -248,10 +250,9 @@ export function createWebApp(deps: WebDeps): Hono {
     const plan = PLAN_ID.test(planId) ? await deps.review.plans.getPlan(planId) : undefined;
     if (plan === undefined) return c.html(messagePage("Not found", "There is no such plan."), 404);
     if (plan.decision?.action !== "approved") return c.html(messagePage("Not approved", "Only an approved plan is published."), 409);
-    const now = deps.review.clock.now().toISOString();
-    await deps.review.bus.publish([
-      makeEvent("PublicationRetryRequested", `publication-retry:${plan.id}:${now}`, { version: 1, planId: plan.id, requestedAt: now, requestedBy: "operator (web)", retryFailed: true }, now),
-    ]);
+    const at = deps.review.clock.now().toISOString();
+    // Recorded in the outbox, then published (the delivery kernel); the same failed state asked twice is one event.
+    await announce(deps.review, [publicationRetryEvent(plan, { requestedBy: "operator (web)", retryFailed: true, at })]);
     return c.redirect(`/plans/${plan.id}?retried=1#publication`, 303);
   });
 

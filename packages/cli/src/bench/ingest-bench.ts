@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, PutCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
-import { DynamoReleaseStore, HttpFeedFetcher, LocalEventBus, RequestCounter, keys } from "@pressbridge/adapters";
+import { DynamoEventOutbox, DynamoReleaseStore, HttpFeedFetcher, LocalEventBus, RequestCounter, keys } from "@pressbridge/adapters";
 import { ROUTES, mapWithConcurrency, parseFeed, pollFeeds, systemClock, type PollDeps, type PollSummary } from "@pressbridge/core";
 import { freshTable, fmt, scenarioConfig, type BenchEnv } from "./bench-env.ts";
 import { median } from "./figures.ts";
@@ -70,6 +70,7 @@ async function ingestRound(
     feedStates: store,
     releases: store,
     bus,
+    outbox: new DynamoEventOutbox({ client: env.client, tableName: table.tableName, counter }),
     clock: systemClock,
     parse: parseFeed,
   };

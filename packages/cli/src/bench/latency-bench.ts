@@ -2,11 +2,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import {
-  DynamoApprovalStore,
-  DynamoPlanStore,
-  DynamoPublicationStore,
-  DynamoReleaseStore,
   createPublisherDirectory,
+  pollDeps,
+  tableAdapters,
   FileMediaLists,
   HttpFeedFetcher,
   LocalEventBus,
@@ -14,8 +12,7 @@ import {
   RequestCounter,
 } from "@pressbridge/adapters";
 import { ROUTES, credentialSourceOf, parseFeed, planIdFor, pollFeeds, systemClock, type EmailMessage, type Logger, type Mailer, type PollDeps } from "@pressbridge/core";
-import type { LocalContext } from "../runtime/local-context.ts";
-import { subscribeLocalConsumers } from "../runtime/local-consumers.ts";
+import { subscribeConsumers } from "../runtime/local-context.ts";
 import { loadSigningKeys } from "../runtime/local-secrets.ts";
 import { freshTable, fmt, scenarioConfig, type BenchEnv } from "./bench-env.ts";
 import { percentile } from "./figures.ts";
@@ -108,37 +105,31 @@ export async function runLatencyBench(env: BenchEnv, options: LatencyBenchOption
 
   const table = await freshTable(env, "latency");
   const counter = new RequestCounter();
-  const store = new DynamoReleaseStore({ client: env.client, tableName: table.tableName, counter });
-  const plans = new DynamoPlanStore({ client: env.client, tableName: table.tableName, counter });
-  const approvals = new DynamoApprovalStore({ client: env.client, tableName: table.tableName, counter });
   const outboxDir = join(options.workDir, "outbox");
   const mailer = new TimedMailer(new OutboxMailer({ dir: outboxDir }));
   const fetcher = new HttpFeedFetcher({ allowPrivateHosts: config.security.allowPrivateFeedHosts });
   const bus = new LocalEventBus({ routes: ROUTES, logger: options.logger, keepPublished: false });
-  const ctx: LocalContext = {
+  const keys = loadSigningKeys(options.workDir);
+  // The local adapter set, as `pressbridge start` builds it (but a non-durable bus and a timed mailer).
+  const ctx = {
+    ...tableAdapters({ client: env.client, tableName: table.tableName, counter }),
     config,
-    dataDir: options.workDir,
-    store,
-    plans,
-    approvals,
-    publications: new DynamoPublicationStore({ client: env.client, tableName: table.tableName, counter }),
     publishers: createPublisherDirectory(),
-    credentials: { source: credentialSourceOf({}), description: "dry runs" },
+    credentials: credentialSourceOf({}),
     mediaLists: new FileMediaLists({ config, baseDir: options.workDir, logger: options.logger }),
-    mail: { transport: "outbox", mailer, from: "approvals@pressbridge.local", description: `outbox ${outboxDir}`, close: async () => undefined },
-    outboxDir,
-    keys: loadSigningKeys(options.workDir),
-    baseUrl: "http://127.0.0.1:3000",
+    mailer,
+    mailFrom: "approvals@pressbridge.local",
+    webBaseUrl: "http://127.0.0.1:3000",
+    signingKeys: async () => keys,
     fetcher,
+    parse: parseFeed,
     bus,
     clock: systemClock,
     logger: options.logger,
-    endpoint: env.endpoint,
-    close: async () => undefined,
   };
-  // The local runtime's own consumers: the same handlers `pressbridge start` and `poll` run.
-  subscribeLocalConsumers(ctx);
-  const deps: PollDeps = { config, fetcher, feedStates: store, releases: store, bus, clock: systemClock, parse: parseFeed, logger: options.logger };
+  // The consumers of the routes table, built by the one wiring: the same handlers `pressbridge start` and `poll` run.
+  subscribeConsumers(ctx);
+  const deps: PollDeps = pollDeps(ctx);
 
   try {
     env.progress(`latency: baseline poll of ${options.feeds} feeds (${options.clients} clients with 1 to ${options.maxApprovers} approvers)`);

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { DynamoReleaseStore, HttpFeedFetcher, LocalEventBus, RequestCounter } from "@pressbridge/adapters";
+import { DynamoEventOutbox, DynamoReleaseStore, HttpFeedFetcher, LocalEventBus, RequestCounter } from "@pressbridge/adapters";
 import { ROUTES, parseFeed, pollFeeds, systemClock, type PollDeps } from "@pressbridge/core";
 import { freshTable, fmt, scenarioConfig, type BenchEnv } from "./bench-env.ts";
 import { median } from "./figures.ts";
@@ -46,6 +46,7 @@ export async function runUnchangedBench(env: BenchEnv, options: UnchangedBenchOp
       feedStates: store,
       releases: store,
       bus: new LocalEventBus({ routes: ROUTES, keepPublished: false }),
+      outbox: new DynamoEventOutbox({ client: env.client, tableName: table.tableName, counter }),
       clock: systemClock,
       parse: parseFeed,
     };

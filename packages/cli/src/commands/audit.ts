@@ -1,7 +1,8 @@
 import { runAudit, ValidationError } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../main.ts";
-import { auditDeps, auditTable } from "../runtime/local-audit.ts";
+import { auditDeps } from "@pressbridge/adapters";
+import { auditTable } from "../runtime/local-audit.ts";
 import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

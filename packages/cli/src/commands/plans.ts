@@ -19,7 +19,10 @@ export async function plansCommand(args: CommandArgs): Promise<number> {
     const from = new Date(to.getTime() - days * 86_400_000);
     // With --client the index is ordered by window deadline, which runs up to windowHours ahead.
     const until = clientId === undefined ? to : new Date(to.getTime() + 31 * 86_400_000);
-    const plans = await plansStore.listPlans({ from: from.toISOString(), to: until.toISOString(), limit, ...(clientId ? { clientId } : {}) });
+    const plans =
+      clientId === undefined
+        ? await plansStore.listPlans({ from: from.toISOString(), to: until.toISOString(), limit })
+        : await plansStore.listClientPlansByDeadline({ clientId, from: from.toISOString(), to: until.toISOString(), limit });
     if (args.json === true) {
       process.stdout.write(`${JSON.stringify({ plans: plans.map(planJson) }, null, 2)}\n`);
     } else if (plans.length === 0) {

@@ -1,8 +1,8 @@
-import type { OwedSummary } from "@pressbridge/adapters";
-import { ValidationError, pollFeeds, sweepUndeliveredWork, type FeedPollResult } from "@pressbridge/core";
+import { pollDeps, sweepDeps, type OwedSummary } from "@pressbridge/adapters";
+import { ValidationError, flushOutbox, pollFeeds, sweepUndeliveredWork, type FeedPollResult } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../main.ts";
-import { configDirFrom, configFrom, dataDirFrom, openLocalContext, pollDeps, sweepDeps } from "../runtime/local-context.ts";
+import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
 import { EXIT_WORK_OWED, owedLine } from "../runtime/owed-work.ts";
 
 /** How long poll keeps retrying failed deliveries before it exits leaving them owed (PRESSBRIDGE_POLL_GRACE_SECONDS). */
@@ -39,14 +39,18 @@ export async function pollCommand(args: CommandArgs): Promise<number> {
       { all: args.all === true, ...(feedIds ? { feedIds } : {}) },
     );
     try {
+      // Announcements the bus refused during the poll wait in the outbox: publish them now.
+      await flushOutbox(ctx, 0);
+    } catch (err) {
+      undone.push(`announcements wait in the outbox (the bus failed: ${(err as Error).message}); \`pressbridge start\` or the next poll publishes them`);
+    }
+    try {
       await sweepUndeliveredWork(sweepDeps(ctx), config);
     } catch (err) {
       undone.push(`the delivery sweep failed: ${(err as Error).message}`);
     }
     const owed: OwedSummary = await ctx.bus.settle(graceMs);
     if (owed.waiting > 0) undone.push(`${owedLine(owed)}; \`pressbridge start\` or the next poll delivers ${owed.waiting === 1 ? "it" : "them"}`);
-    const unannounced = summary.feeds.filter((f) => f.errorKind === "event-bus");
-    if (unannounced.length > 0) undone.push(`announcements not confirmed on ${unannounced.map((f) => f.id).join(", ")}: ${unannounced[0]!.error}`);
     if (args.json === true) {
       const delivery = { owed: owed.waiting, byConsumer: owed.byConsumer, nextAttemptAt: owed.nextAttemptAt, lastError: owed.lastError };
       process.stdout.write(`${JSON.stringify({ ...summary, delivery }, null, 2)}\n`);

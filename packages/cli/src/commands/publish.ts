@@ -1,7 +1,8 @@
 import { ValidationError, publishApprovedPlan } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../main.ts";
-import { configDirFrom, configFrom, dataDirFrom, openLocalContext, publishDeps } from "../runtime/local-context.ts";
+import { publishDeps } from "@pressbridge/adapters";
+import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
 import { publishedActionLine } from "./plans.ts";
 
 /**
@@ -16,7 +17,7 @@ export async function publishCommand(args: CommandArgs): Promise<number> {
   const logger = createCliLogger();
   const ctx = await openLocalContext({ config: configFrom(args), configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
   try {
-    logger.info(ctx.credentials.description);
+    logger.info(ctx.credentialsDescription);
     const outcome = await publishApprovedPlan(publishDeps(ctx), { planId, retryFailed: args["retry-failed"] === true });
     await ctx.bus.drain();
     if (outcome.result === "not-found") throw new ValidationError("--plan", `no plan ${planId}`);

@@ -1,25 +1,14 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, listOutbox, readOutboxMessage } from "@pressbridge/adapters";
-import {
-  flushOutbox,
-  parseConfig,
-  pollFeeds,
-  resumeStalledPublications,
-  runAudit,
-  sendReminders,
-  sweepUndeliveredWork,
-  ValidationError,
-  type PressbridgeConfig,
-} from "@pressbridge/core";
+import { auditDeps, freePort, listOutbox, pollDeps, readOutboxMessage, runMaintenance, webAppDeps } from "@pressbridge/adapters";
+import { parseConfig, pollFeeds, runAudit, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
 import type { CommandArgs } from "../main.ts";
-import { notifyDeps } from "../runtime/local-consumers.ts";
-import { auditDeps, auditSummaryLine } from "../runtime/local-audit.ts";
+import { auditSummaryLine } from "../runtime/local-audit.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
-import { configDirFrom, dataDirFrom, openLocalContext, pollDeps, reviewDeps, sweepDeps } from "../runtime/local-context.ts";
+import { configDirFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
 import { owedLine } from "../runtime/owed-work.ts";
 import { loadOperatorToken } from "../runtime/operator-token.ts";
 
@@ -102,13 +91,9 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   const operatorToken = loadOperatorToken(dataDir);
   const web = await startWebServer(
     createWebApp({
-      review: reviewDeps(ctx),
-      config,
-      baseUrl: ctx.baseUrl,
+      ...webAppDeps(ctx, ctx.keys),
+      baseUrl: ctx.webBaseUrl!,
       adminToken: operatorToken,
-      logger,
-      publications: ctx.publications,
-      dashboard: audit,
       outbox: {
         list: () => listOutbox(ctx.outboxDir),
         read: async (file) => {
@@ -130,9 +115,9 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   });
   writeFileSync(join(dataDir, "web.json"), JSON.stringify({ url: web.url, pid: process.pid }));
   const tickSeconds = tickSecondsFor(config);
-  logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/dashboard (audit dashboard), ${web.url}/outbox (emails; ${ctx.mail.description})`);
-  logger.info(`sign in to them (operator token in ${join(dataDir, "operator-token")}): ${ctx.baseUrl}/signin?token=${operatorToken}`);
-  logger.info(`publishing: ${ctx.credentials.description}`);
+  logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/dashboard (audit dashboard), ${web.url}/outbox (emails; ${ctx.mailDescription})`);
+  logger.info(`sign in to them (operator token in ${join(dataDir, "operator-token")}): ${ctx.webBaseUrl!}/signin?token=${operatorToken}`);
+  logger.info(`publishing: ${ctx.credentialsDescription}`);
   // The window audit: once at start, then hourly (PRESSBRIDGE_AUDIT_INTERVAL_SECONDS overrides).
   let nextAuditAt = 0;
   let auditInFlight: Promise<void> | undefined;
@@ -163,18 +148,15 @@ export async function startCommand(args: CommandArgs): Promise<number> {
           if (feed.status === "error") logger.warn(`feed ${feed.id} failed: ${feed.error}`);
           if (feed.baseline && feed.status === "ok") logger.info(`feed ${feed.id}: first poll, ${feed.baselined} existing item(s) recorded as the baseline`);
           for (const id of feed.newReleaseIds) {
-            const r = await ctx.store.getRelease(id);
+            const r = await ctx.releases.getRelease(id);
             logger.info(`new release on ${feed.id}: ${r?.title ?? id}`, { releaseId: id });
           }
         }
         await ctx.bus.drain();
-        await flushOutbox(reviewDeps(ctx));
-        await sendReminders(notifyDeps(ctx), config);
-        await resumeStalledPublications({ plans: ctx.plans, bus: ctx.bus, clock: ctx.clock, logger }, config);
-        if (Date.now() >= nextSweepAt) {
-          nextSweepAt = Date.now() + sweepIntervalMs;
-          await sweepUndeliveredWork(sweepDeps(ctx), config);
-        }
+        const sweep = Date.now() >= nextSweepAt;
+        if (sweep) nextSweepAt = Date.now() + sweepIntervalMs;
+        // The outbox flush, reminders and stalled publications every tick; the undelivered-work sweep every minute.
+        await runMaintenance(ctx, { sweep });
       } catch (err) {
         logger.error("tick failed; retrying on the next tick", { error: String(err) });
       }

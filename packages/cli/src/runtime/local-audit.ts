@@ -1,23 +1,4 @@
-import { DynamoAuditStore } from "@pressbridge/adapters";
-import { formatZonedTime, type AuditOutcome, type RunAuditDeps } from "@pressbridge/core";
-import type { LocalContext } from "./local-context.ts";
-
-/** The audit's dependencies from a local context: the same table, mailer and bus as the other steps. */
-export function auditDeps(ctx: LocalContext): RunAuditDeps & { audits: DynamoAuditStore } {
-  return {
-    config: ctx.config,
-    audits: new DynamoAuditStore({ client: ctx.plans.client, tableName: ctx.plans.tableName }),
-    plans: ctx.plans,
-    releases: ctx.store,
-    feedStates: ctx.store,
-    clock: ctx.clock,
-    mailer: ctx.mail.mailer,
-    bus: ctx.bus,
-    from: ctx.mail.from,
-    baseUrl: ctx.baseUrl,
-    logger: ctx.logger,
-  };
-}
+import { formatZonedTime, type AuditOutcome } from "@pressbridge/core";
 
 /** One line per run, for `start`'s log and the end of `pressbridge audit`'s table. */
 export function auditSummaryLine(outcome: AuditOutcome): string {

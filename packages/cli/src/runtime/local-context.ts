@@ -3,65 +3,52 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   DurableLocalBus,
-  DynamoApprovalStore,
-  DynamoDeliveryStore,
-  DynamoPlanStore,
-  DynamoPublicationStore,
   FileDeliveryQueue,
   FileMediaLists,
+  buildConsumers,
   createMailerFromEnv,
   createPublisherDirectory,
   parseFeedInWorker,
-  type ConfiguredMailer,
+  tableAdapters,
+  type AdapterSet,
+  type BuiltConsumer,
+  type Consumers,
+  type DynamoAuditStore,
+  type DynamoPlanStore,
+  type DynamoPublicationStore,
   type DynamoReleaseStore,
   type LocalBus,
   type RequestCounter,
 } from "@pressbridge/adapters";
-import {
-  ROUTES,
-  approversFromConfig,
-  systemClock,
-  type Clock,
-  type CredentialSource,
-  type Logger,
-  type PollDeps,
-  type PressbridgeConfig,
-  type PublishDeps,
-  type PublisherDirectory,
-  type ReviewDeps,
-  type SigningKeys,
-  type SweepDeps,
-} from "@pressbridge/core";
+import { ROUTES, systemClock, type Logger, type PressbridgeConfig, type SigningKeys } from "@pressbridge/core";
 import { loadLocalCredentials, platformBaseUrls } from "./local-credentials.ts";
 import { loadSigningKeys } from "./local-secrets.ts";
 import { loadConfigFile, DEFAULT_CONFIG_FILE } from "../config-file.ts";
 import type { CommandArgs } from "../main.ts";
-import { subscribeLocalConsumers } from "./local-consumers.ts";
 import { DEFAULT_DATA_DIR, openLocalStore } from "./local-store.ts";
 import { TrustedOriginFetcher, type ClosableFeedFetcher } from "./trusted-origin-fetcher.ts";
 
-/** Everything a local command needs, wired from real adapters. */
-export interface LocalContext {
-  config: PressbridgeConfig;
-  dataDir: string;
-  store: DynamoReleaseStore;
-  plans: DynamoPlanStore;
-  approvals: DynamoApprovalStore;
-  publications: DynamoPublicationStore;
-  publishers: PublisherDirectory;
-  credentials: { source: CredentialSource; description: string };
-  mediaLists: FileMediaLists;
-  mail: ConfiguredMailer;
-  outboxDir: string;
-  keys: SigningKeys;
-  /** Where review links point: the running web app of this data dir. */
-  baseUrl: string;
-  fetcher: ClosableFeedFetcher;
+/**
+ * Everything a local command needs: the local adapter set (the same AdapterSet the Lambda functions
+ * get from AWS, built from DynamoDB Local, the durable file bus, the outbox or SMTP mailer and the
+ * data dir's keys) plus what only a local process has.
+ */
+export interface LocalContext extends AdapterSet {
+  readonly releases: DynamoReleaseStore;
+  readonly plans: DynamoPlanStore;
+  readonly publications: DynamoPublicationStore;
+  readonly audits: DynamoAuditStore;
+  readonly fetcher: ClosableFeedFetcher;
   /** Durable: undelivered events live in <data-dir>/bus until their consumers succeed (docs/delivery.md). */
-  bus: LocalBus;
-  clock: Clock;
-  logger: Logger;
-  endpoint: string;
+  readonly bus: LocalBus;
+  readonly dataDir: string;
+  readonly outboxDir: string;
+  /** Where email goes, for people ("outbox <dir>" or "SMTP host:port"). */
+  readonly mailDescription: string;
+  /** Where publishing goes, for people (dry runs, or which platforms have credentials). */
+  readonly credentialsDescription: string;
+  readonly keys: SigningKeys;
+  readonly endpoint: string;
   close(): Promise<void>;
 }
 
@@ -78,10 +65,10 @@ export function configFrom(args: CommandArgs): PressbridgeConfig {
 }
 
 /**
- * Opens the store (reusing a running one for the data dir), wires the adapters, and subscribes every
- * consumer of the routes table to the in-process bus, so a local poll runs the whole flow. The bus
- * keeps what it could not deliver under <data-dir>/bus, so a later process of the data dir
- * (`start`, the next poll) finishes it.
+ * Opens the store (reusing a running one for the data dir), builds the local adapter set, and
+ * subscribes every consumer of the routes table (buildConsumers) to the in-process bus, so a local
+ * poll runs the whole flow. The bus keeps what it could not deliver under <data-dir>/bus, so a later
+ * process of the data dir (`start`, the next poll) finishes it.
  */
 export async function openLocalContext(options: {
   config: PressbridgeConfig;
@@ -100,21 +87,6 @@ export async function openLocalContext(options: {
     logger: options.logger,
     ...(options.counter ? { counter: options.counter } : {}),
   });
-  const plans = new DynamoPlanStore({
-    client: opened.client,
-    tableName: opened.store.tableName,
-    ...(options.counter ? { counter: options.counter } : {}),
-  });
-  const approvals = new DynamoApprovalStore({
-    client: opened.client,
-    tableName: opened.store.tableName,
-    ...(options.counter ? { counter: options.counter } : {}),
-  });
-  const publications = new DynamoPublicationStore({
-    client: opened.client,
-    tableName: opened.store.tableName,
-    ...(options.counter ? { counter: options.counter } : {}),
-  });
   const baseUrls = platformBaseUrls();
   const outboxDir = join(options.dataDir, "outbox");
   const mail = createMailerFromEnv(process.env, { outboxDir, from: "approvals@pressbridge.local" });
@@ -123,21 +95,26 @@ export async function openLocalContext(options: {
     trustedOrigins: options.trustedFeedOrigins ?? [],
   });
   const bus = new DurableLocalBus({ routes: ROUTES, queue: new FileDeliveryQueue({ dir: join(options.dataDir, "bus") }), logger: options.logger });
+  const credentials = loadLocalCredentials(options.dataDir, options.logger);
+  const keys = loadSigningKeys(options.dataDir);
   const ctx: LocalContext = {
+    ...tableAdapters({ client: opened.client, tableName: opened.store.tableName, ...(options.counter ? { counter: options.counter } : {}) }),
+    releases: opened.store,
     config: options.config,
     dataDir: options.dataDir,
-    store: opened.store,
-    plans,
-    approvals,
-    publications,
     publishers: createPublisherDirectory(baseUrls === undefined ? {} : { baseUrls }),
-    credentials: loadLocalCredentials(options.dataDir, options.logger),
-    mail,
+    credentials: credentials.source,
+    credentialsDescription: credentials.description,
+    mailer: mail.mailer,
+    mailFrom: mail.from,
+    mailDescription: mail.description,
     outboxDir,
-    keys: loadSigningKeys(options.dataDir),
-    baseUrl: options.baseUrl ?? baseUrlFor(options.dataDir),
+    keys,
+    signingKeys: async () => keys,
+    webBaseUrl: options.baseUrl ?? baseUrlFor(options.dataDir),
     mediaLists: new FileMediaLists({ config: options.config, baseDir: options.configDir ?? process.cwd(), logger: options.logger }),
     fetcher,
+    parse: parseFeedInWorker,
     bus,
     clock: systemClock,
     logger: options.logger,
@@ -149,8 +126,23 @@ export async function openLocalContext(options: {
       await opened.close();
     },
   };
-  subscribeLocalConsumers(ctx);
+  subscribeConsumers(ctx);
   return ctx;
+}
+
+/**
+ * Subscribes every consumer of the routes table, built by the one wiring (buildConsumers), to a
+ * local bus; what a consumer did is logged for the person watching.
+ */
+export function subscribeConsumers(ctx: AdapterSet & { bus: LocalBus }): void {
+  const consumers = buildConsumers(ctx);
+  for (const route of ROUTES) {
+    const consumer = consumers[route.consumer as keyof Consumers] as BuiltConsumer;
+    ctx.bus.subscribe(route.consumer, async (event) => {
+      const line = consumer.describe(await consumer.handle(event));
+      if (line !== undefined) ctx.logger.info(line);
+    });
+  }
 }
 
 export function configDirFrom(args: CommandArgs): string {
@@ -169,45 +161,4 @@ export function baseUrlFor(dataDir: string): string {
     }
   }
   return "http://127.0.0.1:3000";
-}
-
-/** The poll use case's dependencies from a local context. */
-export function pollDeps(ctx: LocalContext, extra: Partial<PollDeps> = {}): PollDeps {
-  return {
-    config: ctx.config,
-    fetcher: ctx.fetcher,
-    feedStates: ctx.store,
-    releases: ctx.store,
-    bus: ctx.bus,
-    clock: ctx.clock,
-    parse: parseFeedInWorker,
-    logger: ctx.logger,
-    ...extra,
-  };
-}
-
-/** The delivery sweep's dependencies from a local context. */
-export function sweepDeps(ctx: LocalContext): SweepDeps {
-  const delivery = new DynamoDeliveryStore({ client: ctx.store.client, tableName: ctx.store.tableName });
-  return { releases: ctx.store, plans: ctx.plans, delivery, bus: ctx.bus, clock: ctx.clock, logger: ctx.logger };
-}
-
-/** The review use cases' dependencies from a local context; a decision checks the config's current approvers. */
-export function reviewDeps(ctx: LocalContext): ReviewDeps {
-  return { plans: ctx.plans, approvals: ctx.approvals, outbox: ctx.approvals, bus: ctx.bus, clock: ctx.clock, keys: ctx.keys, currentApprovers: approversFromConfig(ctx.config), logger: ctx.logger };
-}
-
-/** The publish use case's dependencies from a local context. */
-export function publishDeps(ctx: LocalContext): PublishDeps {
-  return {
-    plans: ctx.plans,
-    publications: ctx.publications,
-    publishers: ctx.publishers,
-    credentials: ctx.credentials.source,
-    bus: ctx.bus,
-    outbox: ctx.approvals,
-    clock: ctx.clock,
-    logger: ctx.logger,
-    notify: { mailer: ctx.mail.mailer, approvals: ctx.approvals, from: ctx.mail.from, baseUrl: ctx.baseUrl },
-  };
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { makeEvent, type BusEvent } from "../events/catalog.ts";
-import { silentLogger, type Logger } from "../logger.ts";
+import type { Logger } from "../logger.ts";
+import { publishRecorded } from "../delivery/outbox.ts";
 import type { ApprovalStore, Clock, EventBus, EventOutbox, PlanStore } from "../ports.ts";
 import type { AmplificationPlan, Channel, PlanAuditEntry, PlanDecision } from "../plans/plan.ts";
 import type { PressbridgeConfig } from "../config/config-schema.ts";
@@ -150,12 +151,7 @@ export async function decidePlan(
     if (latest?.decision !== undefined) return { status: "already-decided", decision: latest.decision };
     return { status: "stale", message: "A draft changed since this page was loaded. Review the current drafts and decide again." };
   }
-  try {
-    await deps.bus.publish([event]);
-    await deps.outbox.deleteEvents([event.id]);
-  } catch (err) {
-    (deps.logger ?? silentLogger).warn("decision event left in the outbox for a later flush", { planId: plan.id, error: String(err) });
-  }
+  await publishRecorded(deps, [event], { planId: plan.id });
   return { status: "decided", decision };
 }
 
@@ -186,16 +182,6 @@ export async function editPlanDraft(
     return { status: "stale", message: `The ${previous.channel} draft was changed by someone else since this page was loaded.` };
   }
   return { status: "edited", channel: previous.channel, version: edited.draft.version };
-}
-
-/** Publishes events left in the outbox (a publish that failed after its transaction committed). */
-export async function flushOutbox(deps: Pick<ReviewDeps, "outbox" | "bus" | "clock">, minAgeSeconds = 10): Promise<number> {
-  const olderThan = new Date(deps.clock.now().getTime() - minAgeSeconds * 1000).toISOString();
-  const events = await deps.outbox.pendingEvents(olderThan, 100);
-  if (events.length === 0) return 0;
-  await deps.bus.publish(events);
-  await deps.outbox.deleteEvents(events.map((e) => e.id));
-  return events.length;
 }
 
 /** The deterministic id of the link an approver gets for a plan, so the email and the CLI agree. */

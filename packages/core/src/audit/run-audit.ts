@@ -1,7 +1,9 @@
-import { EventPublishError, MailError, TransientError, ValidationError } from "../errors.ts";
+import { createHash } from "node:crypto";
+import { announce } from "../delivery/outbox.ts";
+import { sendOnce } from "../delivery/send-once.ts";
 import { makeEvent, type BusEvent } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import type { EventBus, Mailer } from "../ports.ts";
+import type { EmailLedger, EventBus, EventOutbox, Mailer } from "../ports.ts";
 import type { AuditStore } from "./audit-ports.ts";
 import { renderAuditDigest } from "./audit-digest-email.ts";
 import { HOUR_MS, type AuditFinding, type AuditReport, type FindingKind } from "./audit-report.ts";
@@ -10,7 +12,10 @@ import { auditWindows, type AuditReadDeps } from "./audit-windows.ts";
 export interface RunAuditDeps extends AuditReadDeps {
   audits: AuditStore;
   mailer: Mailer;
+  /** Which digests were sent (sendOnce). */
+  emails: EmailLedger;
   bus: EventBus;
+  outbox: EventOutbox;
   /** Sender of the digest. */
   from: string;
   /** The web app's address, for a dashboard link in the digest (no trailing slash). */
@@ -49,11 +54,12 @@ export interface AuditOutcome {
  * 1. auditWindows (read-only; see there);
  * 2. store the report keyed by its time; the "latest" pointer only moves forward;
  * 3. per client, claim each missed/at-risk/own-feed finding by its fingerprint (finding id + state)
- *    with a conditional write; if any claim is won, send one digest listing the claimed findings,
- *    then mark them announced; if the email fails, give the claims back so the next run retries
- *    them. One client's failure never affects the others' digests or the report;
- * 4. publish `Audit Completed` with the counts (a failure here is retryable; steps 2-3 are
- *    idempotent, so a retry re-runs safely).
+ *    with a conditional write; if any claim is won, send one digest listing the claimed findings
+ *    through sendOnce (keyed by the claimed set, so a run that died after sending does not send
+ *    it again), then mark them announced; if the email fails, give the claims back so the next run
+ *    retries them. One client's failure never affects the others' digests or the report;
+ * 4. announce `Audit Completed` with the counts through the delivery kernel (recorded in the
+ *    outbox, so a bus failure leaves it to the flush instead of failing the run).
  */
 export async function runAudit(deps: RunAuditDeps, options: { now?: Date } = {}): Promise<AuditOutcome> {
   const logger = deps.logger ?? silentLogger;
@@ -78,12 +84,7 @@ export async function runAudit(deps: RunAuditDeps, options: { now?: Date } = {})
     },
     report.at,
   );
-  try {
-    await deps.bus.publish([event]);
-  } catch (err) {
-    logger.error("Audit Completed could not be published", { auditId: report.id, error: String(err) });
-    throw err instanceof EventPublishError || err instanceof TransientError ? err : new TransientError("publishing Audit Completed failed", { cause: err });
-  }
+  await announce({ ...deps, logger }, [event], { auditId: report.id });
   return { report, digests, event };
 }
 
@@ -122,24 +123,26 @@ export async function sendAuditDigests(deps: Omit<RunAuditDeps, "plans" | "relea
       continue;
     }
     const claimedIds = new Set(claimed.map((f) => f.id));
-    try {
-      const message = renderAuditDigest({
+    const digest = createHash("sha256").update(claimed.map((f) => `${f.id}\u0000${f.fingerprint}`).sort().join("\n")).digest("base64url").slice(0, 16);
+    const sent = await sendOnce({ emails: deps.emails, mailer: deps.mailer, clock: deps.clock, logger }, { scope: `client:${client.id}`, kind: `digest-${digest}`, recipient: client.owner }, () =>
+      renderAuditDigest({
         client,
         announce: claimed,
         stillOpen: own.filter((f) => !claimedIds.has(f.id)),
         from: deps.from,
         at: report.at,
         dashboardUrl: deps.baseUrl === undefined ? undefined : `${deps.baseUrl.replace(/\/+$/, "")}/dashboard/${encodeURIComponent(client.id)}`,
-      });
-      const { messageId } = await deps.mailer.send(message);
+      }),
+    );
+    if (sent.status === "sent" || (sent.status === "skipped" && sent.why === "already-sent")) {
+      const messageId = sent.status === "sent" ? sent.messageId : "sent-earlier";
       await markAnnounced(deps, client.id, claimed, messageId, logger);
       outcomes.push({ clientId: client.id, status: "sent", announced: claimed.map((f) => f.id), messageId, error: null });
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      const retryable = err instanceof MailError ? err.retryable : !(err instanceof ValidationError);
+    } else {
+      const error = sent.status === "failed" ? sent.error : `the digest is ${sent.why === "in-progress" ? "being sent by another run" : "refused for good"}`;
       await giveBack(deps, client.id, claimed, error, logger);
       outcomes.push({ clientId: client.id, status: "failed", announced: [], messageId: null, error });
-      logger.error("audit digest failed; its findings stay unannounced for the next run", { clientId: client.id, retryable, error });
+      logger.error("audit digest failed; its findings stay unannounced for the next run", { clientId: client.id, retryable: sent.status === "failed" ? sent.retryable : true, error });
     }
   }
   return outcomes;

@@ -2,18 +2,15 @@ import type { PressbridgeConfig } from "../config/config-schema.ts";
 import type { BusEvent } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { AmplificationPlan } from "../plans/plan.ts";
+import { announce } from "./outbox.ts";
 import { amplificationPlannedEvent } from "../plans/plan-amplification.ts";
-import { ANNOUNCE_LEASE_SECONDS, releaseDetectedEvent } from "../polling/poll-feeds.ts";
-import type { Clock, EventBus, PlanStore, ReleaseStore } from "../ports.ts";
-import type { StoredRelease } from "../releases/release.ts";
+import { releaseDetectedEvent } from "../polling/poll-feeds.ts";
+import type { Clock, EventBus, EventOutbox, PlanStore, ReleaseStore } from "../ports.ts";
 
 /** A release that should have been planned and was not (no planning record). */
 export interface UnplannedRelease {
   releaseId: string;
   detectedAt: string;
-  /** true: its announcement was confirmed (the marker exists); false: still pending. */
-  announced: boolean;
-  announceLeaseUntil: string | null;
 }
 
 /** A plan pending approval whose approval email is not settled (sent or failed for good) for every approver. */
@@ -28,7 +25,7 @@ export interface PlanOwingEmail {
  * DynamoDeliveryStore implements it.
  */
 export interface DeliverySweepStore {
-  /** Releases detected in [from, to], announced or pending (not baselines), with no planning record. */
+  /** Releases detected in [from, to], not baselines, with no planning record. */
   unplannedReleases(options: { from: string; to: string; limit: number }): Promise<UnplannedRelease[]>;
   /** Plans created in [from, to], still pending approval with their window open at `now`, that owe an approval email. */
   plansOwingApprovalEmail(options: { from: string; to: string; now: string; limit: number }): Promise<PlanOwingEmail[]>;
@@ -39,6 +36,7 @@ export interface SweepDeps {
   plans: PlanStore;
   delivery: DeliverySweepStore;
   bus: EventBus;
+  outbox: EventOutbox;
   clock: Clock;
   logger?: Logger;
 }
@@ -55,8 +53,6 @@ export interface SweepOptions {
 export interface SweepOutcome {
   /** Releases whose "Release Detected" was published again (announced, never planned). */
   releases: string[];
-  /** Pending releases whose expired announcement lease this sweep took over and announced. */
-  announced: string[];
   /** Plans whose "Amplification Planned" was published again (an approver never emailed). */
   plans: string[];
 }
@@ -65,20 +61,20 @@ export const SWEEP_GRACE_SECONDS = 300;
 
 /**
  * Finishes work an announcement promised and nobody did: the safety net under the bus's own
- * retries (docs/delivery.md).
+ * retries (docs/delivery.md). Run after the outbox flush, so what is left is work a consumer never
+ * finished, not an event that was never published.
  *
  * Why: a release announced but never planned, or a plan whose approvers were never emailed, is a
  * release that misses its window without anyone seeing an error (a consumer's retries ran out, a
- * process died between two steps, an event was never put on the bus).
+ * process died between two steps).
  *
  * Steps, over the last lookback (releases and plans older than the grace only):
- * 1. releases without a planning record: an announced one gets its "Release Detected" again; a
- *    pending one whose announcement lease expired is taken over (one taker wins), announced and
- *    marked, as the poller would have;
+ * 1. releases without a planning record (not baselines) get their "Release Detected" again;
  * 2. plans pending approval whose window is open and that owe an approver's approval email get
- *    their "Amplification Planned" again (and are marked announced if they were not);
- * 3. every event id is the deterministic one the original had, so consumers (idempotent by their
- *    conditional writes) do only what is missing, and the local bus ignores an event still owed.
+ *    their "Amplification Planned" again;
+ * 3. both go through the delivery kernel's `announce` (recorded in the outbox, published, cleared)
+ *    under the deterministic id the original had, so consumers (idempotent by their conditional
+ *    writes) do only what is missing, and the local bus ignores an event still owed.
  */
 export async function sweepUndeliveredWork(deps: SweepDeps, config: PressbridgeConfig, options: SweepOptions = {}): Promise<SweepOutcome> {
   const logger = deps.logger ?? silentLogger;
@@ -88,44 +84,23 @@ export async function sweepUndeliveredWork(deps: SweepDeps, config: PressbridgeC
   const from = new Date(now.getTime() - lookbackHours * 3600_000).toISOString();
   const to = new Date(now.getTime() - (options.graceSeconds ?? SWEEP_GRACE_SECONDS) * 1000).toISOString();
   const limit = options.limit ?? 500;
-  const outcome: SweepOutcome = { releases: [], announced: [], plans: [] };
+  const outcome: SweepOutcome = { releases: [], plans: [] };
   if (to <= from) return outcome;
 
   const events: BusEvent[] = [];
-  const toMark: StoredRelease[] = [];
   for (const r of await deps.delivery.unplannedReleases({ from, to, limit })) {
-    if (!r.announced) {
-      const leaseOver = r.announceLeaseUntil === null || r.announceLeaseUntil <= nowIso;
-      if (!leaseOver) continue;
-      const until = new Date(now.getTime() + ANNOUNCE_LEASE_SECONDS * 1000).toISOString();
-      if (!(await deps.releases.takeAnnounceLease(r.releaseId, nowIso, until))) continue;
-    }
     const release = await deps.releases.getRelease(r.releaseId);
     if (release === undefined || release.announce === "baseline" || release.planning !== null) continue;
     events.push(releaseDetectedEvent(release, release.sources[0]?.feedId ?? "", nowIso));
-    if (r.announced) outcome.releases.push(release.id);
-    else {
-      toMark.push(release);
-      outcome.announced.push(release.id);
-    }
+    outcome.releases.push(release.id);
   }
-
-  const unannouncedPlans: string[] = [];
   for (const { plan } of await deps.delivery.plansOwingApprovalEmail({ from, to, now: nowIso, limit })) {
     events.push(amplificationPlannedEvent(plan, nowIso));
     outcome.plans.push(plan.id);
-    if (plan.announce !== "announced") unannouncedPlans.push(plan.id);
   }
-
   if (events.length > 0) {
-    await deps.bus.publish(events);
-    if (toMark.length > 0) await deps.releases.markAnnounced(toMark.map((r) => ({ releaseId: r.id, detectedAt: r.detectedAt })), nowIso);
-    for (const id of unannouncedPlans) await deps.plans.markPlanAnnounced(id, nowIso);
-    logger.warn("delivery sweep finished work that was owed", {
-      rereleased: outcome.releases.length,
-      announced: outcome.announced.length,
-      replanned: outcome.plans.length,
-    });
+    await announce(deps, events);
+    logger.warn("delivery sweep redelivered work that was owed", { releases: outcome.releases.length, plans: outcome.plans.length });
   }
   return outcome;
 }

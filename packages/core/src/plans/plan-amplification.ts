@@ -3,7 +3,8 @@ import type { ClientConfig, PressbridgeConfig } from "../config/config-schema.ts
 import { TransientError } from "../errors.ts";
 import { makeEvent, type BusEvent, type ReleaseDetectedDetail } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import type { Clock, EventBus, MediaListSource, PlanStore, ReleaseStore } from "../ports.ts";
+import type { Clock, EventBus, EventOutbox, MediaListSource, PlanStore, ReleaseStore } from "../ports.ts";
+import { publishRecorded } from "../delivery/outbox.ts";
 import type { StoredRelease } from "../releases/release.ts";
 import { composeAdBriefs } from "./briefs/index.ts";
 import { composeDrafts, releaseSlug, trackedLink } from "./drafts/index.ts";
@@ -16,8 +17,11 @@ export interface PlanDeps {
   releases: ReleaseStore;
   plans: PlanStore;
   bus: EventBus;
+  /** Where each plan's announcement waits between the plan's write and the bus (the delivery kernel). */
+  outbox: EventOutbox;
   clock: Clock;
-  mediaLists?: MediaListSource;
+  /** The clients' media lists (the journalist audience of ad briefs); required, so no wiring can forget them. */
+  mediaLists: MediaListSource;
   logger?: Logger;
   /** Waits between retries of the plan's writes (default STATE_WRITE_RETRY_MS); tests shorten them. */
   stateWriteRetryMs?: readonly number[];
@@ -27,10 +31,9 @@ export interface PlanOutcome {
   releaseId: string;
   /** "no-release": the release is not (yet) readable; "baseline": never announced, so never planned. */
   status: "planned" | "no-match" | "baseline";
-  plans: Array<{ planId: string; clientId: string; result: "created" | "exists" | "re-announced" }>;
+  plans: Array<{ planId: string; clientId: string; result: "created" | "exists" }>;
 }
 
-export const PLAN_ANNOUNCE_LEASE_SECONDS = 60;
 
 /** Deterministic plan id: one plan per release and client, whatever the number of deliveries. */
 export function planIdFor(releaseId: string, clientId: string): string {
@@ -57,12 +60,12 @@ export function windowDeadlineFor(detectedAt: string, windowHours: number): stri
  *    conditional write keyed by release and client: a redelivered event finds it and stops there;
  *    then record the match on the release, so a release with a planning record has all its plans
  *    (the delivery sweep looks for releases without one);
- * 4. publish "Amplification Planned" for each plan this delivery created, then mark it announced; a
- *    plan whose announcement was never confirmed is re-announced by a later delivery once its lease
- *    expired, and a delivery that finds the lease still held fails retryably.
+ * 4. each plan is created with its "Amplification Planned" in the outbox (one transaction), and the
+ *    events of the plans this delivery created are published afterwards (publishRecorded); what the
+ *    bus refuses waits in the outbox for the flush, so a redelivery that finds the plan has nothing
+ *    left to do.
  * The writes are retried for a while when the store fails (retryStateWrite): a create that failed and
- * then found its plan with its own creation time (the first answer was lost) is announced at once,
- * and an announcement already published is marked rather than left to lapse.
+ * then found its plan with its own creation time (the first answer was lost) is published at once.
  */
 export async function planAmplification(deps: PlanDeps, detail: ReleaseDetectedDetail): Promise<PlanOutcome> {
   const logger = deps.logger ?? silentLogger;
@@ -86,49 +89,24 @@ export async function planAmplification(deps: PlanDeps, detail: ReleaseDetectedD
   }
 
   const outcome: PlanOutcome = { releaseId: release.id, status: "planned", plans: [] };
-  const toAnnounce: AmplificationPlan[] = [];
-  let leaseHeld = 0;
+  const toAnnounce: BusEvent[] = [];
   for (const match of matches) {
     const client = deps.config.clients.find((c) => c.id === match.clientId)!;
     const plan = await buildPlan(deps, release, client, match, nowIso);
+    const event = amplificationPlannedEvent(plan, nowIso);
     let createAttempt = 0;
     const created = await persist((attempt) => {
       createAttempt = attempt;
-      return deps.plans.createPlan(plan);
+      return deps.plans.createPlan(plan, event);
     });
-    if (created === "created") {
-      toAnnounce.push(plan);
-      outcome.plans.push({ planId: plan.id, clientId: client.id, result: "created" });
-      continue;
-    }
-    const existing = await persist(() => deps.plans.getPlan(plan.id));
-    if (createAttempt > 0 && existing !== undefined && existing.announce !== "announced" && existing.createdAt === plan.createdAt) {
-      // Our own create (a failed attempt, then "exists" with our creation time): its answer was lost.
-      toAnnounce.push(existing);
-      outcome.plans.push({ planId: plan.id, clientId: client.id, result: "created" });
-      continue;
-    }
-    if (existing === undefined || existing.announce === "announced") {
-      outcome.plans.push({ planId: plan.id, clientId: client.id, result: "exists" });
-      continue;
-    }
-    const until = new Date(now.getTime() + PLAN_ANNOUNCE_LEASE_SECONDS * 1000).toISOString();
-    if (await deps.plans.takePlanAnnounceLease(plan.id, nowIso, until)) {
-      toAnnounce.push(existing);
-      outcome.plans.push({ planId: plan.id, clientId: client.id, result: "re-announced" });
-    } else {
-      leaseHeld++;
-    }
+    // "exists" after a failed attempt, with our creation time: our own create, whose answer was lost.
+    const ours = created === "created" || (createAttempt > 0 && (await persist(() => deps.plans.getPlan(plan.id)))?.createdAt === plan.createdAt);
+    if (ours) toAnnounce.push(event);
+    outcome.plans.push({ planId: plan.id, clientId: client.id, result: ours ? "created" : "exists" });
   }
 
   await persist(() => deps.plans.recordReleasePlanning(release.id, planning));
-  if (toAnnounce.length > 0) {
-    await deps.bus.publish(toAnnounce.map((p) => amplificationPlannedEvent(p, nowIso)));
-    for (const p of toAnnounce) await persist(() => deps.plans.markPlanAnnounced(p.id, nowIso));
-  }
-  if (leaseHeld > 0) {
-    throw new TransientError(`${leaseHeld} plan(s) of release ${release.id} are being announced by another delivery; retry later`);
-  }
+  await publishRecorded(deps, toAnnounce, { releaseId: release.id });
   return outcome;
 }
 
@@ -161,7 +139,7 @@ async function buildPlan(
   const campaign = releaseSlug(planRelease);
   const windowDeadline = windowDeadlineFor(release.detectedAt, client.windowHours);
   const outcomes = composeDrafts({ release: planRelease, client });
-  const mediaList = await deps.mediaLists?.mediaListFor(client.id);
+  const mediaList = await deps.mediaLists.mediaListFor(client.id);
   const briefs = composeAdBriefs({
     release: planRelease,
     client,
@@ -196,8 +174,8 @@ async function buildPlan(
     drafts: outcomes.flatMap((o) => (o.status === "ok" ? [{ ...o.draft, version: 1 }] : [])),
     skipped: outcomes.flatMap((o) => (o.status === "skipped" ? [{ channel: o.channel, reason: o.reason }] : [])),
     briefs,
-    announce: "pending",
-    announceLeaseUntil: new Date(Date.parse(nowIso) + PLAN_ANNOUNCE_LEASE_SECONDS * 1000).toISOString(),
+    announce: "announced",
+    announceLeaseUntil: null,
   };
 }
 

@@ -5,7 +5,8 @@ import { EventPublishError, FeedFetchError, FeedParseError } from "../errors.ts"
 import { makeEvent, type BusEvent } from "../events/catalog.ts";
 import type { FeedItem, ParsedFeed } from "../feeds/feed-item.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import type { Clock, EventBus, FeedFetcher, FeedStateStore, ReleaseStore } from "../ports.ts";
+import type { Clock, EventBus, EventOutbox, FeedFetcher, FeedStateStore, ReleaseStore } from "../ports.ts";
+import { publishRecorded } from "../delivery/outbox.ts";
 import type { FeedState, NewRelease, ReleaseLookup, ReleaseSource } from "../releases/release.ts";
 import {
   languagesMatch,
@@ -27,6 +28,8 @@ export interface PollDeps {
   feedStates: FeedStateStore;
   releases: ReleaseStore;
   bus: EventBus;
+  /** Where announcements wait between their release's write and the bus (the delivery kernel). */
+  outbox: EventOutbox;
   clock: Clock;
   parse: (bytes: Uint8Array, opts: { feedUrl: string; contentType?: string }) => Promise<ParsedFeed>;
   logger?: Logger;
@@ -78,8 +81,6 @@ export interface PollSummary {
   notDue: string[];
 }
 
-/** How long the creator of a release owns its announcement before another poller may redo it. */
-export const ANNOUNCE_LEASE_SECONDS = 60;
 /** An item first seen after a feed's baseline is still not announced if published this long before it. */
 export const STALE_BEFORE_BASELINE_SECONDS = 3600;
 
@@ -95,8 +96,9 @@ export const STALE_BEFORE_BASELINE_SECONDS = 3600;
  * 3. derive each item's release id and title fingerprint and look them all up in one batch;
  * 4. create unknown releases with conditional writes (one winner among racing pollers), attach known
  *    releases seen on a new feed as a source, merge same-headline releases from another wire;
- * 5. publish one "Release Detected" per release this poller created (not for a first-poll baseline),
- *    then mark them announced; a failed publish keeps the feed's old body hash so the next poll retries;
+ * 5. each release this poller creates (not a first-poll baseline) is written with its "Release
+ *    Detected" in the outbox, in the same transaction; they are published after, and a failed
+ *    publish is left to the outbox flush (a warning on the feed, nothing to poll again);
  * 6. write the feed state (validators, hash, health, next poll) last, so a crash re-does the poll.
  */
 export async function pollFeeds(deps: PollDeps, options: PollOptions = {}): Promise<PollSummary> {
@@ -201,15 +203,13 @@ async function pollOneFeed(
     result.merged = ingest.merged;
     result.status = "ok";
 
-    // Advance the body hash only when every item on the feed is settled; otherwise poll it again.
-    const settled = ingest.unsettled === 0;
     const next = nextScheduledPoll(feed, now, tickSeconds);
     const newState: FeedState = {
       feedId: feed.id,
       version: (state?.version ?? 0) + 1,
-      etag: settled ? (fetched.etag ?? null) : (state?.etag ?? null),
-      lastModified: settled ? (fetched.lastModified ?? null) : (state?.lastModified ?? null),
-      bodyHash: settled ? bodyHash : (state?.bodyHash ?? null),
+      etag: fetched.etag ?? null,
+      lastModified: fetched.lastModified ?? null,
+      bodyHash,
       baselineAt: state?.baselineAt ?? now.toISOString(),
       lastAttemptAt: now.toISOString(),
       lastSuccessAt: now.toISOString(),
@@ -217,7 +217,7 @@ async function pollOneFeed(
       lastNewItemAt: ingest.sawNewItem ? now.toISOString() : (state?.lastNewItemAt ?? null),
       consecutiveFailures: 0,
       nextPollAt: next.toISOString(),
-      lastError: ingest.publishError,
+      lastError: null,
       lastHttpStatus: fetched.httpStatus,
       itemsSeen: parsed.items.length,
       ...(parsed.warnings.length === 0 ? {} : { warnings: parsed.warnings }),
@@ -226,11 +226,7 @@ async function pollOneFeed(
     await deps.feedStates.putFeedState(newState, state?.version);
     result.consecutiveFailures = 0;
     result.nextPollAt = newState.nextPollAt;
-    if (ingest.publishError !== null) {
-      result.status = "error";
-      result.error = ingest.publishError;
-      result.errorKind = "event-bus";
-    }
+    if (ingest.publishWarning !== null) result.warnings = [...result.warnings, ingest.publishWarning];
     return finish();
   } catch (err) {
     const { message, kind, retryAfter, httpStatus } = describeFailure(err);
@@ -289,9 +285,8 @@ interface IngestOutcome {
   baselined: number;
   merged: number;
   sawNewItem: boolean;
-  /** Items whose announcement another poller still owns (or whose publish failed). */
-  unsettled: number;
-  publishError: string | null;
+  /** Set when the bus refused the announcements: they wait in the outbox for the flush. */
+  publishWarning: string | null;
   /** The feed's volatile query parameters after this document (learnt ones added). */
   volatileParams: string[];
 }
@@ -313,18 +308,18 @@ const MAX_VOLATILE_PARAMS = 20;
 
 /**
  * Settles a changed feed's items. The order of the steps is what makes announcements exactly-once:
- * 1. one batched lookup of every item's release id and announcement marker; for the items not known
+ * 1. one batched lookup of every item's release id; for the items not known
  *    by id, a second one of their title fingerprints and of the keys the feed remembers items by;
  * 2. in document order, each unknown item is an item the feed showed before (its id changed: a
  *    rotating GUID or query parameter, which is learnt), merges into a release with the same
  *    headline, or becomes a new release (the first item with a headline claims it);
  * 3. the new releases are created with conditional writes that also claim their headline's
- *    fingerprint (`createReleases`): a release id another poller created belongs to it, with its
- *    announcement, and a headline another feed claimed meanwhile makes this item a second source;
- * 4. then, together: one conditional write each for sources, aliases and expired announcement
- *    leases, and the feed's memory of the items it showed (one batch);
- * 5. publish "Release Detected" for what this poller created or took over, and only after the bus
- *    accepted them, mark them announced.
+ *    fingerprint (`createReleases`) and put their "Release Detected" in the outbox: a release id
+ *    another poller created belongs to it, with its announcement, and a headline another feed
+ *    claimed meanwhile makes this item a second source;
+ * 4. then, together: one conditional write each for sources and aliases, and the feed's memory of
+ *    the items it showed (one batch);
+ * 5. publish what this poller created and clear it from the outbox (publishRecorded).
  */
 async function ingestItems(
   deps: PollDeps,
@@ -366,7 +361,7 @@ async function ingestItems(
         };
 
   const outcome: IngestOutcome = {
-    announced: [], baselined: 0, merged: 0, sawNewItem: false, unsettled: 0, publishError: null, volatileParams: [...volatile],
+    announced: [], baselined: 0, merged: 0, sawNewItem: false, publishWarning: null, volatileParams: [...volatile],
   };
   const isFirstPoll = state === undefined || state.baselineAt === null;
   const source = (c: Candidate): ReleaseSource => ({ feedId: feed.id, url: c.url, seenAt: nowIso });
@@ -375,7 +370,7 @@ async function ingestItems(
   const known: Array<{ c: Candidate; known: KnownId }> = [];
   const shownBefore: Array<{ c: Candidate; target: string; key: string; url: string | null }> = [];
   const merges: Array<{ c: Candidate; target: string }> = [];
-  const fresh: Array<{ c: Candidate; release: NewRelease; announce: boolean }> = [];
+  const fresh: Array<{ c: Candidate; release: NewRelease; announce: BusEvent | null }> = [];
   // Fingerprints claimed earlier in this same document (two items, one headline).
   const claimedHere = new Map<string, { releaseId: string; at: string; language: string | null }>();
   for (const c of list) {
@@ -400,7 +395,8 @@ async function ingestItems(
       claimedHere.set(c.fingerprint, { releaseId: c.id, at: c.at, language: c.item.language ?? null });
     }
     const announce = announceDecision(feed, state, isFirstPoll, c.item, now);
-    fresh.push({ c, release: newRelease(c, feed, wire, announce, now, source(c)), announce });
+    const release = newRelease(c, feed, wire, announce, source(c));
+    fresh.push({ c, release, announce: announce ? releaseDetectedEvent(release, feed.id, nowIso) : null });
   }
 
   // Learn the query parameters this feed rotates: the same item (headline, host and path) came back
@@ -414,8 +410,9 @@ async function ingestItems(
   const learnt = new Set(outcome.volatileParams);
 
   // Step 3.
-  const created = fresh.length === 0 ? new Map() : await deps.releases.createReleases(fresh.map((f) => f.release));
-  const toAnnounce: NewRelease[] = [];
+  const announcements = new Map(fresh.flatMap((f) => (f.announce === null ? [] : [[f.release.id, f.announce] as const])));
+  const created = fresh.length === 0 ? new Map() : await deps.releases.createReleases(fresh.map((f) => f.release), announcements);
+  const toAnnounce: BusEvent[] = [];
   const lostRaces: Candidate[] = [];
   const remember: Array<{ key: string; releaseId: string; url: string | null }> = [];
   const rememberAs = (c: Candidate, releaseId: string) => {
@@ -434,15 +431,16 @@ async function ingestItems(
       lostRaces.push(c);
       continue;
     }
-    if (announce) toAnnounce.push(release);
-    else outcome.baselined++;
+    if (announce !== null) {
+      toAnnounce.push(announce);
+      outcome.announced.push(release.id);
+    } else outcome.baselined++;
   }
   for (const { c, target } of merges) rememberAs(c, target);
 
   // Step 4. Merges come after the creates, so a merge into a release claimed here finds it.
-  const reannounce: string[] = [];
   const settle: Array<() => Promise<unknown>> = [
-    ...known.map(({ c, known: k }) => () => settleKnown(deps, feed, k, nowIso, reannounce, outcome, source(c))),
+    ...known.map(({ c, known: k }) => () => settleKnown(deps, feed, k, source(c))),
     ...merges.map(({ c, target }) => async () => {
       const alias = await deps.releases.createAlias(c.id, target, source(c));
       if (alias === "created") await deps.releases.addSource(target, source(c));
@@ -463,31 +461,14 @@ async function ingestItems(
   ]);
 
   // Step 5.
-  const announcing: NewRelease[] = [...toAnnounce];
-  const taken = await mapWithConcurrency(reannounce, writeConcurrency, (id) => deps.releases.getRelease(id));
-  for (const stored of taken) if (stored !== undefined) announcing.push(stored);
-  if (announcing.length > 0) {
-    const events = announcing.map((r) => releaseDetectedEvent(r, r.sources[0]?.feedId ?? feed.id, nowIso));
-    const ids = announcing.map((r) => r.id);
-    try {
-      await deps.bus.publish(events);
-      await deps.releases.markAnnounced(
-        announcing.map((r) => ({ releaseId: r.id, detectedAt: r.detectedAt })),
-        nowIso,
-      );
-      outcome.announced.push(...ids);
-    } catch (err) {
-      const reason = err instanceof EventPublishError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
-      outcome.publishError = `announcing ${ids.length} release(s) failed, will retry: ${reason}`;
-      outcome.unsettled += ids.length;
-      (deps.logger ?? silentLogger).error("release announcement failed", { feedId: feed.id, releases: ids.length, error: reason });
-    }
+  if ((await publishRecorded(deps, toAnnounce, { feedId: feed.id })) === "left-in-outbox") {
+    outcome.publishWarning = `announcing ${toAnnounce.length} release(s) failed; they wait in the outbox and the next flush publishes them`;
   }
   return outcome;
 }
 
-/** The release a new item becomes, announced (pending, with this poller's lease) or a baseline. */
-function newRelease(c: Candidate, feed: FeedConfig, wire: string, announce: boolean, now: Date, src: ReleaseSource): NewRelease {
+/** The release a new item becomes: announced (its event goes into the outbox with it) or a baseline. */
+function newRelease(c: Candidate, feed: FeedConfig, wire: string, announce: boolean, src: ReleaseSource): NewRelease {
   return {
     id: c.id,
     identity: c.identity,
@@ -507,8 +488,8 @@ function newRelease(c: Candidate, feed: FeedConfig, wire: string, announce: bool
     keywords: c.item.keywords,
     fingerprint: c.fingerprint ?? null,
     clientId: feed.clientId ?? null,
-    announce: announce ? "pending" : "baseline",
-    announceLeaseUntil: announce ? new Date(now.getTime() + ANNOUNCE_LEASE_SECONDS * 1000).toISOString() : null,
+    announce: announce ? "announced" : "baseline",
+    announceLeaseUntil: null,
     sources: [src],
   };
 }
@@ -539,31 +520,11 @@ export function releaseDetectedEvent(release: NewRelease, feedId: string, nowIso
   );
 }
 
-/** A release already known by this item's id: add this feed as a source; re-announce if orphaned. */
+/** A release already known by this item's id: add this feed as a source. */
 type KnownId = ReleaseLookup["releases"] extends Map<string, infer V> ? V : never;
 
-async function settleKnown(
-  deps: PollDeps,
-  feed: FeedConfig,
-  known: KnownId,
-  nowIso: string,
-  reannounce: string[],
-  outcome: IngestOutcome,
-  src: ReleaseSource,
-): Promise<void> {
-  const target = known.aliasOf ?? known.releaseId;
-  if (!known.sourceFeeds.includes(feed.id)) {
-    await deps.releases.addSource(target, src);
-  }
-  if (known.aliasOf !== null || known.announce !== "pending") return;
-  const leaseOver = known.announceLeaseUntil === null || known.announceLeaseUntil <= nowIso;
-  if (!leaseOver) {
-    outcome.unsettled++;
-    return;
-  }
-  const until = new Date(Date.parse(nowIso) + ANNOUNCE_LEASE_SECONDS * 1000).toISOString();
-  if (await deps.releases.takeAnnounceLease(target, nowIso, until)) reannounce.push(target);
-  else outcome.unsettled++;
+async function settleKnown(deps: PollDeps, feed: FeedConfig, known: KnownId, src: ReleaseSource): Promise<void> {
+  if (!known.sourceFeeds.includes(feed.id)) await deps.releases.addSource(known.aliasOf ?? known.releaseId, src);
 }
 
 /** The release an item's headline already belongs to: same fingerprint, window and language. */

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { MailError, TransientError, ValidationError } from "../errors.ts";
+import { TransientError } from "../errors.ts";
+import { publishRecorded } from "../delivery/outbox.ts";
+import { sendOnce } from "../delivery/send-once.ts";
 import { makeEvent, type AmplificationApprovedDetail, type BusEvent } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import type { ActionClaim, ApprovalStore, Clock, EventBus, EventOutbox, Mailer, PlanStore, PublicationStore, PublishActionRecord } from "../ports.ts";
+import type { ActionClaim, Clock, EmailLedger, EventBus, EventOutbox, Mailer, PlanStore, PublicationStore, PublishActionRecord } from "../ports.ts";
 import type { AdBrief } from "../plans/briefs/index.ts";
 import type { AmplificationPlan, PlanPublication, PublishedAction } from "../plans/plan.ts";
 import { redactCredentialShapes, redactCredentials, secretCredentialValues } from "./credential-redaction.ts";
@@ -29,7 +31,7 @@ export interface PublishDeps {
   clock: Clock;
   logger?: Logger;
   /** Emails the plan's owner when an action fails for good. Without it failures are only recorded. */
-  notify?: { mailer: Mailer; approvals: ApprovalStore; from: string; baseUrl: string };
+  notify?: { mailer: Mailer; emails: EmailLedger; from: string; baseUrl: string };
   /** How long a claimed action stays "in flight" before another worker may take it over. Default 300 s. */
   leaseSeconds?: number;
 }
@@ -144,7 +146,7 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
     finishedAt,
   );
   const completed = await deps.publications.completePublication(plan.id, allPublished ? "published" : "publish_failed", publication, event);
-  if (completed === "completed") await publishFromOutbox(deps, event, logger);
+  if (completed === "completed") await publishRecorded({ bus: deps.bus, outbox: deps.outbox, logger }, [event], { planId: plan.id });
   outcome.result = "completed";
 
   const final = finished.filter((r) => r.state === "failed" && (!r.retryable || r.attempt >= MAX_AUTOMATIC_ATTEMPTS));
@@ -286,16 +288,7 @@ function digestOf(records: readonly PublishActionRecord[], withReasons = false):
   return createHash("sha256").update(parts.join("\n")).digest("base64url").slice(0, 16);
 }
 
-async function publishFromOutbox(deps: PublishDeps, event: BusEvent, logger: Logger): Promise<void> {
-  try {
-    await deps.bus.publish([event]);
-    await deps.outbox.deleteEvents([event.id]);
-  } catch (err) {
-    logger.warn("Amplification Published left in the outbox for a later flush", { eventId: event.id, error: errorText(err) });
-  }
-}
-
-/** Emails the owner once per distinct set of final failures; a mail failure is logged, never fatal here. */
+/** Emails the owner once per distinct set of final failures (sendOnce); a mail failure is logged, never fatal here. */
 async function emailOwner(
   deps: PublishDeps,
   notify: NonNullable<PublishDeps["notify"]>,
@@ -304,27 +297,20 @@ async function emailOwner(
   failed: readonly PublishActionRecord[],
   logger: Logger,
 ): Promise<PublishRunOutcome["ownerEmail"]> {
-  const kind = `publish-failed-${digestOf(failed, true)}`;
-  const now = deps.clock.now();
-  const claim = await notify.approvals.claimEmail(plan.id, plan.owner, kind, now.toISOString(), new Date(now.getTime() + 300_000).toISOString());
-  if (claim !== "claimed") return "none";
-  try {
-    const message = renderPublicationEmail({
+  const key = { scope: `plan:${plan.id}`, kind: `publish-failed-${digestOf(failed, true)}`, recipient: plan.owner } as const;
+  const sent = await sendOnce({ emails: notify.emails, mailer: notify.mailer, clock: deps.clock, logger }, key, () =>
+    renderPublicationEmail({
       plan,
       to: plan.owner,
       from: notify.from,
       planLink: `${notify.baseUrl.replace(/\/+$/, "")}/plans/${encodeURIComponent(plan.id)}`,
       actions: records.map(publishedActionOf),
-    });
-    const { messageId } = await notify.mailer.send(message);
-    await notify.approvals.markEmailSent(plan.id, plan.owner, kind, messageId, deps.clock.now().toISOString());
-    return "sent";
-  } catch (err) {
-    const retryable = err instanceof MailError ? err.retryable : !(err instanceof ValidationError);
-    await notify.approvals.releaseEmail(plan.id, plan.owner, kind, redactCredentialShapes(err instanceof Error ? err.message : String(err)), !retryable);
-    logger.error("the publishing-failure email to the owner failed", { planId: plan.id, retryable, error: errorText(err) });
-    return retryable ? "failed-retryable" : "failed";
-  }
+    }),
+  );
+  if (sent.status === "sent") return "sent";
+  if (sent.status === "skipped") return "none";
+  logger.error("the publishing-failure email to the owner failed", { planId: plan.id, retryable: sent.retryable, error: sent.error });
+  return sent.retryable ? "failed-retryable" : "failed";
 }
 
 /** An error for the log: name and message, with anything shaped like a credential removed. */

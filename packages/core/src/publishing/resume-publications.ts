@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import type { PressbridgeConfig } from "../config/config-schema.ts";
-import { makeEvent } from "../events/catalog.ts";
+import { announce } from "../delivery/outbox.ts";
+import { makeEvent, type BusEvent } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import type { Clock, EventBus, PlanStore } from "../ports.ts";
+import type { Clock, EventBus, EventOutbox, PlanStore } from "../ports.ts";
 import type { AmplificationPlan, PublishedAction } from "../plans/plan.ts";
 import { MAX_AUTOMATIC_ATTEMPTS, PUBLISH_LEASE_SECONDS } from "./publish-plan.ts";
 
@@ -17,29 +19,45 @@ const LOOKBACK_DAYS = 14;
  * Requested` (retryFailed: false, so failures that need a person stay failed). Reads per client by window deadline through the time-ordered index; no scan.
  */
 export async function resumeStalledPublications(
-  deps: { plans: PlanStore; bus: EventBus; clock: Clock; logger?: Logger },
+  deps: { plans: PlanStore; bus: EventBus; outbox: EventOutbox; clock: Clock; logger?: Logger },
   config: PressbridgeConfig,
   options: { stalledAfterSeconds?: number } = {},
 ): Promise<string[]> {
   const now = deps.clock.now();
   const stalledBefore = new Date(now.getTime() - (options.stalledAfterSeconds ?? PUBLISH_LEASE_SECONDS * 2) * 1000).toISOString();
   const from = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
-  const resumed: string[] = [];
+  const resumed: AmplificationPlan[] = [];
   for (const client of config.clients) {
     const to = new Date(now.getTime() + (client.windowHours + 24) * 3600_000).toISOString();
-    const plans = await deps.plans.listPlans({ clientId: client.id, from, to, limit: 1000 });
+    const plans = await deps.plans.listClientPlansByDeadline({ clientId: client.id, from, to, limit: 1000 });
     for (const plan of plans) {
-      if (needsResuming(plan, stalledBefore, now.toISOString())) resumed.push(plan.id);
+      if (needsResuming(plan, stalledBefore, now.toISOString())) resumed.push(plan);
     }
   }
   if (resumed.length > 0) {
     const at = now.toISOString();
-    await deps.bus.publish(
-      resumed.map((planId) => makeEvent("PublicationRetryRequested", `publication-resume:${planId}:${at}`, { version: 1, planId, requestedAt: at, requestedBy: "approval-sweep", retryFailed: false }, at)),
-    );
-    (deps.logger ?? silentLogger).warn("resumed approved plans whose publication was never recorded", { planIds: resumed });
+    await announce(deps, resumed.map((plan) => publicationRetryEvent(plan, { requestedBy: "approval-sweep", retryFailed: false, at })));
+    (deps.logger ?? silentLogger).warn("resumed approved plans whose publication was never recorded", { planIds: resumed.map((p) => p.id) });
   }
-  return resumed;
+  return resumed.map((p) => p.id);
+}
+
+/**
+ * "Publication Retry Requested" for a plan as it stands. Its id is derived from the publication
+ * state being retried (none yet, or the recorded results and attempts), so asking twice about the
+ * same state (a double click, two sweeps before the consumer ran) is one event, and a new failure
+ * after the retry makes a new one. Operators' requests and the sweep's have their own ids.
+ */
+export function publicationRetryEvent(plan: AmplificationPlan, request: { requestedBy: string; retryFailed: boolean; at: string }): BusEvent {
+  const state = plan.publication === undefined ? `unpublished:${plan.decision?.at ?? ""}` : JSON.stringify([plan.publication.at, plan.publication.actions.map((a) => [a.key, a.status, a.attempts ?? 0])]);
+  const digest = createHash("sha256").update(state).digest("base64url").slice(0, 16);
+  const kind = request.retryFailed ? "publication-retry" : "publication-resume";
+  return makeEvent(
+    "PublicationRetryRequested",
+    `${kind}:${plan.id}:${digest}`,
+    { version: 1, planId: plan.id, requestedAt: request.at, requestedBy: request.requestedBy, retryFailed: request.retryFailed },
+    request.at,
+  );
 }
 
 /**

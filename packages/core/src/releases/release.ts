@@ -9,8 +9,9 @@ export interface ReleaseSource {
 
 /**
  * Whether a release was put on the bus as "Release Detected":
- * - pending: it must be; `announceLeaseUntil` says until when its creator owns the announcement;
- * - announced: the bus accepted it;
+ * - announced: created with its event in the outbox (the delivery kernel publishes it);
+ * - pending: written by versions before the outbox, with an announcement lease (`announceLeaseUntil`);
+ *   the delivery sweep redelivers such a release if it was never planned;
  * - baseline: seen on a feed's first poll (or older than the feed's registration); never announced.
  */
 export type AnnounceState = "pending" | "announced" | "baseline";

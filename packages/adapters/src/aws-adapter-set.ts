@@ -1,0 +1,120 @@
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { ValidationError, parseConfig, parseFeed, systemClock, type Logger, type PressbridgeConfig } from "@pressbridge/core";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDynamoClient, type RequestCounter } from "./dynamodb-client.ts";
+import { DynamoApprovalStore } from "./dynamodb-approval-store.ts";
+import { DynamoAuditStore } from "./dynamodb-audit-store.ts";
+import { DynamoDeliveryStore } from "./dynamodb-delivery-store.ts";
+import { DynamoEmailLedger } from "./dynamodb-email-ledger.ts";
+import { DynamoEventOutbox } from "./dynamodb-outbox.ts";
+import { DynamoPlanStore } from "./dynamodb-plan-store.ts";
+import { DynamoPublicationStore } from "./dynamodb-publication-store.ts";
+import { DynamoReleaseStore } from "./dynamodb-release-store.ts";
+import { EventBridgeBus, createEventBridgeClient } from "./eventbridge-bus.ts";
+import { FileMediaLists } from "./file-media-lists.ts";
+import { HttpFeedFetcher } from "./http-feed-fetcher.ts";
+import { SesMailer } from "./mailers/index.ts";
+import { createPublisherDirectory } from "./publishers/publisher-directory.ts";
+import { SecretsManagerCredentialSource, SecretsManagerSigningKeys } from "./secrets-manager-keys.ts";
+import { lazyAdapterSet, type AdapterSet } from "./wiring.ts";
+
+/** Every store of the one table, on one client (and request counter): the same in AWS and locally. */
+export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter }) {
+  return {
+    releases: new DynamoReleaseStore(table),
+    plans: new DynamoPlanStore(table),
+    approvals: new DynamoApprovalStore(table),
+    emails: new DynamoEmailLedger(table),
+    outbox: new DynamoEventOutbox(table),
+    publications: new DynamoPublicationStore(table),
+    audits: new DynamoAuditStore(table),
+    delivery: new DynamoDeliveryStore(table),
+  };
+}
+
+/** Reads a required environment variable; a missing one is an error naming it (at the first use). */
+export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === "") throw new ValidationError(name, "environment variable is required");
+  return value;
+}
+
+/**
+ * The service config, validated with the same schema as locally: the file named by
+ * PRESSBRIDGE_CONFIG_FILE (in AWS the config layer's /opt/pressbridge.config.json), or the JSON in
+ * PRESSBRIDGE_CONFIG (tests, small setups).
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PressbridgeConfig {
+  const file = env.PRESSBRIDGE_CONFIG_FILE;
+  const name = file !== undefined && file !== "" ? "PRESSBRIDGE_CONFIG_FILE" : "PRESSBRIDGE_CONFIG";
+  let raw: string;
+  if (name === "PRESSBRIDGE_CONFIG_FILE") {
+    try {
+      raw = readFileSync(file!, "utf8");
+    } catch (err) {
+      throw new ValidationError(name, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+    }
+  } else {
+    raw = requiredEnv("PRESSBRIDGE_CONFIG", env);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new ValidationError(name, `is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return parseConfig(json);
+}
+
+/**
+ * The AWS adapter set of one Lambda container: DynamoDB (TABLE_NAME), EventBridge (EVENT_BUS_NAME),
+ * SES (MAIL_FROM, SES_CONFIGURATION_SET), Secrets Manager (SIGNING_KEYS_SECRET_ARN, SECRETS_ARN),
+ * the config layer and the media lists beside it. Each member is created on first use and kept for
+ * the container's life (connections stay open across invocations); a member whose environment is
+ * missing fails when a use case first needs it, naming the variable.
+ */
+export function awsAdapterSet(options: { logger: Logger; env?: NodeJS.ProcessEnv }): AdapterSet {
+  const env = options.env ?? process.env;
+  const table = lazy(() => ({
+    client: createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT || undefined }),
+    tableName: requiredEnv("TABLE_NAME", env),
+  }));
+  const config = lazy(() => configFromEnv(env));
+  const signingKeys = lazy(() => new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN", env) }));
+  const stores = lazy(() => tableAdapters(table()));
+  const set: AdapterSet = lazyAdapterSet({
+    config,
+    releases: () => stores().releases,
+    plans: () => stores().plans,
+    approvals: () => stores().approvals,
+    emails: () => stores().emails,
+    outbox: () => stores().outbox,
+    publications: () => stores().publications,
+    audits: () => stores().audits,
+    delivery: () => stores().delivery,
+    bus: () =>
+      new EventBridgeBus({
+        client: createEventBridgeClient(env.EVENTBRIDGE_ENDPOINT ? { endpoint: env.EVENTBRIDGE_ENDPOINT } : {}),
+        eventBusName: requiredEnv("EVENT_BUS_NAME", env),
+      }),
+    clock: () => systemClock,
+    logger: () => options.logger,
+    fetcher: () => new HttpFeedFetcher({ allowPrivateHosts: set.config.security.allowPrivateFeedHosts }),
+    parse: () => parseFeed,
+    // Relative media-list paths are relative to the config file (the config layer ships them beside it).
+    mediaLists: () => new FileMediaLists({ config: set.config, baseDir: env.PRESSBRIDGE_CONFIG_FILE ? dirname(env.PRESSBRIDGE_CONFIG_FILE) : process.cwd(), logger: options.logger }),
+    mailer: () => new SesMailer(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
+    mailFrom: () => requiredEnv("MAIL_FROM", env),
+    webBaseUrl: () => env.WEB_BASE_URL?.replace(/\/+$/, "") || undefined,
+    signingKeys: () => () => signingKeys().get(),
+    publishers: () => createPublisherDirectory(),
+    credentials: () => new SecretsManagerCredentialSource({ secretId: requiredEnv("SECRETS_ARN", env) }),
+  });
+  return set;
+}
+
+function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
