@@ -105,9 +105,13 @@ describe("truncateText", () => {
     expect(acc.slice(0, -1).endsWith("e\u0301")).toBe(true);
   });
 
-  it("cuts CJK text (no spaces) by grapheme", () => {
-    const out = truncateText("建国纪念".repeat(400), 1000);
-    expect(out.length).toBe(1000);
+  it("cuts CJK text (no spaces) at a dictionary word boundary", () => {
+    const text = "建国纪念".repeat(400);
+    const out = truncateText(text, 1000);
+    expect(out.length).toBeLessThanOrEqual(1000);
+    expect(out.length).toBeGreaterThan(990);
     expect(out.endsWith("…")).toBe(true);
+    const words = new Set([...new Intl.Segmenter("zh", { granularity: "word" }).segment(text)].map((s) => s.index));
+    expect(words.has(out.length - 1)).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ import {
   type MetaAdBrief,
   type XAdBrief,
 } from "../../../../packages/core/src/plans/briefs/index.ts";
-import { measureXWeighted } from "../../../../packages/core/src/plans/briefs/fit-text.ts";
+import { measureXWeighted } from "../../../../packages/core/src/text/fit-text.ts";
 import { releaseSlug } from "../../../../packages/core/src/plans/drafts/index.ts";
 import type { AdPlatform, MediaContact } from "../../../../packages/core/src/plans/plan.ts";
 import { makeClient, makeRelease } from "./fixtures.ts";

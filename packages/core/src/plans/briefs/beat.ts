@@ -11,7 +11,7 @@ import {
   type BeatEntry,
   type BeatGroup,
 } from "./beat-catalog.ts";
-import { cleanText, fitText, measureCharacters } from "./fit-text.ts";
+import { cleanText, fitText, measureCharacters } from "../../text/fit-text.ts";
 import { MAX_SUMMARY_INPUT, MAX_TITLE_INPUT } from "./creative-limits.ts";
 
 /** Where a beat topic came from, in the order they are read. */

@@ -3,7 +3,7 @@ import type { AdPlatform, MediaContact, PlanRelease } from "../plan.ts";
 import { composeBudget, type AdBudget } from "./ad-budget.ts";
 import { composeCreative, type AdCreative } from "./ad-creative.ts";
 import { analyseBeat, type Beat } from "./beat.ts";
-import { cleanText } from "./fit-text.ts";
+import { cleanText } from "../../text/fit-text.ts";
 import { hashEmailForAudience, isPlausibleEmail, normaliseEmail } from "./media-list.ts";
 import {
   JOURNALIST_ROLES,

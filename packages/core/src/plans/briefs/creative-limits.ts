@@ -12,13 +12,12 @@ import type { AdPlatform } from "../plan.ts";
  * Units:
  * - "characters": UTF-16 code units. That is never fewer than the code points or graphemes a platform
  *   may count, so staying within it is safe whichever of those the platform counts.
- * - "weighted": X's weighted length (platform-apis.md §3 [C]): weight 1 for U+0000-U+10FF and
- *   U+2000-U+200D (U+2010-U+201F and U+2032-U+2037 are UNCONFIRMED, so they are counted as 2 here),
- *   2 for everything else (CJK included), 2 per emoji sequence, 23 per link. NFC first.
+ * - "weighted": X's weighted length (platform-apis.md §3 [C]) counted by the official twitter-text
+ *   library, as drafts are: 23 per link, 2 per CJK character or emoji sequence, 1 for most else. NFC first.
  */
 export interface CopyLimit {
   unit: "characters" | "weighted";
-  /** What composed copy is fitted to. */
+  /** What composed copy is fitted to (text/fit-text.ts, with measureCharacters or measureXWeighted). */
   target: number;
   /** The platform's hard limit. */
   max: number;
@@ -46,8 +45,8 @@ export const CREATIVE_LIMITS: Readonly<Record<AdPlatform, PlatformCopyLimits>> =
   x: {
     // Website card headline: 70. UNCONFIRMED.
     headline: { unit: "characters", target: 70, max: 70, source: "X website card specs (UNCONFIRMED)" },
-    // Post text: 280 weighted [C]. Fitted to 200 so a t.co link (23) and mentions added later still fit,
-    // without the twitter-text package (the counting is done conservatively in fit-text.ts).
+    // Post text: 280 weighted [C], counted by twitter-text. Fitted to 200 so a t.co link (23) and
+    // mentions added later still fit.
     body: { unit: "weighted", target: 200, max: 280, source: "platform-apis.md §3 weighted length [C]" },
   },
 };

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { cleanText } from "../../text/fit-text.ts";
 import type { MediaContact } from "../plan.ts";
 
 /**
@@ -121,12 +122,8 @@ function headerColumns(fields: readonly string[]): Partial<Record<keyof MediaCon
   return out;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
 function cleanField(value: string): string {
-  const clean = value.replace(CONTROL_RE, " ").replace(/\s+/g, " ").trim();
-  return clean.length > MAX_FIELD_LENGTH ? clean.slice(0, MAX_FIELD_LENGTH).trimEnd() : clean;
+  return cleanText(value, MAX_FIELD_LENGTH);
 }
 
 interface CsvRecord {

@@ -11,8 +11,9 @@
  *   so it is the strictest reading of "characters" and a draft that passes it passes the others.
  */
 import type { Channel, DraftLength, LinkFacet } from "../plan.ts";
-import { extractXUrls, parseTweet, X_MAX_WEIGHTED_LENGTH } from "./x-counting.ts";
-import { graphemeCount, hasLoneSurrogate, utf8Length } from "./text-units.ts";
+import { measureCharacters, measureGraphemes, measureXWeighted } from "../../text/fit-text.ts";
+import { graphemeCount, hasLoneSurrogate, utf8Length } from "../../text/text-units.ts";
+import { extractXUrls, parseTweet, X_MAX_WEIGHTED_LENGTH } from "../../text/x-counting.ts";
 
 export interface ChannelRules {
   unit: DraftLength["unit"];
@@ -56,11 +57,11 @@ export function measure(channel: Channel, text: string): DraftLength {
   const rules = CHANNEL_RULES[channel];
   switch (rules.unit) {
     case "weighted":
-      return { unit: "weighted", value: parseTweet(text).weightedLength, limit: rules.limit };
+      return { unit: "weighted", value: measureXWeighted(text), limit: rules.limit };
     case "graphemes":
-      return { unit: "graphemes", value: graphemeCount(text), limit: rules.limit };
+      return { unit: "graphemes", value: measureGraphemes(text), limit: rules.limit };
     case "characters":
-      return { unit: "characters", value: text.length, limit: rules.limit };
+      return { unit: "characters", value: measureCharacters(text), limit: rules.limit };
   }
 }
 

@@ -10,13 +10,13 @@
 import type { ClientConfig } from "../../config/config-schema.ts";
 import type { Channel, DraftOutcome, LinkFacet, PlanRelease, PostDraft } from "../plan.ts";
 import { BLUESKY_MAX_BYTES, CHANNEL_RULES, LINK_FACET, TAG_FACET, hashtagsIn, measure, validateDraftText, type ChannelRules } from "./channel-rules.ts";
-import { longestFitting, shortenable } from "./fit-text.ts";
+import { cutPoints, fitTo, oneLine } from "../../text/fit-text.ts";
+import { graphemeCount, utf8Length } from "../../text/text-units.ts";
+import { extractXCashtags, extractXUrls } from "../../text/x-counting.ts";
 import { releaseContent, type ReleaseContent } from "./release-content.ts";
 import { releaseSlug } from "./release-slug.ts";
 import { cashtagsFromTickers, fittingHashtags } from "./social-tags.ts";
-import { cleanLine, graphemeCount, utf8Length } from "./text-units.ts";
 import { isHttpUrl, linkDisplayText, trackedLink } from "./tracked-link.ts";
-import { extractXCashtags, extractXUrls } from "./x-counting.ts";
 
 export const NO_CONTENT_REASON = "release has no title or summary to post";
 /** What Instagram says instead of a link, which captions cannot carry. */
@@ -93,7 +93,7 @@ function facetsFor(r: Rendered, link: LinkShown | null): LinkFacet[] {
 const URL_IN_TEXT = /(?:https?:\/\/|www\.)\S+/giu;
 
 function withoutUrls(text: string): string {
-  return cleanLine(text.replace(URL_IN_TEXT, " "));
+  return oneLine(text.replace(URL_IN_TEXT, " "));
 }
 
 /** The release's text as this channel may carry it. */
@@ -109,7 +109,7 @@ function contentFor(channel: Channel, content: ReleaseContent): ReleaseContent {
 /** Caps the key fact at the channel's keyFactMax graphemes, at a word boundary. */
 function capKeyFact(keyFact: string, max: number): string {
   if (keyFact.length <= max || graphemeCount(keyFact) <= max) return keyFact;
-  return longestFitting(shortenable(keyFact), (t) => graphemeCount(t) <= max) ?? "";
+  return fitTo(keyFact, (t) => graphemeCount(t) <= max) ?? "";
 }
 
 interface Stage {
@@ -163,7 +163,7 @@ function draftFor(channel: Channel, release: PlanRelease, client: ClientConfig, 
 
   const fits = (text: string): boolean =>
     measure(channel, text).value <= rules.target && (channel !== "bluesky" || utf8Length(text) <= BLUESKY_MAX_BYTES);
-  const keyFactText = shortenable(keyFact);
+  const keyFactText = cutPoints(keyFact);
 
   let chosen: Parts | null = null;
   for (const stage of stagesFor(rules.quote && quote !== "", hashtags.length, cashtags.length)) {
@@ -174,7 +174,7 @@ function draftFor(channel: Channel, release: PlanRelease, client: ClientConfig, 
       cashtags: cashtags.slice(0, stage.cashtags),
       hashtags: hashtags.slice(0, stage.hashtags),
     };
-    const kf = keyFact === "" ? null : longestFitting(keyFactText, (k) => fits(render({ ...base, keyFact: k }, link, rules).text), Math.max(1, stage.keyFactMin));
+    const kf = keyFact === "" ? null : fitTo(keyFactText, (k) => fits(render({ ...base, keyFact: k }, link, rules).text), { minGraphemes: stage.keyFactMin });
     if (kf !== null) {
       chosen = { ...base, keyFact: kf };
       break;
@@ -188,7 +188,7 @@ function draftFor(channel: Channel, release: PlanRelease, client: ClientConfig, 
     // Last resort: shorten the headline, between words, or between graphemes if a word alone is too long.
     const bare: Parts = { headline: "", keyFact: "", quote: "", cashtags: [], hashtags: [] };
     const fitsHeadline = (h: string): boolean => fits(render({ ...bare, headline: h }, link, rules).text);
-    const h = longestFitting(shortenable(headline), fitsHeadline) ?? longestFitting(shortenable(headline, { allowGraphemeCuts: true }), fitsHeadline);
+    const h = fitTo(headline, fitsHeadline, { breakWords: true });
     if (h === null) {
       const unit = measure(channel, "").unit;
       if (link === null) return skip(`no part of the headline fits the ${channel} limit of ${rules.target} ${unit}`);

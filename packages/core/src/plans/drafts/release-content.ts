@@ -4,7 +4,8 @@
  * Nothing here adds markup: HTML-looking text stays literal text.
  */
 import type { PlanRelease } from "../plan.ts";
-import { cleanLine, graphemeCount } from "./text-units.ts";
+import { ELLIPSIS, isAbbreviation, oneLine } from "../../text/fit-text.ts";
+import { graphemeCount } from "../../text/text-units.ts";
 
 export interface ReleaseContent {
   /** The title, or the first sentence of the summary when there is no title. */
@@ -45,7 +46,7 @@ export interface SummaryParts {
 
 /** Splits off the wire dateline ("NEW YORK, Oct. 5, 2026 /PRNewswire/ --", "CITY--(BUSINESS WIRE)--", ...). */
 export function stripDateline(summary: string): SummaryParts {
-  const text = cleanLine(summary);
+  const text = oneLine(summary);
   for (const marker of WIRE_MARKERS) {
     const m = marker.exec(text);
     if (m === null || m.index > 600) continue;
@@ -57,14 +58,6 @@ export function stripDateline(summary: string): SummaryParts {
   }
   return { lead: "", body: text };
 }
-
-const ABBREVIATIONS = new Set(
-  [
-    "inc", "corp", "co", "ltd", "llc", "plc", "dr", "mr", "mrs", "ms", "prof", "st", "no", "vs", "jr", "sr", "dept",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "fig",
-    "e.g", "i.e", "etc", "u.s", "u.k", "a.m", "p.m", "s.a", "n.v", "ag",
-  ],
-);
 
 /** Whether a double quote opened in `text` is still open at its end. */
 function insideQuotes(text: string): boolean {
@@ -95,7 +88,7 @@ function firstSentenceEnd(text: string): number {
     if (m[1] === ".") {
       const word = /([\p{L}\p{N}.]+)$/u.exec(text.slice(0, m.index))?.[1] ?? "";
       // "Inc.", "Oct.", "U.S.", initials "J." and numbers like "No." do not end a sentence.
-      if (ABBREVIATIONS.has(word.toLowerCase()) || /^\p{Lu}$/u.test(word) || /\.\p{L}$/u.test(word)) continue;
+      if (isAbbreviation(word)) continue;
       const next = text.slice(end).trimStart();
       if (next !== "" && /^\p{Ll}/u.test(next)) continue;
     }
@@ -109,7 +102,7 @@ function tidyEnd(sentence: string): string {
   return sentence
     .trim()
     .replace(/(\p{L}[.!?]["”’)\]]*)\d{1,2}$/u, "$1")
-    .replace(/\s*\.{3,}$/u, "…");
+    .replace(/\s*\.{3,}$/u, ELLIPSIS);
 }
 
 function comparable(text: string): string {
@@ -151,7 +144,7 @@ function visible(text: string): string {
 }
 
 export function releaseContent(release: PlanRelease): ReleaseContent {
-  const title = visible(cleanLine(release.title));
+  const title = visible(oneLine(release.title));
   const parts = stripDateline(release.summary);
   const lead = visible(parts.lead);
   const body = visible(parts.body);

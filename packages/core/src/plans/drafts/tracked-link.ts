@@ -5,7 +5,8 @@
 import { ValidationError } from "../../errors.ts";
 import type { AdPlatform, Channel } from "../plan.ts";
 import { isTrackingParam } from "../../releases/release-identity.ts";
-import { graphemes } from "./text-units.ts";
+import { ELLIPSIS } from "../../text/fit-text.ts";
+import { graphemes } from "../../text/text-units.ts";
 
 /** True for an absolute http(s) URL that the WHATWG parser accepts. */
 export function isHttpUrl(url: string): boolean {
@@ -64,6 +65,6 @@ export function linkDisplayText(url: string): string {
   const more = u.search !== "" || u.hash !== "";
   const g = graphemes(path);
   const room = LINK_DISPLAY_MAX - 1 - host.length;
-  if (g.length <= room) return `${host}${path}${more ? "…" : ""}`;
-  return `${host}${g.slice(0, Math.max(0, room)).join("")}…`;
+  if (g.length <= room) return `${host}${path}${more ? ELLIPSIS : ""}`;
+  return `${host}${g.slice(0, Math.max(0, room)).join("")}${ELLIPSIS}`;
 }

@@ -1,6 +1,6 @@
 /**
- * X (Twitter) counting through the official twitter-text library, so drafts are measured exactly
- * as X measures them: URLs weigh 23, CJK and emoji weigh 2, everything else 1 (config v3).
+ * X (Twitter) counting through the official twitter-text library, so drafts and ad briefs are
+ * measured exactly as X measures them (fit-text.ts's measureXWeighted is this count): URLs weigh 23, CJK and emoji weigh 2, everything else 1 (config v3).
  * twitter-text is CommonJS: its module.exports is the default import under Node's ESM.
  */
 import twitterText from "twitter-text";

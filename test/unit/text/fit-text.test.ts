@@ -1,5 +1,6 @@
+import twitterText from "twitter-text";
 import { describe, expect, it } from "vitest";
-import { cleanText, fitText, measureCharacters, measureXWeighted, stripUrls } from "../../../../packages/core/src/plans/briefs/fit-text.ts";
+import { cleanText, fitText, measureCharacters, measureXWeighted, stripUrls } from "../../../packages/core/src/text/fit-text.ts";
 
 const graphemes = (s: string): string[] => [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(s)].map((g) => g.segment);
 
@@ -79,16 +80,19 @@ describe("fitText", () => {
 });
 
 describe("measureXWeighted", () => {
-  it("counts latin 1, CJK 2, emoji sequences 2 and anything link-like 23", () => {
+  it("is twitter-text's weighted length: latin 1, CJK 2, emoji sequences 2, every URL 23", () => {
     expect(measureXWeighted("hello")).toBe(5);
     expect(measureXWeighted("日本")).toBe(4);
     expect(measureXWeighted("👩‍👩‍👧‍👦")).toBe(2);
     expect(measureXWeighted("🇺🇸")).toBe(2);
     expect(measureXWeighted("see https://example.com/a")).toBe(4 + 23);
-    // Never less than 23 and never less than its own length: safe whether or not X links it.
-    expect(measureXWeighted("see https://example.com/a/very/long/path/that/is/long")).toBe(4 + 49);
+    // A URL weighs 23 however long it is, as X wraps it in t.co.
+    expect(measureXWeighted("see https://example.com/a/very/long/path/that/is/long")).toBe(4 + 23);
     expect(measureXWeighted("acme.ai")).toBe(23);
     expect(measureXWeighted("e\u0301")).toBe(1); // NFC first
+    for (const text of ["Acme 🚀 launches 新製品 at https://acme.example/x?y=1 #AI $ACME", "…", "\u2014 quotes “like” these"]) {
+      expect(measureXWeighted(text)).toBe(twitterText.parseTweet(text).weightedLength);
+    }
   });
 });
 

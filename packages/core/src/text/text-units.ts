@@ -1,7 +1,7 @@
 /**
- * Text measurement and cleaning primitives shared by the draft rules: grapheme clusters
- * (Intl.Segmenter), UTF-8 byte lengths (for Bluesky facets) and removal of characters that
- * have no business in a post (control characters, lone surrogates, bidi overrides).
+ * Text measurement primitives: grapheme clusters (Intl.Segmenter), UTF-8 byte lengths (for Bluesky
+ * facets), lone surrogates, and the script and emoji tests that tell where a word may end. Cleaning
+ * and fitting text (the one control-character rule) is fit-text.ts, built on these.
  */
 
 let graphemeSegmenter: Intl.Segmenter | undefined;
@@ -12,11 +12,32 @@ function segmenter(): Intl.Segmenter {
   return graphemeSegmenter;
 }
 
+let wordSegmenter: Intl.Segmenter | undefined;
+
+/**
+ * UTF-16 offsets at which a word starts or ends (UAX #29 with ICU's dictionaries for Chinese,
+ * Japanese, Thai, Lao, Khmer and Burmese, whatever the locale), excluding 0 and text.length.
+ */
+export function wordBoundaries(text: string): Set<number> {
+  wordSegmenter ??= new Intl.Segmenter(undefined, { granularity: "word" });
+  const out = new Set<number>();
+  for (const { index } of wordSegmenter.segment(text)) if (index > 0) out.add(index);
+  return out;
+}
+
 /** The user-perceived characters of `text`, in order. */
 export function graphemes(text: string): string[] {
   const out: string[] = [];
   for (const seg of segmenter().segment(text)) out.push(seg.segment);
   return out;
+}
+
+/** The first grapheme boundary at or after `index` (text.length when there is none before the end). */
+export function graphemeBoundaryAtOrAfter(text: string, index: number): number {
+  if (index <= 0) return 0;
+  const seg = segmenter().segment(text).containing(index);
+  if (seg === undefined) return text.length;
+  return seg.index === index ? index : seg.index + seg.segment.length;
 }
 
 export function graphemeCount(text: string): number {
@@ -50,24 +71,12 @@ export function hasLoneSurrogate(text: string): boolean {
   return LONE_SURROGATE.test(text);
 }
 
-/**
- * Control characters (C0/C1 except whitespace, which is collapsed anyway), the BOM and the
- * non-characters U+FFFE/U+FFFF (twitter-text rejects posts containing them), and explicit
- * bidi embeddings/overrides/isolates (U+202A-U+202E, U+2066-U+2069) that would otherwise
- * re-order the text after them. LRM/RLM marks are kept: they are legitimate in RTL text.
- */
-const UNWANTED = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF\uFFFE\uFFFF]/g;
-
-/** Untrusted plain text -> one line: unwanted characters removed, whitespace collapsed, trimmed. */
-export function cleanLine(text: string): string {
-  return text
-    .replace(LONE_SURROGATE_G, "\uFFFD")
-    .replace(UNWANTED, "")
-    .replace(/\s+/gu, " ")
-    .trim();
+/** `text` with every lone surrogate replaced by U+FFFD, as a UTF-8 encoder would write it. */
+export function wellFormed(text: string): string {
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_G, "\uFFFD") : text;
 }
 
-/** Scripts written without spaces between words: a grapheme boundary is a word boundary there. */
+/** Scripts written without spaces between words: the word segmenter's dictionaries find their words. */
 const NO_SPACE_SCRIPT = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}\u3000-\u303F\uFF00-\uFFEF]/u;
 
 export function isNoSpaceScript(grapheme: string): boolean {
