@@ -1,14 +1,9 @@
 import { decodeHTML } from "entities";
 import { describe, expect, it } from "vitest";
-import {
-  LINK_SAFETY_NOTE,
-  MAX_SUBJECT_LENGTH,
-  REVIEW_BUTTON_LABEL,
-  escapeHtml,
-  emailHtml as html,
-  formatZonedTime,
-  renderApprovalEmail,
-} from "../../packages/core/src/approvals/approval-email.ts";
+import { LINK_SAFETY_NOTE, REVIEW_BUTTON_LABEL, renderApprovalEmail } from "../../packages/core/src/approvals/approval-email.ts";
+import { MAX_SUBJECT_LENGTH } from "../../packages/core/src/email/address-hygiene.ts";
+import { formatZonedTime } from "../../packages/core/src/email/format-time.ts";
+import { escapeHtml, emailHtml as html } from "../../packages/core/src/email/html-template.ts";
 import { ClientConfig } from "../../packages/core/src/config/config-schema.ts";
 import { ValidationError } from "../../packages/core/src/errors.ts";
 import { composeAdBriefs } from "../../packages/core/src/plans/briefs/index.ts";

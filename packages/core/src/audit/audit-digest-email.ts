@@ -4,13 +4,16 @@
  * context, what is still open. Pure: no I/O, no clock.
  *
  * Release titles and feed errors are untrusted text, so the HTML part is built only with the
- * escaping `emailHtml` template of the approval email, and the text part has control characters
- * stripped. Deadlines are shown in the client's time zone with UTC alongside.
+ * escaping `emailHtml` template every email uses, and the text part is cleaned by the one rule of
+ * text/fit-text.ts. Deadlines are shown in the client's time zone with UTC alongside.
  */
-import { ValidationError } from "../errors.ts";
 import type { ClientConfig } from "../config/config-schema.ts";
+import { headerValue, httpUrlOrNull, isPlainAddress, senderAddress, subjectLine } from "../email/address-hygiene.ts";
+import { formatZonedTime } from "../email/format-time.ts";
+import { emailDocument, emailHtml } from "../email/html-template.ts";
+import { ValidationError } from "../errors.ts";
 import type { EmailMessage } from "../ports.ts";
-import { emailHtml, formatZonedTime, oneLine, plainAddress, senderAddress, subjectLine } from "../approvals/approval-email.ts";
+import { oneLine } from "../text/fit-text.ts";
 import type { AuditFinding, FindingKind } from "./audit-report.ts";
 
 export interface AuditDigestInput {
@@ -45,7 +48,7 @@ export function renderAuditDigest(input: AuditDigestInput): EmailMessage {
   const parts = [missed ? `${missed} missed` : "", atRisk ? `${atRisk} at risk` : "", feeds ? `${feeds} feed problem${feeds === 1 ? "" : "s"}` : ""].filter(Boolean);
   const subject = subjectLine(`Amplification audit for ${name}: ${parts.join(", ")}`);
   const tz = input.client.timezone;
-  const dashboard = input.dashboardUrl !== undefined && /^https?:\/\/[^\s]+$/.test(input.dashboardUrl) ? input.dashboardUrl : undefined;
+  const dashboard = httpUrlOrNull(input.dashboardUrl) ?? undefined;
 
   const text: string[] = [`Pressbridge audit for ${name}, ${formatZonedTime(Date.parse(input.at), tz)}.`, ""];
   text.push("New or changed since the last digest:");
@@ -57,7 +60,7 @@ export function renderAuditDigest(input: AuditDigestInput): EmailMessage {
   }
   if (input.stillOpen.length > 0) {
     text.push("", `Still open (${input.stillOpen.length}, announced before or not emailed):`);
-    for (const f of input.stillOpen) text.push(`- [${f.kind}] ${oneLine(f.title) || "(untitled)"}: ${oneLine(f.reason)}`);
+    for (const f of input.stillOpen) text.push(`- [${f.kind}] ${titleOf(f)}: ${oneLine(f.reason)}`);
   }
   if (dashboard !== undefined) text.push("", `Dashboard: ${dashboard}`);
   text.push("", "--", `Sent by Pressbridge's hourly audit to the owner and approvers of ${name}. A finding is emailed once, and again only when it changes.`);
@@ -68,7 +71,7 @@ export function renderAuditDigest(input: AuditDigestInput): EmailMessage {
     return emailHtml`<h2 style="margin:20px 0 8px;font-size:16px">${HEADINGS[kind]} (${group.length})</h2>
 <table role="presentation" cellpadding="0" cellspacing="0" style="width:100%;border-collapse:collapse;font-size:14px">
 ${group.map(
-  (f) => emailHtml`<tr><td style="padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top"><strong dir="auto">${oneLine(f.title) || "(untitled)"}</strong><br>${oneLine(f.reason)}${
+  (f) => emailHtml`<tr><td style="padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top"><strong dir="auto">${titleOf(f)}</strong><br>${oneLine(f.reason)}${
     f.dryRun ? emailHtml`<br><em>Dry run: the posts were recorded, not published. Were they posted by hand?</em>` : emailHtml``
   }</td><td style="padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;white-space:nowrap">${
     f.deadline === null ? "" : emailHtml`Deadline ${formatZonedTime(Date.parse(f.deadline), tz)}<br><span style="color:#555;font-size:12px">${f.deadline}</span>`
@@ -76,11 +79,9 @@ ${group.map(
 )}
 </table>`;
   };
-  const html = emailHtml`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="margin:0;padding:0;background:#f3f4f6">
-<div style="max-width:680px;margin:0 auto;padding:24px 16px;background:#ffffff;color:#111111;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif">
-<h1 style="font-size:20px;margin:0 0 6px">Amplification audit: ${name}</h1>
+  const html = emailDocument(
+    subject,
+    emailHtml`<h1 style="font-size:20px;margin:0 0 6px">Amplification audit: ${name}</h1>
 <p style="margin:0 0 12px;color:#555;font-size:13px">${formatZonedTime(Date.parse(input.at), tz)}. New or changed since the last digest:</p>
 ${section("missed")}
 ${section("at-risk")}
@@ -90,35 +91,30 @@ ${
   input.stillOpen.length === 0
     ? emailHtml``
     : emailHtml`<h2 style="margin:20px 0 8px;font-size:15px;color:#555">Still open (${input.stillOpen.length})</h2>
-<ul style="font-size:13px;color:#555;padding-left:20px">${input.stillOpen.map((f) => emailHtml`<li>[${f.kind}] ${oneLine(f.title) || "(untitled)"}: ${oneLine(f.reason)}</li>`)}</ul>`
+<ul style="font-size:13px;color:#555;padding-left:20px">${input.stillOpen.map((f) => emailHtml`<li>[${f.kind}] ${titleOf(f)}: ${oneLine(f.reason)}</li>`)}</ul>`
 }
 ${dashboard === undefined ? emailHtml`` : emailHtml`<p style="margin:20px 0"><a href="${dashboard}">Open the dashboard</a></p>`}
-<p style="margin:24px 0 0;color:#555;font-size:12px">Sent by Pressbridge's hourly audit to the owner and approvers of ${name}. A finding is emailed once, and again only when it changes.</p>
-</div></body></html>
-`;
+<p style="margin:24px 0 0;color:#555;font-size:12px">Sent by Pressbridge's hourly audit to the owner and approvers of ${name}. A finding is emailed once, and again only when it changes.</p>`,
+    { maxWidth: 680 },
+  );
   return {
     from: senderAddress(input.from),
     to,
     subject,
     text: `${text.join("\n")}\n`,
     html: html.toString(),
-    headers: { "X-Pressbridge-Kind": "audit-digest", "X-Pressbridge-Client": input.client.id, "Auto-Submitted": "auto-generated" },
+    headers: { "X-Pressbridge-Kind": "audit-digest", "X-Pressbridge-Client": headerValue(input.client.id), "Auto-Submitted": "auto-generated" },
     tags: { kind: "audit-digest", client: input.client.id },
   };
 }
 
 function findingText(f: AuditFinding, tz: string): string[] {
-  const lines = [`- ${oneLine(f.title) || "(untitled)"}`, `  ${oneLine(f.reason)}`];
+  const lines = [`- ${titleOf(f)}`, `  ${oneLine(f.reason)}`];
   if (f.deadline !== null) lines.push(`  Deadline: ${formatZonedTime(Date.parse(f.deadline), tz)} (${f.deadline})`);
   if (f.dryRun) lines.push("  Dry run: the posts were recorded, not published. Were they posted by hand?");
   return lines;
 }
 
-function isPlainAddress(address: string): boolean {
-  try {
-    plainAddress("to", address);
-    return true;
-  } catch {
-    return false;
-  }
+function titleOf(f: AuditFinding): string {
+  return oneLine(f.title) || "(untitled)";
 }

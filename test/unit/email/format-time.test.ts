@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { formatZonedTime } from "../../packages/core/src/approvals/approval-email.ts";
+import { formatZonedTime } from "../../../packages/core/src/email/format-time.ts";
 
 /**
- * approval-email.ts reuses its Intl formatters (building one per call was most of an email's render
+ * email/format-time.ts reuses its Intl formatters (building one per call was most of an email's render
  * time). Reuse must never leak one zone's, locale's or date's result into another call.
  */
 describe("reused date formatters", () => {
