@@ -9,6 +9,7 @@ import { startCommand } from "./commands/start.ts";
 import { benchCommand } from "./commands/bench.ts";
 import { publishCommand } from "./commands/publish.ts";
 import { auditCommand } from "./commands/audit.ts";
+import type { CommandArgs } from "./command-args.ts";
 
 const USAGE = `Usage: pressbridge <command> [options]
 
@@ -45,7 +46,8 @@ Environment:
                      without them publishing is a dry run (docs/publishing.md)
 `;
 
-export type CommandArgs = Record<string, string | boolean | string[] | undefined>;
+// Kept for runtime/local-context.ts until it imports "../command-args.ts" itself; the commands do.
+export type { CommandArgs } from "./command-args.ts";
 
 const COMMON: ParseArgsConfig["options"] = {
   config: { type: "string" },
@@ -104,11 +106,3 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-/** Parses a positive integer flag, naming the flag when it is not one. */
-export function intFlag(args: CommandArgs, name: string, fallback: number): number {
-  const raw = args[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (typeof raw !== "string" || !Number.isInteger(n) || n <= 0) throw new ValidationError(`--${name}`, `must be a positive integer, got "${String(raw)}"`);
-  return n;
-}

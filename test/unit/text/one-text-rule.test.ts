@@ -17,6 +17,7 @@ import { composeDrafts, trackedLink } from "../../../packages/core/src/plans/dra
 import type { AmplificationPlan, PlanDraft, PlanRelease, PostDraft } from "../../../packages/core/src/plans/plan.ts";
 import { renderPublicationEmail } from "../../../packages/core/src/publishing/publication-email.ts";
 import { ELLIPSIS, STRIPPED_CHARACTERS, fitText, measureCharacters, multiLine, oneLine } from "../../../packages/core/src/text/fit-text.ts";
+import { csvCell } from "../../../packages/web/src/views/dashboard-export.ts";
 import { makeClient, makeRelease } from "../plans/briefs/fixtures.ts";
 
 /**
@@ -126,6 +127,11 @@ describe("one control-character rule", () => {
     const digest = renderAuditDigest({ client: makeClient({ timezone: TZ }), announce: [finding], stillOpen: [], from: "approvals@pressbridge.example", at: NOW });
     expect(digest.text).toContain(`- ${CLEAN}\n  ${CLEAN}\n`);
     expect(digest.html).toContain(escapeHtml(CLEAN));
+  });
+
+  it("cleans the dashboard's CSV cells the same way, keeping their lines", () => {
+    expect(csvCell(HOSTILE)).toBe(`"${multiLine(HOSTILE)}"`);
+    expect(oneLine(multiLine(HOSTILE))).toBe(CLEAN);
   });
 
   it("cleans media-list fields and beat labels the same way", () => {

@@ -1,7 +1,7 @@
 import { DynamoPlanStore } from "@pressbridge/adapters";
 import { reviewLinkFor } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
-import { intFlag, type CommandArgs } from "../main.ts";
+import { intFlag, type CommandArgs } from "../command-args.ts";
 import { baseUrlFor, dataDirFrom } from "../runtime/local-context.ts";
 import { loadSigningKeys } from "../runtime/local-secrets.ts";
 import { openLocalStore } from "../runtime/local-store.ts";

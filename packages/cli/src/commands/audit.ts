@@ -1,6 +1,6 @@
 import { runAudit, ValidationError } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
-import type { CommandArgs } from "../main.ts";
+import type { CommandArgs } from "../command-args.ts";
 import { auditDeps } from "@pressbridge/adapters";
 import { auditTable } from "../runtime/local-audit.ts";
 import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";

@@ -4,7 +4,7 @@ import { ValidationError } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import { formatTable } from "../bench/figures.ts";
 import { DEFAULT_FIXTURES_DIR, DEFAULT_SIZES, QUICK_SIZES, runBench, type BenchSizes } from "../bench/run-bench.ts";
-import { intFlag, type CommandArgs } from "../main.ts";
+import { intFlag, type CommandArgs } from "../command-args.ts";
 
 /**
  * `pressbridge bench`: the performance benchmark of docs/design.md ("Performance targets"). It starts its

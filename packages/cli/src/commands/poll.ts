@@ -1,7 +1,7 @@
 import { pollDeps, sweepDeps, type OwedSummary } from "@pressbridge/adapters";
 import { ValidationError, flushOutbox, pollFeeds, sweepUndeliveredWork, type FeedPollResult } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
-import type { CommandArgs } from "../main.ts";
+import type { CommandArgs } from "../command-args.ts";
 import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
 import { EXIT_WORK_OWED, owedLine } from "../runtime/owed-work.ts";
 

@@ -1,6 +1,6 @@
 import { ValidationError, publishApprovedPlan } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
-import type { CommandArgs } from "../main.ts";
+import type { CommandArgs } from "../command-args.ts";
 import { publishDeps } from "@pressbridge/adapters";
 import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
 import { publishedActionLine } from "./plans.ts";

@@ -1,6 +1,6 @@
 import type { StoredRelease } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
-import { intFlag, type CommandArgs } from "../main.ts";
+import { intFlag, type CommandArgs } from "../command-args.ts";
 import { dataDirFrom } from "../runtime/local-context.ts";
 import { openLocalStore } from "../runtime/local-store.ts";
 

@@ -5,7 +5,7 @@ import { parseConfig, pollFeeds, runAudit, ValidationError, type PressbridgeConf
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
-import type { CommandArgs } from "../main.ts";
+import type { CommandArgs } from "../command-args.ts";
 import { auditSummaryLine } from "../runtime/local-audit.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
 import { configDirFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";

@@ -1,4 +1,4 @@
-import type { TimelineRow } from "@pressbridge/core";
+import { multiLine, type TimelineRow } from "@pressbridge/core";
 import { formatInZone } from "./format.ts";
 
 /**
@@ -26,8 +26,10 @@ export const CSV_COLUMNS = [
 
 export function csvCell(value: string | number | boolean | null): string {
   if (value === null) return "";
-  let text = String(value).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // Control, bidi and invisible characters go by the rule every text follows (core's multiLine);
+  // line breaks are kept (as LF) and quoted below.
+  let text = multiLine(String(value));
+  if (/^[=+\-@\t\r\n]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -3,7 +3,7 @@ import type { AmplificationPlan, PublishActionRecord } from "@pressbridge/core";
 import { formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
 import { publicationSection } from "./publication-section.ts";
-import { safeHref } from "./review-page.ts";
+import { safeHref } from "./safe-href.ts";
 
 /** An operator's view of one plan: status, decision and what publishing did, with a retry for failures. */
 export function planPage(plan: AmplificationPlan, records: readonly PublishActionRecord[], now: Date, message?: string) {

@@ -1,7 +1,7 @@
 import { html } from "hono/html";
 import { actionLabel, type AmplificationPlan, type PublishActionRecord, type PublishedAction } from "@pressbridge/core";
 import { formatInZone } from "./format.ts";
-import { safeHref } from "./review-page.ts";
+import { safeHref } from "./safe-href.ts";
 
 function resultCell(a: PublishedAction) {
   if (a.status === "failed") {

@@ -3,6 +3,7 @@ import type { AmplificationPlan, PlanAuditEntry, PlanDecision, PublishActionReco
 import { CHANNEL_NAMES, formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
 import { publicationSection } from "./publication-section.ts";
+import { safeHref } from "./safe-href.ts";
 
 interface BriefView {
   platform: string;
@@ -137,12 +138,3 @@ export function messagePage(title: string, text: string) {
   return layout(title, html`<div class="card error" role="alert"><h1>${title}</h1><p>${text}</p></div>`, { nav: false });
 }
 
-/** Only http(s) URLs become links; anything else (javascript:, data:) is dropped. */
-export function safeHref(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.protocol === "http:" || u.protocol === "https:" ? u.href : "#";
-  } catch {
-    return "#";
-  }
-}
