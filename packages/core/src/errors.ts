@@ -50,11 +50,6 @@ export class FeedParseError extends PressbridgeError {
   override readonly name = "FeedParseError";
 }
 
-/** A conditional write lost: somebody else already made this change. */
-export class ConflictError extends PressbridgeError {
-  override readonly name = "ConflictError";
-}
-
 /** A dependency (store, bus) failed in a way worth retrying later. */
 export class TransientError extends PressbridgeError {
   override readonly name = "TransientError";

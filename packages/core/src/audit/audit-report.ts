@@ -19,6 +19,7 @@ import type { FeedState, StoredRelease } from "../releases/release.ts";
 
 export type FindingKind = "missed" | "at-risk" | "stale" | "feed-health";
 
+/** Every kind, in the order the dashboard lists them. */
 export const FINDING_KINDS: readonly FindingKind[] = ["missed", "at-risk", "stale", "feed-health"];
 
 /**

@@ -166,6 +166,3 @@ export function parseEventDetail<N extends EventName>(name: N, detail: unknown):
   return result.data as EventDetail<N>;
 }
 
-export function eventNameForDetailType(detailType: string): EventName | undefined {
-  return (Object.keys(EVENTS) as EventName[]).find((n) => EVENTS[n].detailType === detailType);
-}

@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { AuditFinding, AuditReport, ClientConfig, FindingKind, TimelineRow, WindowFigures } from "@pressbridge/core";
+import { FINDING_KINDS, type AuditFinding, type AuditReport, type ClientConfig, type FindingKind, type TimelineRow, type WindowFigures } from "@pressbridge/core";
 import { formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
 import { timelineSvg } from "./timeline-svg.ts";
@@ -86,7 +86,7 @@ export function clientDashboardPage(m: ClientDashboard, now: Date) {
 ${m.weeks.map((w) => html`<tr><td>${w.week}</td>${figuresCells(w)}</tr>`)}</table>
 <p class="muted">Amplified within window: approved and published by the deadline, out of the releases whose window has closed or that are already amplified. Dry runs count as amplified.</p></div>
 <div class="card"><h2>Timeline</h2>${timelineSvg(m.rows, now, tz)}</div>
-${(["missed", "at-risk", "stale", "feed-health"] as const).map((kind) => {
+${FINDING_KINDS.map((kind) => {
   const list = byKind(kind);
   return html`<div class="card" id="${kind}"><h2>${KIND_TITLES[kind]} <span class="muted">${list.length}</span></h2>${
     list.length === 0 ? html`<p class="muted">None.</p>` : findingList(list, tz, now)
