@@ -10,7 +10,7 @@
 import type { ClientConfig } from "../../config/config-schema.ts";
 import type { Channel, DraftOutcome, LinkFacet, PlanRelease, PostDraft } from "../plan.ts";
 import { BLUESKY_MAX_BYTES, CHANNEL_RULES, LINK_FACET, TAG_FACET, hashtagsIn, measure, validateDraftText, type ChannelRules } from "./channel-rules.ts";
-import { cutPoints, fitTo, oneLine } from "../../text/fit-text.ts";
+import { cutPoints, fitTo, stripUrls } from "../../text/fit-text.ts";
 import { graphemeCount, utf8Length } from "../../text/text-units.ts";
 import { extractXCashtags, extractXUrls } from "../../text/x-counting.ts";
 import { releaseContent, type ReleaseContent } from "./release-content.ts";
@@ -90,20 +90,14 @@ function facetsFor(r: Rendered, link: LinkShown | null): LinkFacet[] {
   return facets.sort((a, b) => a.index.byteStart - b.index.byteStart);
 }
 
-const URL_IN_TEXT = /(?:https?:\/\/|www\.)\S+/giu;
-
-function withoutUrls(text: string): string {
-  return oneLine(text.replace(URL_IN_TEXT, " "));
-}
-
 /** The release's text as this channel may carry it. */
 function contentFor(channel: Channel, content: ReleaseContent): ReleaseContent {
   if (CHANNEL_RULES[channel].link !== "bio") return content;
   // Instagram prints URLs as dead text: take them out of the caption.
-  let headline = withoutUrls(content.headline);
-  let keyFact = withoutUrls(content.keyFact);
+  let headline = stripUrls(content.headline);
+  let keyFact = stripUrls(content.keyFact);
   if (headline === "") [headline, keyFact] = [keyFact, ""];
-  return { headline, keyFact, quote: withoutUrls(content.quote) };
+  return { headline, keyFact, quote: stripUrls(content.quote) };
 }
 
 /** Caps the key fact at the channel's keyFactMax graphemes, at a word boundary. */

@@ -4,7 +4,7 @@
  */
 import { ValidationError } from "../../errors.ts";
 import type { AdPlatform, Channel } from "../plan.ts";
-import { isTrackingParam } from "../../releases/release-identity.ts";
+import { releaseUrl } from "../../releases/release-identity.ts";
 import { ELLIPSIS } from "../../text/fit-text.ts";
 import { graphemes } from "../../text/text-units.ts";
 
@@ -18,35 +18,25 @@ export function isHttpUrl(url: string): boolean {
   }
 }
 
-function decodedName(pair: string): string {
-  const name = pair.split("=", 1)[0] ?? "";
-  try {
-    return decodeURIComponent(name.replace(/\+/g, " "));
-  } catch {
-    return name;
-  }
-}
-
 /**
  * `url` with utm_source=<source>, utm_medium=<medium> (default "social") and utm_campaign=<campaign>
- * appended, in that order. Every existing tracking parameter (utm_*, and the wires' own such as
- * Business Wire's long `feedref` or PR Newswire's `ncid`) is removed: a wire's attribution must not be
- * mixed with ours, and it only lengthens posts. All other parameters, their order and their encoding, and the fragment
- * are kept. Throws ValidationError for anything but an absolute http(s) URL.
+ * appended, in that order. The link is first the release's own (`releaseUrl`): every existing
+ * tracking parameter (utm_*, and the wires' own such as Business Wire's long `feedref` or PR
+ * Newswire's `ncid`) and any credentials are removed, since a wire's attribution must not be mixed
+ * with ours and it only lengthens posts. All other parameters, their order and their encoding, and
+ * the fragment are kept. Throws ValidationError for anything but an absolute http(s) URL.
  */
 export function trackedLink(url: string, source: Channel | AdPlatform, campaign: string, medium = "social"): string {
-  if (!isHttpUrl(url)) throw new ValidationError("url", "must be an absolute http(s) URL");
-  const u = new URL(url);
-  const kept = u.search
-    .replace(/^\?/, "")
-    .split("&")
-    .filter((pair) => pair !== "" && !isTrackingParam(decodedName(pair)));
+  const untracked = isHttpUrl(url) ? releaseUrl(url) : undefined;
+  if (untracked === undefined) throw new ValidationError("url", "must be an absolute http(s) URL");
+  const u = new URL(untracked);
   const ours = [
     `utm_source=${encodeURIComponent(source)}`,
     `utm_medium=${encodeURIComponent(medium)}`,
     `utm_campaign=${encodeURIComponent(campaign)}`,
   ];
-  u.search = `?${[...kept, ...ours].join("&")}`;
+  u.search = `?${[u.search.replace(/^\?/, ""), ...ours].filter((part) => part !== "").join("&")}`;
+  u.hash = new URL(url).hash;
   return u.href;
 }
 
