@@ -121,9 +121,9 @@ describe("one control-character rule", () => {
     expect(publication.text).toContain(`- X post: ${CLEAN}`);
 
     const finding: AuditFinding = {
-      id: "missed:plan:p_1", kind: "missed", code: "missed-window", fingerprint: "f", clientId: "acme", planId: "p_1", releaseId: "rel-1", feedId: null,
+      id: "missed:plan:p_1", kind: "missed", code: "never-approved", fingerprint: "f", clientId: "acme", planId: "p_1", releaseId: "rel-1", feedId: null,
       title: HOSTILE, deadline: DEADLINE, timezone: TZ, detectedAt: NOW, reason: HOSTILE, dryRun: false,
-    } as AuditFinding;
+    };
     const digest = renderAuditDigest({ client: makeClient({ timezone: TZ }), announce: [finding], stillOpen: [], from: "approvals@pressbridge.example", at: NOW });
     expect(digest.text).toContain(`- ${CLEAN}\n  ${CLEAN}\n`);
     expect(digest.html).toContain(escapeHtml(CLEAN));
