@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoApprovalStore, DynamoAuditStore, DynamoPlanStore, DynamoReleaseStore, LocalEventBus, createDynamoClient, ensureTable, freePort } from "@pressbridge/adapters";
+import { DynamoApprovalStore, DynamoAuditStore, DynamoPlanStore, DynamoReleaseStore, LocalEventBus, createDynamoClient, ensureTable, freePort, DynamoEventOutbox, DynamoEmailLedger } from "@pressbridge/adapters";
 import { ROUTES, approversFromConfig, type AmplificationPlan, type ReviewDeps } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { HOUR, T0, approve, at, config, feedState, plan, publish, reject, release } from "../support/audit-fixtures.ts";
@@ -37,6 +37,7 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
     const plans = new DynamoPlanStore({ client, tableName });
     const audits = new DynamoAuditStore({ client, tableName });
     const approvals = new DynamoApprovalStore({ client, tableName });
+    const outbox = new DynamoEventOutbox({ client, tableName });
 
     // Acme: a release every ~14 h for ten days, cycling through the states.
     const day = 24;
@@ -74,7 +75,7 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
     await releases.putFeedState(feedState("prn", { lastNewItemAt: at(2 * day) }), undefined);
 
     const clock = { now: () => new Date(NOW) };
-    const review = { plans, approvals, outbox: approvals, bus: new LocalEventBus({ routes: ROUTES }), clock, keys: { current: { id: "k", secret: "s".repeat(40) }, previous: [] }, currentApprovers: approversFromConfig(config) } satisfies ReviewDeps;
+    const review = { plans, approvals, outbox, bus: new LocalEventBus({ routes: ROUTES }), clock, keys: { current: { id: "k", secret: "s".repeat(40) }, previous: [] }, currentApprovers: approversFromConfig(config) } satisfies ReviewDeps;
     const port = await freePort();
     const app = createWebApp({
       review,

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoApprovalStore, DynamoPlanStore, LocalEventBus, createDynamoClient, ensureTable, freePort } from "@pressbridge/adapters";
+import { DynamoApprovalStore, DynamoPlanStore, LocalEventBus, createDynamoClient, ensureTable, freePort, DynamoEventOutbox, DynamoEmailLedger } from "@pressbridge/adapters";
 import { ROUTES, approversFromConfig, parseConfig, signApprovalToken, type ReviewDeps, type SigningKeys } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { T0, config, plan } from "../support/audit-fixtures.ts";
@@ -37,13 +37,14 @@ describe.skipIf(skipBrowserTests())("sign-in and refusal pages in the browser (h
     await ensureTable(client, tableName);
     const plans = new DynamoPlanStore({ client, tableName });
     const approvals = new DynamoApprovalStore({ client, tableName });
+    const outbox = new DynamoEventOutbox({ client, tableName });
     const p = plan("p_pages0000000001", 0);
     await plans.createPlan(p);
     // The plan was made while the PR lead approved for Acme; the running config no longer lists them.
     expect(p.approvers).toContain(REMOVED);
     const acme = config.clients.find((c) => c.id === "acme")!;
     const current = parseConfig({ ...config, clients: config.clients.map((c) => (c.id === "acme" ? { ...acme, approvers: acme.approvers.filter((a) => a !== REMOVED) } : c)) });
-    const review = { plans, approvals, outbox: approvals, bus: new LocalEventBus({ routes: ROUTES }), clock, keys, currentApprovers: approversFromConfig(current) } satisfies ReviewDeps;
+    const review = { plans, approvals, outbox, bus: new LocalEventBus({ routes: ROUTES }), clock, keys, currentApprovers: approversFromConfig(current) } satisfies ReviewDeps;
     const port = await freePort();
     web = await startWebServer(createWebApp({ review, config: current, baseUrl: `http://127.0.0.1:${port}`, adminToken: TOKEN }), { port });
     removedLink = `${web.url}/review/${signApprovalToken(keys, { planId: p.id, approver: REMOVED, expiresAt: new Date(p.windowDeadline) })}`;

@@ -12,6 +12,8 @@ import {
   createDynamoClient,
   ensureTable,
   freePort,
+  DynamoEventOutbox,
+  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import { ROUTES, approversFromConfig, parseConfig, signApprovalToken, type AmplificationPlan, type ReviewDeps, type SigningKeys } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
@@ -39,6 +41,8 @@ let client: ReturnType<typeof createDynamoClient>;
 let tableName: string;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
+let outbox: DynamoEventOutbox;
+let emails: DynamoEmailLedger;
 let web: RunningWebServer;
 let app: ReturnType<typeof createWebApp>;
 let port: number;
@@ -46,7 +50,7 @@ let base: string;
 let reviewToken: string;
 
 function reviewDeps(): ReviewDeps {
-  return { plans, approvals, outbox: approvals, bus: new LocalEventBus({ routes: ROUTES }), clock, keys, currentApprovers: approversFromConfig(config) };
+  return { plans, approvals, outbox, bus: new LocalEventBus({ routes: ROUTES }), clock, keys, currentApprovers: approversFromConfig(config) };
 }
 
 beforeAll(async () => {
@@ -55,6 +59,8 @@ beforeAll(async () => {
   await ensureTable(client, tableName);
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
+  outbox = new DynamoEventOutbox({ client, tableName });
+  emails = new DynamoEmailLedger({ client, tableName });
   const releases = new DynamoReleaseStore({ client, tableName });
   const at = new Date(START).toISOString();
   const plan: AmplificationPlan = {

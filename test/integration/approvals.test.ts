@@ -11,6 +11,8 @@ import {
   createDynamoClient,
   ensureTable,
   freePort,
+  DynamoEventOutbox,
+  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import {
   ROUTES,
@@ -27,6 +29,7 @@ import {
   type PressbridgeConfig,
   type ReviewDeps,
   type SigningKeys,
+  NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
@@ -63,12 +66,14 @@ let tableName: string;
 let releases: DynamoReleaseStore;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
+let outbox: DynamoEventOutbox;
+let emails: DynamoEmailLedger;
 let bus: LocalEventBus;
 let sink: SmtpSink;
 let mailer: SmtpMailer;
 let web: RunningWebServer;
 
-const review = (current: PressbridgeConfig = config): ReviewDeps => ({ plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(current) });
+const review = (current: PressbridgeConfig = config): ReviewDeps => ({ plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(current) });
 const OPERATOR_TOKEN = "operator-token-for-the-approvals-test-0123456789";
 
 /** The web app on loopback, on a port chosen first so its base URL is known. */
@@ -76,7 +81,7 @@ async function startWeb(current: PressbridgeConfig = config): Promise<RunningWeb
   const port = await freePort();
   return startWebServer(createWebApp({ review: review(current), config: current, baseUrl: `http://127.0.0.1:${port}`, adminToken: OPERATOR_TOKEN }), { port });
 }
-const notify = (): NotifyDeps => ({ plans, approvals, mailer, clock, keys, baseUrl: web.url, from: "approvals@pressbridge.example" });
+const notify = (): NotifyDeps => ({ plans, emails, mailer, clock, keys, baseUrl: web.url, from: "approvals@pressbridge.example" });
 
 beforeAll(async () => {
   sink = await startSmtpSink();
@@ -95,6 +100,8 @@ beforeEach(async () => {
   releases = new DynamoReleaseStore({ client, tableName });
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
+  outbox = new DynamoEventOutbox({ client, tableName });
+  emails = new DynamoEmailLedger({ client, tableName });
   bus = new LocalEventBus({ routes: ROUTES });
   web = await startWeb();
   sink.reset();
@@ -133,7 +140,7 @@ async function seedPlan(): Promise<void> {
     sources: [{ feedId: "wire", url: null, seenAt: DETECTED }],
   };
   await releases.createRelease(release);
-  await planAmplification({ config, releases, plans, bus, clock }, {
+  await planAmplification({ config, releases, plans, bus, outbox, clock, mediaLists: NO_MEDIA_LISTS }, {
     version: 1, releaseId: release.id, title: release.title, url: release.url, wire: release.wire, issuer: release.issuer, tickers: [],
     language: "en", publishedAt: DETECTED, detectedAt: DETECTED, feedId: "wire", clientId: null,
   });
@@ -233,7 +240,7 @@ describe("approval by email", () => {
     const trail = await approvals.auditTrail(PLAN_ID);
     expect(trail.filter((a) => a.action !== "edited")).toHaveLength(1);
     expect(trail[0]).toMatchObject({ by: plan!.decision!.by, draftVersions: { x: 1, linkedin: 1 } });
-    expect(await approvals.pendingEvents("9999", 10)).toEqual([]);
+    expect(await outbox.pendingEvents("9999", 10)).toEqual([]);
 
     // Whoever lost sees the decision, with who and when, and no form to decide again.
     const loserLink = plan!.decision!.by === "ana@acme.example" ? benLink : anaLink;
@@ -349,7 +356,7 @@ describe("approval by email", () => {
       expect(plan!.drafts.every((d) => d.version === 1)).toBe(true);
       expect(await approvals.auditTrail(PLAN_ID)).toEqual([]);
       expect(bus.published.filter((e) => e.detailType === "Amplification Approved" || e.detailType === "Amplification Rejected")).toEqual([]);
-      expect(await approvals.pendingEvents("9999", 10)).toEqual([]);
+      expect(await outbox.pendingEvents("9999", 10)).toEqual([]);
 
       // Ana, still an approver, decides through the same app.
       const anaLink = reviewLinkFor({ keys, baseUrl: later.url }, { id: PLAN_ID, windowDeadline: "2026-11-24T15:00:00.000Z" }, "ana@acme.example");

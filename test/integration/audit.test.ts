@@ -11,6 +11,8 @@ import {
   SmtpMailer,
   createDynamoClient,
   ensureTable,
+  DynamoEmailLedger,
+  DynamoEventOutbox,
 } from "@pressbridge/adapters";
 import { ROUTES, auditWindows, runAudit, sendAuditDigests, type AmplificationPlan, type RunAuditDeps } from "@pressbridge/core";
 import { HOUR, T0, approve, at, config, feedState, plan, publish, release } from "../support/audit-fixtures.ts";
@@ -41,7 +43,9 @@ const deps = (): RunAuditDeps => ({
   feedStates: releases,
   clock,
   mailer,
+  emails: new DynamoEmailLedger({ client, tableName }),
   bus,
+  outbox: new DynamoEventOutbox({ client, tableName }),
   from: "audit@pressbridge.example",
   baseUrl: "http://127.0.0.1:3000",
 });

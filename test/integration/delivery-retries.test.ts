@@ -7,6 +7,8 @@ import {
   DynamoReleaseStore,
   createDynamoClient,
   ensureTable,
+  DynamoEventOutbox,
+  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import {
   TransientError,
@@ -20,6 +22,7 @@ import {
   type EventBus,
   type NotifyDeps,
   type PlanDeps,
+  NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { newRelease } from "../support/releases.ts";
 
@@ -40,6 +43,8 @@ let tableName: string;
 let releases: DynamoReleaseStore;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
+let outbox: DynamoEventOutbox;
+let emails: DynamoEmailLedger;
 const NOW = Date.parse("2026-11-24T15:00:00.000Z");
 let clockNow = NOW;
 const clock = { now: () => new Date(clockNow) };
@@ -52,6 +57,8 @@ beforeEach(async () => {
   releases = new DynamoReleaseStore({ client, tableName });
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
+  outbox = new DynamoEventOutbox({ client, tableName });
+  emails = new DynamoEmailLedger({ client, tableName });
   clockNow = NOW;
 });
 afterEach(async () => {
@@ -60,16 +67,16 @@ afterEach(async () => {
 });
 
 const dropAll: EventBus = { publish: async () => undefined };
-const planDeps = (bus: EventBus): PlanDeps => ({ config, releases, plans, bus, clock, stateWriteRetryMs: [1, 1, 1] });
+const planDeps = (bus: EventBus): PlanDeps => ({ config, releases, plans, bus, outbox, clock, mediaLists: NO_MEDIA_LISTS, stateWriteRetryMs: [1, 1, 1] });
 
 function capturingMailer() {
   const sent: EmailMessage[] = [];
   return { sent, mailer: { send: async (m: EmailMessage) => (sent.push(m), { messageId: `<m${sent.length}@test>` }) } };
 }
-function notifyDeps(mailer: NotifyDeps["mailer"], store: NotifyDeps["approvals"] = approvals): NotifyDeps {
+function notifyDeps(mailer: NotifyDeps["mailer"], ledger: NotifyDeps["emails"] = emails): NotifyDeps {
   return {
     plans,
-    approvals: store,
+    emails: ledger,
     mailer,
     clock,
     keys: { current: { id: "k1", secret: "s".repeat(43) }, previous: [] },
@@ -79,10 +86,9 @@ function notifyDeps(mailer: NotifyDeps["mailer"], store: NotifyDeps["approvals"]
   };
 }
 
-/** An announced release (pending with its marker, as the poller leaves it). */
+/** An announced release whose event went out, as the poller leaves it. */
 async function announcedRelease(id: string, detectedAt: string): Promise<void> {
-  await releases.createRelease(newRelease(id, detectedAt, { announce: "pending", announceLeaseUntil: detectedAt, clientId: "acme" }));
-  await releases.markAnnounced([{ releaseId: id, detectedAt }], detectedAt);
+  await releases.createRelease(newRelease(id, detectedAt, { announce: "announced", clientId: "acme" }));
 }
 
 /** Plans a release at `detectedAt` (the plan's creation time) without delivering its event. */
@@ -120,7 +126,7 @@ describe("state writes around a side effect, when the store fails for a moment",
 
   it("a claim whose answer was lost is the delivery's own: the email goes out once, at once", async () => {
     const planId = await plannedRelease("r_claim", ago(10));
-    const store = flaky(approvals, { claimEmail: { times: 1, when: "after" } });
+    const store = flaky(emails, { claimEmail: { times: 1, when: "after" } });
     const { sent, mailer } = capturingMailer();
     const outcome = await notifyOnPlanned(notifyDeps(mailer, store), { planId } as never);
     expect(outcome.sent.sort()).toEqual(["ana@acme.example", "ben@acme.example"]);
@@ -130,7 +136,7 @@ describe("state writes around a side effect, when the store fails for a moment",
 
   it("an email sent while recording it fails is recorded once the store answers, never released and sent again", async () => {
     const planId = await plannedRelease("r_mark", ago(10));
-    const store = flaky(approvals, { markEmailSent: { times: 2, when: "before" } });
+    const store = flaky(emails, { markEmailSent: { times: 2, when: "before" } });
     const { sent, mailer } = capturingMailer();
     await notifyOnPlanned(notifyDeps(mailer, store), { planId } as never);
     await notifyOnPlanned(notifyDeps(mailer), { planId } as never); // a redelivery
@@ -140,21 +146,22 @@ describe("state writes around a side effect, when the store fails for a moment",
 
   it("a delivery fails (to be retried) while another one holds an approver's claim", async () => {
     const planId = await plannedRelease("r_busy", ago(10));
-    await approvals.claimEmail(planId, "ben@acme.example", "approval", ago(1), new Date(NOW + 240_000).toISOString());
+    await emails.claimEmail({ scope: `plan:${planId}`, kind: "approval", recipient: "ben@acme.example" }, ago(1), new Date(NOW + 240_000).toISOString());
     const { sent, mailer } = capturingMailer();
     await expect(notifyOnPlanned(notifyDeps(mailer), { planId } as never)).rejects.toBeInstanceOf(TransientError);
     expect(sent.map((m) => m.to[0])).toEqual(["ana@acme.example"]);
   });
 
-  it("a plan create whose answer was lost is announced at once, and the release records its planning", async () => {
+  it("a plan create whose answer was lost is published at once (one event), and the release records its planning", async () => {
     await announcedRelease("r_create", ago(10));
     const published: BusEvent[] = [];
     const bus: EventBus = { publish: async (events) => void published.push(...events) };
-    const deps = { ...planDeps(bus), plans: flaky(plans, { createPlan: { times: 1, when: "after" }, markPlanAnnounced: { times: 2, when: "before" } }) };
+    const deps = { ...planDeps(bus), plans: flaky(plans, { createPlan: { times: 1, when: "after" }, recordReleasePlanning: { times: 2, when: "before" } }) };
     const outcome = await planAmplification(deps, parseEventDetail("ReleaseDetected", releaseDetail("r_create", ago(10))));
     expect(outcome.plans).toMatchObject([{ clientId: "acme", result: "created" }]);
     expect(published.map((e) => e.id)).toEqual([`amplification-planned:${planIdFor("r_create", "acme")}`]);
     expect((await plans.getPlan(planIdFor("r_create", "acme")))!.announce).toBe("announced");
+    expect(await outbox.pendingEvents("9999", 10)).toEqual([]);
     expect((await releases.getRelease("r_create"))!.planning).toMatchObject({ clientIds: ["acme"] });
   });
 });

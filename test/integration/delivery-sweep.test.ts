@@ -11,6 +11,8 @@ import {
   createDynamoClient,
   ensureTable,
   keys,
+  DynamoEventOutbox,
+  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import {
   ROUTES,
@@ -27,6 +29,7 @@ import {
   type NotifyDeps,
   type PlanDeps,
   type SweepDeps,
+  NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { newRelease } from "../support/releases.ts";
 
@@ -46,6 +49,8 @@ let tableName: string;
 let releases: DynamoReleaseStore;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
+let outbox: DynamoEventOutbox;
+let emails: DynamoEmailLedger;
 let delivery: DynamoDeliveryStore;
 const NOW = Date.parse("2026-11-24T15:00:00.000Z");
 let clockNow = NOW;
@@ -59,6 +64,8 @@ beforeEach(async () => {
   releases = new DynamoReleaseStore({ client, tableName });
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
+  outbox = new DynamoEventOutbox({ client, tableName });
+  emails = new DynamoEmailLedger({ client, tableName });
   delivery = new DynamoDeliveryStore({ client, tableName });
   clockNow = NOW;
 });
@@ -68,17 +75,18 @@ afterEach(async () => {
 });
 
 const dropAll: EventBus = { publish: async () => undefined };
-const sweepDeps = (bus: EventBus): SweepDeps => ({ releases, plans, delivery, bus, clock });
-const planDeps = (bus: EventBus): PlanDeps => ({ config, releases, plans, bus, clock, stateWriteRetryMs: [1, 1, 1] });
+const sweepDeps = (bus: EventBus): SweepDeps => ({ releases, plans, delivery, bus, outbox, clock });
+const planDeps = (bus: EventBus): PlanDeps => ({ config, releases, plans, bus, outbox, clock, mediaLists: NO_MEDIA_LISTS, stateWriteRetryMs: [1, 1, 1] });
+const approvalMail = (planId: string, approver: string) => ({ scope: `plan:${planId}` as const, kind: "approval", recipient: approver });
 
 function capturingMailer() {
   const sent: EmailMessage[] = [];
   return { sent, mailer: { send: async (m: EmailMessage) => (sent.push(m), { messageId: `<m${sent.length}@test>` }) } };
 }
-function notifyDeps(mailer: NotifyDeps["mailer"], store: NotifyDeps["approvals"] = approvals): NotifyDeps {
+function notifyDeps(mailer: NotifyDeps["mailer"]): NotifyDeps {
   return {
     plans,
-    approvals: store,
+    emails,
     mailer,
     clock,
     keys: { current: { id: "k1", secret: "s".repeat(43) }, previous: [] },
@@ -88,10 +96,9 @@ function notifyDeps(mailer: NotifyDeps["mailer"], store: NotifyDeps["approvals"]
   };
 }
 
-/** An announced release (pending with its marker, as the poller leaves it). */
+/** An announced release whose event went out (created with it, its outbox item cleared), as the poller leaves it. */
 async function announcedRelease(id: string, detectedAt: string): Promise<void> {
-  await releases.createRelease(newRelease(id, detectedAt, { announce: "pending", announceLeaseUntil: detectedAt, clientId: "acme" }));
-  await releases.markAnnounced([{ releaseId: id, detectedAt }], detectedAt);
+  await releases.createRelease(newRelease(id, detectedAt, { announce: "announced", clientId: "acme" }));
 }
 
 /** Plans a release at `detectedAt` (the plan's creation time) without delivering its event. */
@@ -108,7 +115,7 @@ function releaseDetail(id: string, detectedAt: string) {
 }
 
 describe("sweepUndeliveredWork", () => {
-  it("re-announces releases announced but never planned, and takes over pending ones whose lease expired", async () => {
+  it("redelivers releases announced but never planned (and ones older versions left pending), through the outbox", async () => {
     await announcedRelease("r_announced", ago(60));
     await plannedRelease("r_planned", ago(50));
     await releases.createRelease(newRelease("r_baseline", ago(40), { announce: "baseline" }));
@@ -119,17 +126,16 @@ describe("sweepUndeliveredWork", () => {
 
     const bus = new LocalEventBus({ routes: ROUTES });
     const outcome = await sweepUndeliveredWork(sweepDeps(bus), config);
-    expect(outcome.releases).toEqual(["r_announced"]);
-    expect(outcome.announced).toEqual(["r_orphan"]);
+    expect(outcome.releases.sort()).toEqual(["r_announced", "r_leased", "r_orphan"]);
     const detected = bus.published.filter((e) => e.detailType === "Release Detected");
-    expect(detected.map((e) => e.id).sort()).toEqual(["release-detected:r_announced", "release-detected:r_orphan"]);
-    expect((await releases.getRelease("r_orphan"))!.announce).toBe("announced");
+    expect(detected.map((e) => e.id).sort()).toEqual(["release-detected:r_announced", "release-detected:r_leased", "release-detected:r_orphan"]);
+    // Recorded in the outbox for the publish, and cleared once the bus took them.
+    expect(await outbox.pendingEvents("9999", 10)).toEqual([]);
 
     // Delivered, they get planned; the next sweep finds nothing (the plans owe emails, not planning).
     for (const e of detected) await planAmplification(planDeps(dropAll), parseEventDetail("ReleaseDetected", e.detail));
     const again = await sweepUndeliveredWork(sweepDeps(new LocalEventBus({ routes: ROUTES })), config);
     expect(again.releases).toEqual([]);
-    expect(again.announced).toEqual([]);
   });
 
   it("re-announces plans pending approval whose approvers were not all emailed, and only those", async () => {
@@ -145,15 +151,15 @@ describe("sweepUndeliveredWork", () => {
     const { mailer } = capturingMailer();
     await notifyOnPlanned(notifyDeps(mailer), { planId: everyone } as never);
     for (const planId of [half, lapsed, sending, bounced]) {
-      await approvals.claimEmail(planId, "ana@acme.example", "approval", ago(50), ago(45));
-      await approvals.markEmailSent(planId, "ana@acme.example", "approval", "<m@test>", ago(50));
+      await emails.claimEmail(approvalMail(planId, "ana@acme.example"), ago(50), ago(45));
+      await emails.markEmailSent(approvalMail(planId, "ana@acme.example"), "<m@test>", ago(50));
     }
-    await approvals.claimEmail(half, "ben@acme.example", "approval", ago(50), ago(45));
-    await approvals.releaseEmail(half, "ben@acme.example", "approval", "451 try later", false);
-    await approvals.claimEmail(lapsed, "ben@acme.example", "approval", ago(50), ago(45)); // a sender that died
-    await approvals.claimEmail(sending, "ben@acme.example", "approval", ago(1), new Date(NOW + 240_000).toISOString()); // sending now
-    await approvals.claimEmail(bounced, "ben@acme.example", "approval", ago(50), ago(45));
-    await approvals.releaseEmail(bounced, "ben@acme.example", "approval", "550 no such user", true); // failed for good
+    await emails.claimEmail(approvalMail(half, "ben@acme.example"), ago(50), ago(45));
+    await emails.releaseEmail(approvalMail(half, "ben@acme.example"), "451 try later", false);
+    await emails.claimEmail(approvalMail(lapsed, "ben@acme.example"), ago(50), ago(45)); // a sender that died
+    await emails.claimEmail(approvalMail(sending, "ben@acme.example"), ago(1), new Date(NOW + 240_000).toISOString()); // sending now
+    await emails.claimEmail(approvalMail(bounced, "ben@acme.example"), ago(50), ago(45));
+    await emails.releaseEmail(approvalMail(bounced, "ben@acme.example"), "550 no such user", true); // failed for good
     await client.send(
       new UpdateCommand({ TableName: tableName, Key: keys.plan(decided), UpdateExpression: "SET #s = :a", ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ":a": "approved" } }),
     );

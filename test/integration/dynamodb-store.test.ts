@@ -2,8 +2,8 @@ import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { DynamoReleaseStore, DynamoTable, createDynamoClient, type RequestCounter } from "@pressbridge/adapters";
-import { TransientError, type FeedState, type NewRelease } from "@pressbridge/core";
+import { DynamoReleaseStore, DynamoTable, createDynamoClient, type RequestCounter, DynamoEventOutbox } from "@pressbridge/adapters";
+import { TransientError, type FeedState, type NewRelease, releaseDetectedEvent } from "@pressbridge/core";
 import { freshStore } from "../support/dynamo-table.ts";
 import { newRelease } from "../support/releases.ts";
 
@@ -39,18 +39,33 @@ describe("DynamoReleaseStore on DynamoDB Local", () => {
     expect(got?.sources.map((s) => s.feedId)).toEqual(["f1", "f2"]);
   });
 
-  it("resolves aliases and reports announcement markers", async () => {
+  it("resolves aliases", async () => {
     await store.createRelease(release("r_a", "2026-11-21T12:00:00.000Z"));
     expect(await store.createAlias("r_b", "r_a", { feedId: "f2", url: "z", seenAt: "2026-11-21T12:00:01.000Z" })).toBe("created");
     expect((await store.getRelease("r_b"))?.id).toBe("r_a");
-    let found = await store.lookup(["r_a", "r_b", "r_missing"], []);
+    const found = await store.lookup(["r_a", "r_b", "r_missing"], []);
     expect(found.releases.get("r_a")).toMatchObject({ aliasOf: null, announce: "pending", sourceFeeds: ["f1"] });
     expect(found.releases.get("r_b")).toMatchObject({ aliasOf: "r_a", sourceFeeds: ["f2"] });
     expect(found.releases.has("r_missing")).toBe(false);
-    await store.markAnnounced([{ releaseId: "r_a", detectedAt: "2026-11-21T12:00:00.000Z" }], "2026-11-21T12:00:02.000Z");
-    found = await store.lookup(["r_a"], []);
-    expect(found.releases.get("r_a")?.announce).toBe("announced");
-    expect(await store.getRelease("r_a")).toMatchObject({ announce: "announced", announcedAt: "2026-11-21T12:00:02.000Z" });
+  });
+
+  it("writes a release and its announcement's outbox item in one transaction, and a losing create writes neither", async () => {
+    const outbox = new DynamoEventOutbox({ client: store.client, tableName: store.tableName });
+    const first = { ...release("r_a", "2026-11-21T12:00:00.000Z"), announce: "announced" as const };
+    const event = releaseDetectedEvent(first, "f1", "2026-11-21T12:00:00.000Z");
+    expect(await store.createRelease(first, event)).toBe("created");
+    expect(await store.getRelease("r_a")).toMatchObject({ announce: "announced", announcedAt: "2026-11-21T12:00:00.000Z" });
+    expect((await outbox.pendingEvents("9999", 10)).map((e) => e.id)).toEqual(["release-detected:r_a"]);
+    // A second poller's create of the same id (its own event object, same deterministic id) loses and adds nothing.
+    expect(await store.createRelease({ ...first, title: "other" }, { ...event, time: "2026-11-21T12:00:09.000Z" })).toBe("exists");
+    expect(await outbox.pendingEvents("9999", 10)).toHaveLength(1);
+    // In a batch too: each created release brings its own outbox item.
+    const batch = ["r_b", "r_c", "r_d"].map((id) => ({ ...release(id, "2026-11-21T12:00:00.000Z"), announce: "announced" as const }));
+    const created = await store.createReleases(batch, new Map(batch.map((r) => [r.id, releaseDetectedEvent(r, "f1", "2026-11-21T12:00:00.000Z")])));
+    expect([...created.values()]).toEqual(["created", "created", "created"]);
+    expect((await outbox.pendingEvents("9999", 10)).map((e) => e.id).sort()).toEqual(["release-detected:r_a", "release-detected:r_b", "release-detected:r_c", "release-detected:r_d"]);
+    await outbox.deleteEvents(["release-detected:r_a"]);
+    expect(await outbox.pendingEvents("9999", 10)).toHaveLength(3);
   });
 
   it("creates many releases in transactions of at most 100, each id once, and reports the ones that exist", async () => {
@@ -112,15 +127,6 @@ describe("DynamoReleaseStore on DynamoDB Local", () => {
     const outcome = await bounded.createReleases(Array.from({ length: 700 }, (_, i) => release(`r_${i}`, "2026-11-21T12:00:00.000Z")));
     expect(outcome.size).toBe(700);
     expect(peak).toBe(2);
-  });
-
-  it("gives an expired announcement lease to exactly one of several takers", async () => {
-    await store.createRelease(release("r_a", "2026-11-21T12:00:00.000Z"));
-    expect(await store.takeAnnounceLease("r_a", "2026-11-21T12:00:30.000Z", "2026-11-21T12:01:30.000Z")).toBe(false);
-    const takers = await Promise.all(
-      Array.from({ length: 5 }, () => store.takeAnnounceLease("r_a", "2026-11-21T12:02:00.000Z", "2026-11-21T12:03:00.000Z")),
-    );
-    expect(takers.filter(Boolean)).toHaveLength(1);
   });
 
   it("refuses a feed-state write from a poller holding an older version", async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoPlanStore, DynamoReleaseStore, LocalEventBus, RequestCounter, createDynamoClient, ensureTable } from "@pressbridge/adapters";
+import { DynamoPlanStore, DynamoReleaseStore, LocalEventBus, RequestCounter, createDynamoClient, ensureTable, DynamoEventOutbox } from "@pressbridge/adapters";
 import {
   EventPublishError,
   ROUTES,
@@ -14,6 +14,8 @@ import {
   type NewRelease,
   type PlanDeps,
   type ReleaseDetectedDetail,
+  NO_MEDIA_LISTS,
+  flushOutbox,
 } from "@pressbridge/core";
 
 const config = parseConfig({
@@ -112,7 +114,7 @@ async function seedRelease(over: Partial<NewRelease> & { id: string }): Promise<
 }
 
 function deps(bus: EventBus = new LocalEventBus({ routes: ROUTES })): PlanDeps {
-  return { config, releases, plans, bus, clock };
+  return { config, releases, plans, bus, outbox: new DynamoEventOutbox({ client: plans.client, tableName: plans.tableName }), clock, mediaLists: NO_MEDIA_LISTS };
 }
 const planned = (bus: EventBus) => (bus as LocalEventBus).published.filter((e) => e.detailType === "Amplification Planned");
 
@@ -192,7 +194,7 @@ describe("planAmplification on DynamoDB Local", () => {
     expect(await plans.getPlan(planIdFor("r_base", "acme"))).toBeUndefined();
   });
 
-  it("re-announces a plan whose announcement failed, once its lease expired, and only once", async () => {
+  it("keeps a plan's announcement the bus refused in the outbox; the flush delivers it once and redeliveries add nothing", async () => {
     const detail = await seedRelease({ id: "r_flaky" });
     const delivered: BusEvent[] = [];
     let fail = true;
@@ -202,15 +204,17 @@ describe("planAmplification on DynamoDB Local", () => {
         delivered.push(...events);
       },
     };
-    await expect(planAmplification(deps(bus), detail)).rejects.toBeInstanceOf(EventPublishError);
+    // The plan and its event are written together: the delivery succeeds even though the bus failed.
+    expect((await planAmplification(deps(bus), detail)).plans).toMatchObject([{ clientId: "acme", result: "created" }]);
     fail = false;
-    // Within the lease another delivery must not announce: it fails retryably.
-    await expect(planAmplification(deps(bus), detail)).rejects.toBeInstanceOf(TransientError);
-    clockNow += 61_000;
-    const retried = await planAmplification(deps(bus), detail);
-    expect(retried.plans).toMatchObject([{ clientId: "acme", result: "re-announced" }]);
+    // A redelivery finds the plan and publishes nothing: the event is owed by the outbox, not by it.
+    expect((await planAmplification(deps(bus), detail)).plans).toMatchObject([{ clientId: "acme", result: "exists" }]);
+    expect(delivered).toHaveLength(0);
+    const outbox = new DynamoEventOutbox({ client: plans.client, tableName: plans.tableName });
+    expect(await flushOutbox({ bus, outbox, clock }, 0)).toBe(1);
     await planAmplification(deps(bus), detail);
-    expect(delivered.filter((e) => e.detailType === "Amplification Planned")).toHaveLength(1);
+    expect(await flushOutbox({ bus, outbox, clock }, 0)).toBe(0);
+    expect(delivered.filter((e) => e.detailType === "Amplification Planned").map((e) => e.id)).toEqual([`amplification-planned:${planIdFor("r_flaky", "acme")}`]);
   });
 
   it("fails retryably when the release is not readable yet", async () => {

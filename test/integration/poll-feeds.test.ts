@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { HttpFeedFetcher, LocalEventBus, type DynamoReleaseStore, type RequestCounter } from "@pressbridge/adapters";
+import { HttpFeedFetcher, LocalEventBus, type DynamoReleaseStore, type RequestCounter, DynamoEventOutbox } from "@pressbridge/adapters";
 import {
   EventPublishError,
   ROUTES,
@@ -11,6 +11,7 @@ import {
   type EventBus,
   type PollDeps,
   type PressbridgeConfig,
+  flushOutbox,
 } from "@pressbridge/core";
 import { freshStore } from "../support/dynamo-table.ts";
 import { rss, startFeedServer, type FeedServer } from "../support/feed-server.ts";
@@ -55,7 +56,7 @@ function config(feeds: Array<Record<string, unknown>>): PressbridgeConfig {
 }
 
 function deps(cfg: PressbridgeConfig, bus: EventBus = new LocalEventBus({ routes: ROUTES })): PollDeps {
-  return { config: cfg, fetcher, feedStates: store, releases: store, bus, clock, parse: parseFeed, random: () => 0 };
+  return { config: cfg, fetcher, feedStates: store, releases: store, bus, outbox: new DynamoEventOutbox({ client: store.client, tableName: store.tableName }), clock, parse: parseFeed, random: () => 0 };
 }
 
 const published = (bus: EventBus): BusEvent[] => (bus as LocalEventBus).published;
@@ -148,24 +149,27 @@ describe("pollFeeds against DynamoDB Local and a loopback wire", () => {
     expect(counter.counts.get("TransactWriteItems")).toBeGreaterThanOrEqual(3);
   });
 
-  it("creates, indexes and announces in order: the bus sees stored, indexed, unmarked releases; the marker follows", async () => {
+  it("creates, indexes and announces in order: the bus sees stored, indexed releases with their outbox items, cleared after", async () => {
     const items = [{ title: "Baseline item for the ordering test", link: "https://wire.example/order-0" }];
     server.serveFeed("/order", () => rss(items));
     const cfg = config([{ id: "order", url: `${server.url}/order` }]);
     await pollFeeds(deps(cfg), { all: true });
     for (let i = 1; i <= 30; i++) items.push({ title: `Hooli Announces Partnership Number ${i} Today`, link: `https://wire.example/order-${i}` });
-    const seenAtPublish: Array<{ stored: boolean; announce: string | null; fingerprinted: boolean }> = [];
+    const outbox = new DynamoEventOutbox({ client: store.client, tableName: store.tableName });
+    const seenAtPublish: Array<{ stored: boolean; announce: string | null; fingerprinted: boolean; inOutbox: boolean }> = [];
     const checkingBus: EventBus = {
       publish: async (events) => {
         const ids = events.map((e) => (e.detail as { releaseId: string }).releaseId);
         const fingerprints = await Promise.all(ids.map(async (id) => (await store.getRelease(id))?.fingerprint ?? null));
         const found = await store.lookup(ids, fingerprints.filter((f): f is string => f !== null));
+        const pending = new Set((await outbox.pendingEvents("9999", 100)).map((e) => e.id));
         for (const [i, id] of ids.entries()) {
           const fp = fingerprints[i];
           seenAtPublish.push({
             stored: found.releases.has(id),
             announce: found.releases.get(id)?.announce ?? null,
             fingerprinted: fp !== null && fp !== undefined && found.fingerprints.get(fp)?.releaseId === id,
+            inOutbox: pending.has(`release-detected:${id}`),
           });
         }
       },
@@ -174,9 +178,8 @@ describe("pollFeeds against DynamoDB Local and a loopback wire", () => {
     const result = await pollFeeds(deps(cfg, checkingBus), { all: true });
     expect(result.feeds[0]).toMatchObject({ status: "ok", newReleases: 30 });
     expect(seenAtPublish).toHaveLength(30);
-    expect(seenAtPublish.every((s) => s.stored && s.announce === "pending" && s.fingerprinted)).toBe(true);
-    const after = await store.lookup(result.feeds[0]!.newReleaseIds, []);
-    expect([...after.releases.values()].every((r) => r.announce === "announced")).toBe(true);
+    expect(seenAtPublish.every((s) => s.stored && s.announce === "announced" && s.fingerprinted && s.inOutbox)).toBe(true);
+    expect(await outbox.pendingEvents("9999", 100)).toEqual([]);
   });
 
   it("merges two items with one headline in one document into one release, announced once", async () => {
@@ -240,7 +243,7 @@ describe("pollFeeds against DynamoDB Local and a loopback wire", () => {
     expect(details.map((d) => d.title).sort()).toEqual(["Oatly publie ses résultats du troisième trimestre", "Oatly reports third quarter results"]);
   });
 
-  it("retries an announcement the bus refused, without announcing anything twice", async () => {
+  it("leaves an announcement the bus refused in the outbox, and the flush delivers it once", async () => {
     const items = [{ title: "Seed item for the flaky bus test", link: "https://wire.example/flaky-0" }];
     server.serveFeed("/flaky", () => rss(items));
     const cfg = config([{ id: "flaky", url: `${server.url}/flaky` }]);
@@ -260,14 +263,20 @@ describe("pollFeeds against DynamoDB Local and a loopback wire", () => {
     };
     clock.advance(60);
     const failed = await pollFeeds(deps(cfg, flakyBus), { all: true });
-    expect(failed.feeds[0]).toMatchObject({ status: "error", errorKind: "event-bus", newReleases: 0 });
+    // The release and its event were written together; the feed is fine, the bus is not.
+    expect(failed.feeds[0]).toMatchObject({ status: "ok", errorKind: null, newReleases: 1 });
+    expect(failed.feeds[0]!.warnings.join(" ")).toMatch(/wait in the outbox/);
     expect(delivered).toHaveLength(0);
+    const outbox = new DynamoEventOutbox({ client: store.client, tableName: store.tableName });
+    expect(await outbox.pendingEvents("9999", 10)).toHaveLength(1);
 
-    // Within the lease nobody else may announce it; after the lease the next poll does, once.
+    // The next polls see a known release and announce nothing; the flush delivers the event, once.
     clock.advance(90);
-    const retried = await pollFeeds(deps(cfg, flakyBus), { all: true });
-    expect(retried.feeds[0]).toMatchObject({ status: "ok", newReleases: 1 });
+    await pollFeeds(deps(cfg, flakyBus), { all: true });
+    expect(delivered).toHaveLength(0);
+    expect(await flushOutbox({ bus: flakyBus, outbox, clock }, 0)).toBe(1);
     expect(delivered.map((e) => (e.detail as { title: string }).title)).toEqual(["Globex Robotics Opens Research Lab in Austin"]);
+    expect(await flushOutbox({ bus: flakyBus, outbox, clock }, 0)).toBe(0);
     clock.advance(90);
     await pollFeeds(deps(cfg, flakyBus), { all: true });
     expect(delivered).toHaveLength(1);

@@ -15,6 +15,8 @@ import {
   createDynamoClient,
   createPublisherDirectory,
   ensureTable,
+  DynamoEventOutbox,
+  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import {
   ROUTES,
@@ -33,6 +35,7 @@ import {
   type PlatformCredentialsDocument,
   type PublishDeps,
   type SigningKeys,
+  NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { newRelease } from "../support/releases.ts";
 import { runCli } from "../support/run-cli.ts";
@@ -78,6 +81,8 @@ let client: ReturnType<typeof createDynamoClient>;
 let tableName: string;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
+let outbox: DynamoEventOutbox;
+let emails: DynamoEmailLedger;
 let publications: DynamoPublicationStore;
 let sink: SmtpSink;
 let mailer: SmtpMailer;
@@ -103,6 +108,8 @@ beforeEach(async () => {
   await ensureTable(client, tableName);
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
+  outbox = new DynamoEventOutbox({ client, tableName });
+  emails = new DynamoEmailLedger({ client, tableName });
   publications = new DynamoPublicationStore({ client, tableName });
   fakes = { acme: accounts("acme"), globex: accounts("globex") };
   servers = {
@@ -278,7 +285,7 @@ async function approve(bus: LocalEventBus, tenant: Tenant): Promise<string> {
     sources: [{ feedId: "wire", url: null, seenAt: detected }],
   });
   await releases.createRelease(release);
-  await planAmplification({ config, releases, plans, bus, clock }, {
+  await planAmplification({ config, releases, plans, bus, outbox, clock, mediaLists: NO_MEDIA_LISTS }, {
     version: 1, releaseId: release.id, title: release.title, url: release.url, wire: release.wire, issuer: release.issuer, tickers: [],
     language: "en", publishedAt: detected, detectedAt: detected, feedId: "wire", clientId: null,
   });
@@ -288,7 +295,7 @@ async function approve(bus: LocalEventBus, tenant: Tenant): Promise<string> {
   const check = verifyApprovalToken(keys, token, clock.now());
   if (!check.ok) throw new Error("token");
   const shownVersions = Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version]));
-  const decided = await decidePlan({ plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions });
+  const decided = await decidePlan({ plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions });
   expect(decided.status).toBe("decided");
   return planId;
 }
@@ -316,10 +323,10 @@ describe("two clients publishing at once through the shared publishers", () => {
       publishers: directory,
       credentials: credentialSourceOf(credentialsDocument()),
       bus,
-      outbox: approvals,
+      outbox,
       clock,
       logger: capture("publish"),
-      notify: { mailer, approvals, from: "Pressbridge <approvals@pressbridge.example>", baseUrl: "https://approve.example" },
+      notify: { mailer, emails, from: "Pressbridge <approvals@pressbridge.example>", baseUrl: "https://approve.example" },
     };
     bus.subscribe("publish", async (event) => {
       const detail = event.detailType === "Amplification Approved" ? { planId: parseEventDetail("AmplificationApproved", event.detail).planId, retryFailed: false } : parseEventDetail("PublicationRetryRequested", event.detail);

@@ -10,6 +10,8 @@ import {
   createDynamoClient,
   createPublisherDirectory,
   ensureTable,
+  DynamoEventOutbox,
+  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import {
   ROUTES,
@@ -30,6 +32,7 @@ import {
   type BusEvent,
   type PublishDeps,
   type SigningKeys,
+  NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { newRelease } from "../support/releases.ts";
 import { route, startContractServer, type ContractServer } from "./publishers/fakes/fake-kit.ts";
@@ -56,6 +59,8 @@ let client: ReturnType<typeof createDynamoClient>;
 let tableName: string;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
+let outbox: DynamoEventOutbox;
+let emails: DynamoEmailLedger;
 let publications: DynamoPublicationStore;
 let bus: LocalEventBus;
 let fake: BlueskyFake;
@@ -69,6 +74,8 @@ beforeEach(async () => {
   await ensureTable(client, tableName);
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
+  outbox = new DynamoEventOutbox({ client, tableName });
+  emails = new DynamoEmailLedger({ client, tableName });
   publications = new DynamoPublicationStore({ client, tableName });
   bus = new LocalEventBus({ routes: ROUTES, retryDelayMs: 20 });
   fake = blueskyFake();
@@ -89,7 +96,7 @@ function deps(): PublishDeps {
     publishers: createPublisherDirectory({ clock, baseUrls: { bluesky: server.url }, http: { sleep: async () => {}, timeoutMs: 2_000, random: () => 0 } }),
     credentials: credentialSourceOf({ acme: { bluesky: { identifier: fake.identifier, appPassword: fake.password } } }),
     bus,
-    outbox: approvals,
+    outbox,
     clock,
   };
 }
@@ -98,7 +105,7 @@ async function approvedPlan(): Promise<BusEvent> {
   const releases = new DynamoReleaseStore({ client, tableName });
   const release = newRelease("r_wait", DETECTED, { title: "Acme Corp Opens a Payments Lab", url: "https://acme.example/lab", issuer: "Acme Corp" });
   await releases.createRelease(release);
-  await planAmplification({ config, releases, plans, bus, clock }, {
+  await planAmplification({ config, releases, plans, bus, outbox, clock, mediaLists: NO_MEDIA_LISTS }, {
     version: 1, releaseId: release.id, title: release.title, url: release.url, wire: release.wire, issuer: release.issuer, tickers: [],
     language: "en", publishedAt: DETECTED, detectedAt: DETECTED, feedId: "wire", clientId: null,
   });
@@ -107,7 +114,7 @@ async function approvedPlan(): Promise<BusEvent> {
   const check = verifyApprovalToken(keys, token, clock.now());
   if (!check.ok) throw new Error("token");
   const decided = await decidePlan(
-    { plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(config) },
+    { plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) },
     { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions: Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version])) },
   );
   expect(decided.status).toBe("decided");
@@ -169,9 +176,9 @@ describe("Retry-After across deliveries", () => {
     await expect(publishOnApproved(deps(), { planId: PLAN_ID })).rejects.toBeInstanceOf(TransientError);
     bus.subscribe("publish", async (event) => void (await publishOnEvent(deps(), parseEventDetail("PublicationRetryRequested", event.detail))));
     nowMs = T0 + 11 * 60_000; // stalled by the sweep's measure, but the platform asked for an hour
-    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([]);
+    expect(await resumeStalledPublications({ plans, bus, outbox, clock }, config)).toEqual([]);
     nowMs = T0 + 3_601_000;
-    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([PLAN_ID]);
+    expect(await resumeStalledPublications({ plans, bus, outbox, clock }, config)).toEqual([PLAN_ID]);
     await bus.drain();
     expect(fake.records.size).toBe(1);
     expect((await plans.getPlan(PLAN_ID))!.status).toBe("published");

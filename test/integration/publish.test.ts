@@ -14,6 +14,8 @@ import {
   createDynamoClient,
   createPublisherDirectory,
   ensureTable,
+  DynamoEventOutbox,
+  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import {
   ROUTES,
@@ -37,6 +39,7 @@ import {
   type PlatformCredentialsDocument,
   type PublishDeps,
   type SigningKeys,
+  NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { createWebApp } from "@pressbridge/web";
 import { newRelease } from "../support/releases.ts";
@@ -79,6 +82,8 @@ let client: ReturnType<typeof createDynamoClient>;
 let tableName: string;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
+let outbox: DynamoEventOutbox;
+let emails: DynamoEmailLedger;
 let publications: DynamoPublicationStore;
 let bus: LocalEventBus;
 let sink: SmtpSink;
@@ -103,6 +108,8 @@ beforeEach(async () => {
   await ensureTable(client, tableName);
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
+  outbox = new DynamoEventOutbox({ client, tableName });
+  emails = new DynamoEmailLedger({ client, tableName });
   publications = new DynamoPublicationStore({ client, tableName });
   bus = new LocalEventBus({ routes: ROUTES });
   fakes = { x: xFake(), linkedin: linkedInFake(), meta: metaFake(), bluesky: blueskyFake() };
@@ -150,9 +157,9 @@ function deps(overrides: Partial<PublishDeps> = {}): PublishDeps {
     }),
     credentials: credentialSourceOf(credentials),
     bus,
-    outbox: approvals,
+    outbox,
     clock,
-    notify: { mailer, approvals, from: "Pressbridge <approvals@pressbridge.example>", baseUrl: "https://approve.example" },
+    notify: { mailer, emails, from: "Pressbridge <approvals@pressbridge.example>", baseUrl: "https://approve.example" },
     ...overrides,
   };
 }
@@ -168,7 +175,7 @@ async function approvedPlan(): Promise<void> {
     sources: [{ feedId: "wire", url: null, seenAt: DETECTED }],
   });
   await releases.createRelease(release);
-  await planAmplification({ config, releases, plans, bus, clock }, {
+  await planAmplification({ config, releases, plans, bus, outbox, clock, mediaLists: NO_MEDIA_LISTS }, {
     version: 1, releaseId: release.id, title: release.title, url: release.url, wire: release.wire, issuer: release.issuer, tickers: [],
     language: "en", publishedAt: DETECTED, detectedAt: DETECTED, feedId: "wire", clientId: null,
   });
@@ -177,7 +184,7 @@ async function approvedPlan(): Promise<void> {
   const check = verifyApprovalToken(keys, token, clock.now());
   if (!check.ok) throw new Error("token");
   const shownVersions = Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version]));
-  const decided = await decidePlan({ plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions });
+  const decided = await decidePlan({ plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions });
   expect(decided.status).toBe("decided");
   bus.published.length = 0;
 }
@@ -224,7 +231,7 @@ describe("publishing an approved plan", () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ planId: PLAN_ID, outcome: "published" });
     expect(events[0]!.actions.map((a) => a.key).sort()).toEqual(plan.publication!.actions.map((a) => a.key).sort());
-    expect(await approvals.pendingEvents("9999", 10)).toEqual([]); // published, so gone from the outbox
+    expect(await outbox.pendingEvents("9999", 10)).toEqual([]); // published, so gone from the outbox
     expect(sink.messages).toHaveLength(0); // nothing failed: no email to the owner
   });
 
@@ -365,7 +372,7 @@ describe("publishing an approved plan", () => {
       expect(detail).toMatchObject({ requestedBy: "operator (web)", retryFailed: true });
       await publishOnEvent(deps(), { planId: detail.planId, retryFailed: detail.retryFailed });
     });
-    const app = createWebApp({ review: { plans, approvals, outbox: approvals, bus, clock, keys, currentApprovers: approversFromConfig(config) }, config, baseUrl: "http://localhost", publications, adminToken: "admin-token-0123456789" });
+    const app = createWebApp({ review: { plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, config, baseUrl: "http://localhost", publications, adminToken: "admin-token-0123456789" });
     // The app answers only at its base URL's host.
     const host = { host: "localhost" };
     const auth = { ...host, authorization: "Bearer admin-token-0123456789" };
@@ -401,14 +408,14 @@ describe("publishing an approved plan", () => {
     });
     // Approved at 16:00 (beforeEach); the approval's delivery was lost.
     nowMs += 5 * 60_000;
-    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([]); // too recent: its delivery may still be running
+    expect(await resumeStalledPublications({ plans, bus, outbox, clock }, config)).toEqual([]); // too recent: its delivery may still be running
     nowMs += 6 * 60_000;
-    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([PLAN_ID]);
+    expect(await resumeStalledPublications({ plans, bus, outbox, clock }, config)).toEqual([PLAN_ID]);
     await bus.drain();
     expect(requests).toEqual([{ planId: PLAN_ID, retryFailed: false }]);
     expect((await plans.getPlan(PLAN_ID))!.status).toBe("published");
     expect(fakes.x.tweets.size).toBe(1);
-    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([]); // recorded now
+    expect(await resumeStalledPublications({ plans, bus, outbox, clock }, config)).toEqual([]); // recorded now
   });
 
   it("when credentials cannot be read, claims nothing and fails the delivery, so the retry publishes at once", async () => {
@@ -435,7 +442,7 @@ describe("publishing an approved plan", () => {
     const creates = servers.bluesky.requests.filter((r) => r.path.endsWith("createRecord")).length;
     await publishOnApproved(deps(), { planId: PLAN_ID } as never); // a later redelivery
     nowMs += 3600_000;
-    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([]); // nor the sweep
+    expect(await resumeStalledPublications({ plans, bus, outbox, clock }, config)).toEqual([]); // nor the sweep
     expect(servers.bluesky.requests.filter((r) => r.path.endsWith("createRecord")).length).toBe(creates);
     expect(fakes.bluesky.records.size).toBe(0);
   });
@@ -446,7 +453,7 @@ describe("publishing an approved plan", () => {
     // The bus's retries never came (they ended in the dead-letter queue).
     bus.subscribe("publish", async (event) => void (await publishOnEvent(deps(), parseEventDetail("PublicationRetryRequested", event.detail))));
     nowMs += 11 * 60_000;
-    expect(await resumeStalledPublications({ plans, bus, clock }, config)).toEqual([PLAN_ID]);
+    expect(await resumeStalledPublications({ plans, bus, outbox, clock }, config)).toEqual([PLAN_ID]);
     await bus.drain();
     expect(fakes.bluesky.records.size).toBe(1);
     expect((await plans.getPlan(PLAN_ID))!.status).toBe("published");

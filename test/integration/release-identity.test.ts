@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoPlanStore, DynamoReleaseStore, HttpFeedFetcher, LocalEventBus, createDynamoClient, ensureTable } from "@pressbridge/adapters";
+import { DynamoPlanStore, DynamoReleaseStore, HttpFeedFetcher, LocalEventBus, createDynamoClient, ensureTable, DynamoEventOutbox } from "@pressbridge/adapters";
 import {
   ROUTES,
   parseConfig,
@@ -13,6 +13,7 @@ import {
   type PressbridgeConfig,
   type ReleaseDetectedDetail,
   type ReleaseStore,
+  NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { rss, startFeedServer, type FeedServer } from "../support/feed-server.ts";
 
@@ -62,7 +63,7 @@ function config(feeds: Array<Record<string, unknown>>): PressbridgeConfig {
 /** A poller of its own: its own DynamoDB client and store, as a second process would have. */
 function poller(cfg: PressbridgeConfig, bus: LocalEventBus, releases: ReleaseStore = new DynamoReleaseStore({ client, tableName })): PollDeps {
   const store = new DynamoReleaseStore({ client, tableName });
-  return { config: cfg, fetcher, feedStates: store, releases, bus, clock, parse: parseFeed, random: () => 0 };
+  return { config: cfg, fetcher, feedStates: store, releases, bus, outbox: new DynamoEventOutbox({ client, tableName }), clock, parse: parseFeed, random: () => 0 };
 }
 
 const detected = (bus: LocalEventBus): BusEvent[] => bus.published.filter((e) => e.detailType === "Release Detected");
@@ -73,7 +74,7 @@ async function planAll(cfg: PressbridgeConfig, events: readonly BusEvent[]) {
   const plans = new DynamoPlanStore({ client, tableName });
   const bus = new LocalEventBus({ routes: ROUTES });
   for (const e of events) {
-    await planAmplification({ config: cfg, releases, plans, bus, clock }, e.detail as ReleaseDetectedDetail);
+    await planAmplification({ config: cfg, releases, plans, bus, outbox: new DynamoEventOutbox({ client, tableName }), clock, mediaLists: NO_MEDIA_LISTS }, e.detail as ReleaseDetectedDetail);
   }
   return plans.listPlans({ from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", limit: 50 });
 }

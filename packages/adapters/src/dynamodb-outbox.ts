@@ -11,14 +11,15 @@ type Item = Record<string, NativeAttributeValue>;
  * `outboxPut`), listed oldest first through GSI1's small `OUTBOX` partition, deleted once published.
  */
 export class DynamoEventOutbox extends DynamoTable implements EventOutbox {
-  async pendingEvents(olderThan: string, limit: number): Promise<BusEvent[]> {
+  async pendingEvents(upTo: string, limit: number): Promise<BusEvent[]> {
     const res = await this.send<{ Items?: Item[] }>(
       "Query",
       new QueryCommand({
         TableName: this.tableName,
         IndexName: "GSI1",
-        KeyConditionExpression: "GSI1PK = :pk AND GSI1SK < :before",
-        ExpressionAttributeValues: { ":pk": "OUTBOX", ":before": olderThan },
+        // GSI1SK is `<time>#<event id>`: every event of the instant `upTo` sorts below `upTo` + U+FFFF.
+        KeyConditionExpression: "GSI1PK = :pk AND GSI1SK < :upTo",
+        ExpressionAttributeValues: { ":pk": "OUTBOX", ":upTo": `${upTo}\uffff` },
         Limit: limit,
       }),
     );

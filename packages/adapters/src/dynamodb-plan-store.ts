@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { AmplificationPlan, BusEvent, PlanStore } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-table.ts";
 import { keys, monthsBetween } from "./table-design.ts";
@@ -15,28 +15,26 @@ export function toPlan(item: Item): AmplificationPlan {
 
 /** PlanStore on the one table: plans by id, by creation month (GSI1) and by client and deadline (GSI2). */
 export class DynamoPlanStore extends DynamoTable implements PlanStore {
-  async createPlan(plan: AmplificationPlan, announcement: BusEvent): Promise<"created" | "exists"> {
-    const created = await this.tryWrite(
-      "TransactWriteItems",
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.plan(plan.id),
-                ...keys.planByCreation(plan.createdAt, plan.id),
-                ...keys.planByDeadline(plan.clientId, plan.windowDeadline, plan.id),
-                type: "Plan",
-                ...plan,
-              },
-              ConditionExpression: "attribute_not_exists(PK)",
-            },
-          },
-          this.outboxPut(announcement),
-        ],
-      }),
-    );
+  /**
+   * The plan and its announcement's outbox item in one transaction. Without an announcement (a plan
+   * imported or seeded, never to be announced) it is one conditional Put.
+   */
+  async createPlan(plan: AmplificationPlan, announcement?: BusEvent): Promise<"created" | "exists"> {
+    const put = {
+      TableName: this.tableName,
+      Item: {
+        ...keys.plan(plan.id),
+        ...keys.planByCreation(plan.createdAt, plan.id),
+        ...keys.planByDeadline(plan.clientId, plan.windowDeadline, plan.id),
+        type: "Plan",
+        ...plan,
+      },
+      ConditionExpression: "attribute_not_exists(PK)",
+    };
+    const created =
+      announcement === undefined
+        ? await this.tryWrite("PutItem", new PutCommand(put))
+        : await this.tryWrite("TransactWriteItems", new TransactWriteCommand({ TransactItems: [{ Put: put }, this.outboxPut(announcement)] }));
     return created ? "created" : "exists";
   }
 

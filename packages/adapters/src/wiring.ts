@@ -176,7 +176,9 @@ export function sweepDeps(a: AdapterSet): SweepDeps {
 
 /** What the approval web app needs from a set (the caller adds its address, admin token and any local pages). */
 export function webAppDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys)) {
-  return { review: reviewDeps(a, keys), config: a.config, logger: a.logger, dashboard: auditDeps(a), publications: a.publications };
+  // The dashboard only reads (the audit's windows); the web app never sends email.
+  const dashboard = { config: a.config, audits: a.audits, plans: a.plans, releases: a.releases, feedStates: a.releases, clock: a.clock };
+  return { review: reviewDeps(a, keys), config: a.config, logger: a.logger, dashboard, publications: a.publications };
 }
 
 // ---- the consumers of the routes table --------------------------------------------------------

@@ -39,3 +39,5 @@ export * from "./audit/run-audit.ts";
 export * from "./audit/audit-figures.ts";
 export * from "./retry-state-write.ts";
 export * from "./delivery/sweep-undelivered.ts";
+export * from "./delivery/outbox.ts";
+export * from "./delivery/send-once.ts";

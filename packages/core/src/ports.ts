@@ -147,8 +147,8 @@ export interface ApprovalStore {
  * cleared) afterwards, flushed when that failed: the delivery kernel (delivery/outbox.ts).
  */
 export interface EventOutbox {
-  /** Events recorded before `olderThan` and not yet cleared, oldest first. */
-  pendingEvents(olderThan: string, limit: number): Promise<BusEvent[]>;
+  /** Events recorded at or before `upTo` (an ISO time) and not yet cleared, oldest first. */
+  pendingEvents(upTo: string, limit: number): Promise<BusEvent[]>;
   /** Records events with no state change of their own; an id already recorded is kept as it is. */
   recordEvents(events: readonly BusEvent[]): Promise<void>;
   /** Clears published events (batched); clearing an unknown id is a no-op. */

@@ -10,7 +10,7 @@ export const STATE_WRITE_RETRY_MS: readonly number[] = [250, 500, 1_000, 2_000, 
 
 /**
  * Runs `write`, retrying failures that may clear up: TransientError and errors that are not
- * Pressbridge's own (network errors, SDK errors). A ValidationError, ConflictError or any other
+ * Pressbridge's own (network errors, SDK errors). A ValidationError or any other
  * domain error fails at once. The last error is thrown when every attempt failed.
  */
 export async function retryStateWrite<T>(

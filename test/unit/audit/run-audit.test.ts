@@ -1,3 +1,4 @@
+import { MemoryEmailLedger } from "../../support/memory-email-ledger.ts";
 import { describe, expect, it } from "vitest";
 import {
   MailError,
@@ -58,7 +59,7 @@ describe("sendAuditDigests", () => {
   it("one client's mail failure leaves that client's findings unannounced and the other client's digest sent", async () => {
     const audits = new MemoryAnnouncements();
     const mailer = new FlakyMailer();
-    const deps = { config, audits: audits as unknown as AuditStore, mailer, bus: { publish: async () => {} }, clock: { now: () => now }, from: "audit@pressbridge.example" };
+    const deps = { config, audits: audits as unknown as AuditStore, mailer, emails: new MemoryEmailLedger(), clock: { now: () => now }, from: "audit@pressbridge.example" };
 
     const first = await sendAuditDigests(deps, report);
     expect(first.map((d) => `${d.clientId}:${d.status}`)).toEqual(["acme:sent", "globex:failed"]);
@@ -85,7 +86,7 @@ describe("sendAuditDigests", () => {
     };
     const mailer = new FlakyMailer();
     mailer.failFor = null;
-    const deps = { config, audits: audits as unknown as AuditStore, mailer, bus: { publish: async () => {} }, clock: { now: () => now }, from: "audit@pressbridge.example" };
+    const deps = { config, audits: audits as unknown as AuditStore, mailer, emails: new MemoryEmailLedger(), clock: { now: () => now }, from: "audit@pressbridge.example" };
     const first = await sendAuditDigests(deps, report);
     expect(first.every((d) => d.status === "sent")).toBe(true);
     const second = await sendAuditDigests(deps, report);
@@ -97,7 +98,7 @@ describe("sendAuditDigests", () => {
     const quiet = buildAuditReport({ now, config: { ...config, feeds: [] }, plans: [], releases: [], feedStates: new Map() });
     const mailer = new FlakyMailer();
     const out = await sendAuditDigests(
-      { config, audits: new MemoryAnnouncements() as unknown as AuditStore, mailer, bus: { publish: async () => {} }, clock: { now: () => now }, from: "a@b.example" },
+      { config, audits: new MemoryAnnouncements() as unknown as AuditStore, mailer, emails: new MemoryEmailLedger(), clock: { now: () => now }, from: "a@b.example" },
       quiet,
     );
     expect(out).toEqual([]);

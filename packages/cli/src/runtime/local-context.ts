@@ -24,7 +24,7 @@ import { ROUTES, systemClock, type Logger, type PressbridgeConfig, type SigningK
 import { loadLocalCredentials, platformBaseUrls } from "./local-credentials.ts";
 import { loadSigningKeys } from "./local-secrets.ts";
 import { loadConfigFile, DEFAULT_CONFIG_FILE } from "../config-file.ts";
-import type { CommandArgs } from "../main.ts";
+import type { CommandArgs } from "../command-args.ts";
 import { DEFAULT_DATA_DIR, openLocalStore } from "./local-store.ts";
 import { TrustedOriginFetcher, type ClosableFeedFetcher } from "./trusted-origin-fetcher.ts";
 

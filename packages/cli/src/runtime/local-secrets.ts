@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { assertUsableKeys, ValidationError, type SigningKeys } from "@pressbridge/core";
 
@@ -32,24 +32,8 @@ export function loadSigningKeys(dataDir: string): SigningKeys {
   return keys;
 }
 
-/** Makes a new current key and keeps the old one as previous, so links already sent keep working. */
-export function rotateSigningKey(dataDir: string, keepPrevious = 3): SigningKeys {
-  const file = join(dataDir, "secrets.json");
-  const old = loadSigningKeys(dataDir);
-  const keys: SigningKeys = { current: newKey(), previous: [old.current, ...old.previous].slice(0, keepPrevious) };
-  writeSecrets(file, keys);
-  return keys;
-}
-
 function newKey(): SigningKeys["current"] {
   return { id: `k${new Date().toISOString().slice(0, 10).replace(/-/g, "")}${randomBytes(3).toString("hex")}`, secret: randomBytes(32).toString("base64url") };
-}
-
-/** Replaces the file atomically (rotation): a reader sees the old keys or the new ones. */
-function writeSecrets(file: string, keys: SigningKeys): void {
-  const tmp = writeTemp(file, keys);
-  renameSync(tmp, file);
-  chmodSync(file, 0o600);
 }
 
 /** Creates the file with `keys` unless it exists; returns the keys the file holds either way. */

@@ -92,7 +92,7 @@ export async function runAudit(deps: RunAuditDeps, options: { now?: Date } = {})
  * Sends each client the digest of its new or changed findings (step 3 of runAudit). Exported for
  * the tests of deduplication across runs.
  */
-export async function sendAuditDigests(deps: Omit<RunAuditDeps, "plans" | "releases" | "feedStates">, report: AuditReport): Promise<DigestOutcome[]> {
+export async function sendAuditDigests(deps: Pick<RunAuditDeps, "config" | "audits" | "mailer" | "emails" | "clock" | "from" | "baseUrl" | "logger">, report: AuditReport): Promise<DigestOutcome[]> {
   const logger = deps.logger ?? silentLogger;
   const nowMs = Date.parse(report.at);
   const leaseUntil = new Date(nowMs + DIGEST_LEASE_SECONDS * 1000).toISOString();

@@ -67,10 +67,10 @@ export const OUTBOX_FLUSH_AGE_SECONDS = 10;
  * is left. A bus failure throws: the events stay for the next flush.
  */
 export async function flushOutbox(deps: DeliveryDeps & { clock: Clock }, minAgeSeconds = OUTBOX_FLUSH_AGE_SECONDS): Promise<number> {
-  const olderThan = new Date(deps.clock.now().getTime() - minAgeSeconds * 1000).toISOString();
+  const upTo = new Date(deps.clock.now().getTime() - minAgeSeconds * 1000).toISOString();
   let flushed = 0;
   for (let page = 0; page < 50; page++) {
-    const events = await deps.outbox.pendingEvents(olderThan, 100);
+    const events = await deps.outbox.pendingEvents(upTo, 100);
     if (events.length === 0) break;
     await deps.bus.publish(events);
     await deps.outbox.deleteEvents(events.map((e) => e.id));
