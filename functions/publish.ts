@@ -1,3 +1,4 @@
+import { createPublisherDirectory } from "@pressbridge/adapters";
 import { consumerHandler } from "./shared/lambda-runtime.ts";
 
 /**
@@ -5,4 +6,4 @@ import { consumerHandler } from "./shared/lambda-runtime.ts";
  * (Publication Retry Requested): the routes table's "publish" (wiring: packages/adapters/src/wiring.ts).
  * A retryable failure fails the invocation, so Lambda's async retries (then the DLQ) take over.
  */
-export const handler = consumerHandler("publish");
+export const handler = consumerHandler("publish", { publishers: () => createPublisherDirectory() });

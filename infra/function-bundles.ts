@@ -157,6 +157,23 @@ function workspaceSideEffectsPlugin(root: string): EsbuildPlugin {
   };
 }
 
+/**
+ * xml2js (under rss-parser) requires xmlbuilder for its Builder, which Pressbridge never uses: it only
+ * parses. The bundle gets a stand-in that fails loudly if anything ever tries to build XML (~69 KB less).
+ */
+function xmlbuilderStubPlugin(): EsbuildPlugin {
+  return {
+    name: "pressbridge-xmlbuilder-stub",
+    setup(build) {
+      build.onResolve({ filter: /^xmlbuilder$/ }, () => ({ path: "xmlbuilder", namespace: "pressbridge-stub" }));
+      build.onLoad({ filter: /.*/, namespace: "pressbridge-stub" }, () => ({
+        contents: 'module.exports = { create() { throw new Error("xmlbuilder is not bundled: Pressbridge only parses XML"); } };',
+        loader: "js",
+      }));
+    },
+  };
+}
+
 /** Reads `import { z } from "zod"` in our own sources as `import * as z` of the same module. */
 function zodNamespacePlugin(root: string): EsbuildPlugin {
   const require = createRequire(join(root, "package.json"));
@@ -209,7 +226,7 @@ export async function buildBundle(name: string, root: string = projectRoot()): P
     // start's log); the userland package of the same API is bundled instead.
     alias: { punycode: "punycode/punycode.js" },
     banner: { js: BANNER },
-    plugins: [workspaceSideEffectsPlugin(root), zodNamespacePlugin(root)],
+    plugins: [workspaceSideEffectsPlugin(root), zodNamespacePlugin(root), xmlbuilderStubPlugin()],
     metafile: true,
     write: false,
     logLevel: "error",

@@ -1,7 +1,11 @@
 import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
+import { handle } from "hono/aws-lambda";
 import {
   awsAdapterSet,
+  readSecretField,
+  requiredEnv,
+  webAppDeps,
   buildConsumers,
   buildJobs,
   type AdapterSet,
@@ -12,7 +16,8 @@ import {
   type JobOutcome,
   type Jobs,
 } from "@pressbridge/adapters";
-import { ValidationError, type BusEvent, type Logger } from "@pressbridge/core";
+import { ValidationError, type BusEvent, type Logger, type SigningKeys } from "@pressbridge/core";
+import { createWebApp } from "@pressbridge/web";
 
 /** One structured JSON logger per function (Powertools), adapted to core's Logger port. */
 export function createFunctionLogger(serviceName: string): { logger: Logger; powertools: PowertoolsLogger } {
@@ -26,9 +31,9 @@ export function createFunctionLogger(serviceName: string): { logger: Logger; pow
   return { logger, powertools };
 }
 
-/** The AWS adapter set of a function, with its own logger: created once per container. */
-export function functionAdapters(name: string): AdapterSet {
-  return awsAdapterSet({ logger: createFunctionLogger(name).logger });
+/** The AWS adapter set of a function, with its own logger (and the heavy adapters only it uses): created once per container. */
+export function functionAdapters(name: string, own: Pick<Parameters<typeof awsAdapterSet>[0], "fetcher" | "parse" | "publishers"> = {}): AdapterSet {
+  return awsAdapterSet({ logger: createFunctionLogger(name).logger, ...own });
 }
 
 /**
@@ -72,15 +77,16 @@ export function busEventOf(event: unknown): BusEvent {
 }
 
 /** The Lambda handler of one consumer of the routes table, wired from the AWS adapter set. */
-export function consumerHandler<N extends keyof Consumers>(name: N): (event: unknown) => Promise<ConsumerOutcome<N>> {
-  const adapters = functionAdapters(name);
+export function consumerHandler<N extends keyof Consumers>(name: N, own: Parameters<typeof functionAdapters>[1] = {}): (event: unknown) => Promise<ConsumerOutcome<N>> {
+  const adapters = functionAdapters(name, own);
   const consumer = buildConsumers(adapters)[name] as BuiltConsumer<ConsumerOutcome<N>>;
   return wrapHandler(name, adapters.logger, (event: unknown) => consumer.handle(busEventOf(event)), (o) => consumer.summary(o));
 }
 
 /** The Lambda handler of one scheduled job, wired from the AWS adapter set; `after` sees each result (metrics). */
-export function jobHandler<N extends keyof Jobs>(name: N, after?: (result: JobOutcome<N>) => void): (input: unknown) => Promise<JobOutcome<N>> {
-  const adapters = functionAdapters(name);
+export function jobHandler<N extends keyof Jobs>(name: N, options: { own?: Parameters<typeof functionAdapters>[1]; after?: (result: JobOutcome<N>) => void } = {}): (input: unknown) => Promise<JobOutcome<N>> {
+  const { after } = options;
+  const adapters = functionAdapters(name, options.own);
   const job = buildJobs(adapters)[name] as BuiltJob<JobOutcome<N>>;
   const run = async (input: unknown) => {
     const result = await job.handle(input);
@@ -88,4 +94,39 @@ export function jobHandler<N extends keyof Jobs>(name: N, after?: (result: JobOu
     return result;
   };
   return wrapHandler(name, adapters.logger, run, (o) => job.summary(o));
+}
+
+/**
+ * The approval web app on Lambda, the same Hono app as locally (webAppDeps). Per invocation it
+ * refreshes the signing keys (Secrets Manager, for rotation) and reads the admin token once. It
+ * answers only at WEB_BASE_URL when set, else at the Function URL's domain from the request
+ * context, which AWS sets from the URL it routed (a client's Host header cannot change it).
+ */
+export function webHandler(name: string) {
+  const adapters = functionAdapters(name);
+  let keys: SigningKeys | undefined;
+  let adminToken: string | undefined;
+  const notLoaded = (what: string): never => {
+    throw new Error(`${what} not loaded`);
+  };
+  const lambda = handle(
+    createWebApp({
+      ...webAppDeps(adapters, () => keys ?? notLoaded("signing keys")),
+      baseUrl: adapters.webBaseUrl ?? functionUrlBase,
+      get adminToken(): string {
+        return adminToken ?? notLoaded("admin token");
+      },
+    }),
+  );
+  return async (event: Parameters<typeof lambda>[0], context: Parameters<typeof lambda>[1]) => {
+    keys = await adapters.signingKeys();
+    adminToken ??= await readSecretField(requiredEnv("ADMIN_TOKEN_SECRET_ARN"), "adminToken");
+    return lambda(event, context);
+  };
+}
+
+/** https://<the domain AWS routed this request to>, from the Function URL (or HTTP API) request context. */
+function functionUrlBase(c: { env: unknown }): string | undefined {
+  const domain = (c.env as { requestContext?: { domainName?: unknown } } | undefined)?.requestContext?.domainName;
+  return typeof domain === "string" && /^[a-z0-9.-]+$/i.test(domain) ? `https://${domain}` : undefined;
 }

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { awsAdapterSet, buildConsumers, buildJobs, type AdapterSet, type Consumers } from "@pressbridge/adapters";
-import { ROUTES, parseConfig, silentLogger } from "@pressbridge/core";
+import { awsAdapterSet, buildConsumers, buildJobs, createPublisherDirectory, HttpFeedFetcher, type AdapterSet, type Consumers } from "@pressbridge/adapters";
+import { ROUTES, parseConfig, parseFeed, silentLogger } from "@pressbridge/core";
 import { openLocalContext, type LocalContext } from "../../packages/cli/src/runtime/local-context.ts";
 
 /**
@@ -24,8 +24,12 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pb-wiring-"));
   local = await openLocalContext({ config, dataDir, logger: silentLogger });
+  // As the functions build it; poll-feeds and publish hand in the fetcher, parser and publishers themselves.
   const set = awsAdapterSet({
     logger: silentLogger,
+    fetcher: (c) => new HttpFeedFetcher({ allowPrivateHosts: c.security.allowPrivateFeedHosts }),
+    parse: parseFeed,
+    publishers: () => createPublisherDirectory(),
     env: {
       TABLE_NAME: `wiring-${randomUUID()}`,
       EVENT_BUS_NAME: "pressbridge-test",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { ValidationError, parseConfig, parseFeed, systemClock, type Logger, type PressbridgeConfig } from "@pressbridge/core";
+import { ValidationError, parseConfig, systemClock, type Logger, type PressbridgeConfig, type PublisherDirectory } from "@pressbridge/core";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDynamoClient, type RequestCounter } from "./dynamodb-client.ts";
 import { DynamoApprovalStore } from "./dynamodb-approval-store.ts";
@@ -13,9 +13,7 @@ import { DynamoPublicationStore } from "./dynamodb-publication-store.ts";
 import { DynamoReleaseStore } from "./dynamodb-release-store.ts";
 import { EventBridgeBus, createEventBridgeClient } from "./eventbridge-bus.ts";
 import { FileMediaLists } from "./file-media-lists.ts";
-import { HttpFeedFetcher } from "./http-feed-fetcher.ts";
 import { SesMailer } from "./mailers/index.ts";
-import { createPublisherDirectory } from "./publishers/publisher-directory.ts";
 import { SecretsManagerCredentialSource, SecretsManagerSigningKeys } from "./secrets-manager-keys.ts";
 import { lazyAdapterSet, type AdapterSet } from "./wiring.ts";
 
@@ -73,8 +71,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Pressbridge
  * the config layer and the media lists beside it. Each member is created on first use and kept for
  * the container's life (connections stay open across invocations); a member whose environment is
  * missing fails when a use case first needs it, naming the variable.
+ *
+ * The heavy adapters only one function uses are handed in by that function (poll-feeds the feed
+ * fetcher and parser, publish the platform publishers), so the other functions' bundles do not carry
+ * rss-parser or every platform's client; a function that was not given one fails naming it.
  */
-export function awsAdapterSet(options: { logger: Logger; env?: NodeJS.ProcessEnv }): AdapterSet {
+export function awsAdapterSet(options: {
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+  fetcher?: (config: PressbridgeConfig) => AdapterSet["fetcher"];
+  parse?: AdapterSet["parse"];
+  publishers?: () => PublisherDirectory;
+}): AdapterSet {
   const env = options.env ?? process.env;
   const table = lazy(() => ({
     client: createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT || undefined }),
@@ -100,18 +108,22 @@ export function awsAdapterSet(options: { logger: Logger; env?: NodeJS.ProcessEnv
       }),
     clock: () => systemClock,
     logger: () => options.logger,
-    fetcher: () => new HttpFeedFetcher({ allowPrivateHosts: set.config.security.allowPrivateFeedHosts }),
-    parse: () => parseFeed,
+    fetcher: () => options.fetcher?.(set.config) ?? notGiven("feed fetcher"),
+    parse: () => options.parse ?? notGiven("feed parser"),
     // Relative media-list paths are relative to the config file (the config layer ships them beside it).
     mediaLists: () => new FileMediaLists({ config: set.config, baseDir: env.PRESSBRIDGE_CONFIG_FILE ? dirname(env.PRESSBRIDGE_CONFIG_FILE) : process.cwd(), logger: options.logger }),
     mailer: () => new SesMailer(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
     mailFrom: () => requiredEnv("MAIL_FROM", env),
     webBaseUrl: () => env.WEB_BASE_URL?.replace(/\/+$/, "") || undefined,
     signingKeys: () => () => signingKeys().get(),
-    publishers: () => createPublisherDirectory(),
+    publishers: () => options.publishers?.() ?? notGiven("platform publishers"),
     credentials: () => new SecretsManagerCredentialSource({ secretId: requiredEnv("SECRETS_ARN", env) }),
   });
   return set;
+}
+
+function notGiven(what: string): never {
+  throw new ValidationError("adapters", `this function was not given the ${what}`);
 }
 
 function lazy<T>(make: () => T): () => T {
