@@ -4,6 +4,13 @@
  * group with a retention, X-Ray tracing, the shared environment, an error alarm) and derives the rest
  * from the function's spec: least-privilege grants, a dead-letter queue for asynchronous consumers,
  * reserved concurrency, a Function URL.
+ *
+ * The grants are exactly what the function's code calls, nothing CDK's grant helpers add on top:
+ * the spec's table actions on the table (index ARNs only for the indexes it queries),
+ * secretsmanager:GetSecretValue on the secrets it reads (no DescribeSecret), ses:SendEmail on the
+ * sender's identities and configuration set, events:PutEvents on the bus.
+ * test/infra/function-permissions.test.ts replays every function against loopback services and checks
+ * each AWS call against the synthesised role, and each grant against the calls.
  */
 import { Duration, RemovalPolicy, Stack, Token } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
@@ -44,6 +51,10 @@ export interface PressbridgeFunctionProps {
   readonly removalPolicy: RemovalPolicy;
   /** The sender address for functions that send email (spec.sendsEmail). */
   readonly mailFrom?: string;
+  /** The SES configuration set the functions that send email name on every SendEmail (SES_CONFIGURATION_SET). */
+  readonly sesConfigurationSet?: string;
+  /** Overrides spec.reservedConcurrency: a number, or "none" for no reservation. */
+  readonly reservedConcurrency?: number | "none";
   readonly alarmAction?: cloudwatch.IAlarmAction;
   /** The function's code; by default its esbuild bundle from functions/<name>.ts. */
   readonly code?: lambda.Code;
@@ -118,6 +129,7 @@ export class PressbridgeFunction extends Construct {
         throw new Error(`function "${spec.name}" sends email: set the sender (context mailFrom or PRESSBRIDGE_MAIL_FROM, see docs/deploy.md)`);
       }
       environment.MAIL_FROM = props.mailFrom;
+      if (props.sesConfigurationSet !== undefined) environment.SES_CONFIGURATION_SET = props.sesConfigurationSet;
     }
     const envBytes = environmentBytes(environment);
     if (envBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
@@ -127,6 +139,7 @@ export class PressbridgeFunction extends Construct {
       );
     }
 
+    const reserved = props.reservedConcurrency === "none" ? undefined : (props.reservedConcurrency ?? spec.reservedConcurrency);
     this.function = new lambda.Function(this, "Function", {
       description: spec.description,
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -143,7 +156,7 @@ export class PressbridgeFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       environment,
       layers: [props.configLayer],
-      ...(spec.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: spec.reservedConcurrency }),
+      ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
       ...(this.deadLetterQueue === undefined
         ? {}
         : {
@@ -155,10 +168,18 @@ export class PressbridgeFunction extends Construct {
 
     this.grantTable(state);
     if (spec.putsEvents) state.bus.grantPutEventsTo(this.role);
-    if (spec.readsPlatformSecrets) state.platformSecret.grantRead(this.role);
-    if (spec.readsSigningKeys) state.signingSecret.grantRead(this.role);
-    if (spec.readsAdminToken) state.adminTokenSecret.grantRead(this.role);
-    if (spec.sendsEmail && props.mailFrom !== undefined) this.grantSendEmail(props.mailFrom);
+    const secretsRead = [
+      ...(spec.readsPlatformSecrets ? [state.platformSecret] : []),
+      ...(spec.readsSigningKeys ? [state.signingSecret] : []),
+      ...(spec.readsAdminToken ? [state.adminTokenSecret] : []),
+    ];
+    if (secretsRead.length > 0) {
+      // Not secret.grantRead(): that adds secretsmanager:DescribeSecret, which no function calls.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: secretsRead.map((s) => s.secretArn) }),
+      );
+    }
+    if (spec.sendsEmail && props.mailFrom !== undefined) this.grantSendEmail(props.mailFrom, props.sesConfigurationSet);
 
     if (spec.httpEndpoint) {
       // The approval app authenticates every request itself (signed, expiring links), so the URL is public.
@@ -182,25 +203,44 @@ export class PressbridgeFunction extends Construct {
     );
   }
 
-  /** Exactly the spec's table actions on the table, plus its indexes when the function queries. */
+  /**
+   * Exactly the spec's table actions on the table ARN, and dynamodb:Query (only) on the index ARNs of
+   * the indexes it queries. IAM checks a Query of an index against the index's ARN and a Query of the
+   * table against the table's, so each is granted only where the code makes it.
+   */
   private grantTable(state: PressbridgeState): void {
-    const actions = this.spec.tableActions;
-    if (actions.length === 0) return;
-    const resources = [state.table.tableArn];
-    if (actions.includes("dynamodb:Query")) {
-      for (const index of state.indexNames) resources.push(`${state.table.tableArn}/index/${index}`);
+    const { name, tableActions: actions, queriesIndexes: indexes = [] } = this.spec;
+    if (actions.length > 0) this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [state.table.tableArn] }));
+    if (indexes.length === 0) return;
+    for (const index of indexes) {
+      if (!state.indexNames.includes(index)) throw new Error(`function "${name}": the table has no index "${index}" (it has ${state.indexNames.join(", ")})`);
     }
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:Query"],
+        resources: [...new Set(indexes)].map((index) => `${state.table.tableArn}/index/${index}`),
+      }),
+    );
   }
 
-  /** ses:SendEmail on the sender's identities: the address and its domain (either may be the verified one). */
-  private grantSendEmail(mailFrom: string): void {
+  /**
+   * ses:SendEmail on the sender's identities (the address and its domain: either may be the verified
+   * one), and on the configuration set the sends name. SES v2 SendEmail authorises the identity
+   * (required) and, when the request names a ConfigurationSetName, the configuration set too; its ARN
+   * is arn:${Partition}:ses:${Region}:${Account}:configuration-set/${ConfigurationSetName}
+   * ("Actions, resources, and condition keys for Amazon Simple Email Service v2", SendEmail and the
+   * configuration-set resource type:
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsimpleemailservicev2.html).
+   * Without it, every send with SES_CONFIGURATION_SET set would be denied.
+   */
+  private grantSendEmail(mailFrom: string, configurationSet: string | undefined): void {
     const stack = Stack.of(this);
     const domain = mailFrom.slice(mailFrom.lastIndexOf("@") + 1);
-    const identities = [mailFrom, domain].map((identity) =>
-      stack.formatArn({ service: "ses", resource: "identity", resourceName: identity }),
-    );
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["ses:SendEmail", "ses:SendRawEmail"], resources: identities }));
+    const resources = [mailFrom, domain].map((identity) => stack.formatArn({ service: "ses", resource: "identity", resourceName: identity }));
+    if (configurationSet !== undefined) {
+      resources.push(stack.formatArn({ service: "ses", resource: "configuration-set", resourceName: configurationSet }));
+    }
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["ses:SendEmail"], resources }));
   }
 
   private addAlarms(action: cloudwatch.IAlarmAction | undefined): void {

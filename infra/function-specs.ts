@@ -8,7 +8,12 @@
  * names it as a consumer. The construct then creates one EventBridge rule for it.
  */
 
-/** The DynamoDB actions a function may be granted. Scan is deliberately not one of them. */
+/**
+ * The DynamoDB actions a function may be granted. Scan is deliberately not one of them. There is no
+ * TransactWriteItems action: IAM authorises each item of a transaction by its own action (a Put as
+ * dynamodb:PutItem, an Update as dynamodb:UpdateItem, a ConditionCheck as dynamodb:ConditionCheckItem;
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
 export type TableAction =
   | "dynamodb:GetItem"
   | "dynamodb:BatchGetItem"
@@ -18,6 +23,9 @@ export type TableAction =
   | "dynamodb:BatchWriteItem"
   | "dynamodb:Query"
   | "dynamodb:ConditionCheckItem";
+
+/** The table's global secondary indexes (packages/adapters/src/table-design.ts). */
+export type TableIndex = "GSI1" | "GSI2";
 
 /** A CloudWatch alarm on a custom metric the function emits (Powertools metrics, namespace Pressbridge). */
 export interface MetricAlarmSpec {
@@ -38,23 +46,34 @@ export interface FunctionSpec {
   readonly memoryMiB?: number;
   /** Default 30. */
   readonly timeoutSeconds?: number;
-  /** Exactly the table actions its code calls; granted on the table, and on its indexes for Query. */
+  /**
+   * Exactly the table actions its code calls, granted on the table. test/infra/function-permissions.test.ts
+   * replays the function and fails when one is missing or unused.
+   */
   readonly tableActions: readonly TableAction[];
+  /**
+   * The indexes its code queries (a Query with IndexName): dynamodb:Query on these index ARNs, and
+   * nothing else on any index. "dynamodb:Query" in tableActions is the base table's Query (a
+   * partition of the table itself); a function that queries only indexes does not list it there.
+   */
+  readonly queriesIndexes?: readonly TableIndex[];
   /** Grants events:PutEvents on the service bus (and nothing else on EventBridge). */
   readonly putsEvents: boolean;
   /**
-   * Grants read access to the stage's platform-credentials secret and sets SECRETS_ARN. Only the
-   * functions that call the ad/social platforms (publish) need it.
+   * Grants secretsmanager:GetSecretValue (nothing else) on the stage's platform-credentials secret and
+   * sets SECRETS_ARN. Only the functions that call the ad/social platforms (publish) need it.
    */
   readonly readsPlatformSecrets?: boolean;
   /**
-   * Grants ses:SendEmail/SendRawEmail on the configured SES identity and sets MAIL_FROM. The stack
-   * then requires the `mailFrom` setting (see docs/deploy.md). For notify-approvers and the audit digest.
+   * Grants ses:SendEmail (SES v2 SendEmail; SendRawEmail is never called) on the sender's identities,
+   * and on the configuration set when the `sesConfigurationSet` setting names one (then also sets
+   * SES_CONFIGURATION_SET), and sets MAIL_FROM. The stack then requires the `mailFrom` setting (see
+   * docs/deploy.md).
    */
   readonly sendsEmail?: boolean;
-  /** Grants read on the approval signing-key secret and sets SIGNING_KEYS_SECRET_ARN. */
+  /** Grants secretsmanager:GetSecretValue on the approval signing-key secret and sets SIGNING_KEYS_SECRET_ARN. */
   readonly readsSigningKeys?: boolean;
-  /** Grants read on the queue page's admin-token secret and sets ADMIN_TOKEN_SECRET_ARN. */
+  /** Grants secretsmanager:GetSecretValue on the queue page's admin-token secret and sets ADMIN_TOKEN_SECRET_ARN. */
   readonly readsAdminToken?: boolean;
   /** Sets WEB_BASE_URL to the Function URL of the function with `httpEndpoint` (review links). */
   readonly linksToWebApp?: boolean;
@@ -66,7 +85,11 @@ export interface FunctionSpec {
    */
   readonly asyncRetryAttempts?: 0 | 1 | 2;
   readonly maxEventAgeSeconds?: number;
-  /** Caps concurrent executions, to protect a platform's rate limit. None by default. */
+  /**
+   * Reserved concurrency: caps the function's concurrent executions (and keeps them for it). None by
+   * default. The function with `httpEndpoint` takes the `webReservedConcurrency` setting instead
+   * (infra/service-settings.ts), so a flood on its public URL cannot use up the account's concurrency.
+   */
   readonly reservedConcurrency?: number;
   /** Exposes the function at a Lambda Function URL (the approval web app: GET shows, POST acts). */
   readonly httpEndpoint?: boolean;
@@ -79,15 +102,15 @@ export interface FunctionSpec {
   readonly bundleSizeWaiver?: { readonly maxBytes: number; readonly reason: string };
 }
 
-/** Read/write actions of the ingest path (docs/data-model.md, "Requests per new release"). */
-const POLL_TABLE_ACTIONS: readonly TableAction[] = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:Query",
-];
+/*
+ * Each function's grants are what its code calls, through the adapters it is wired with
+ * (packages/adapters/src/wiring.ts, aws-adapter-set.ts), and test/infra/function-permissions.test.ts
+ * replays every function to hold them to it. In the comments, "outbox" is the delivery kernel
+ * (packages/core/src/delivery/outbox.ts): an event is written with its state change (a Put in the
+ * same TransactWriteItems, so dynamodb:PutItem), put on the bus (events:PutEvents), then its outbox
+ * item deleted (dynamodb:BatchWriteItem). Emails go through sendOnce: a conditional claim (PutItem),
+ * its record when the claim fails (GetItem), then sent or released (UpdateItem).
+ */
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
@@ -95,7 +118,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: "Polls the due feeds once a minute and announces new releases (Release Detected)",
     memoryMiB: 1024,
     timeoutSeconds: 120,
-    tableActions: POLL_TABLE_ACTIONS,
+    // Ingest (docs/data-model.md, "Requests per new release"): feed states and release lookups in
+    // batches (BatchGetItem); releases, fingerprint claims and their announcements' outbox items
+    // created with conditional Puts (PutItem, alone or in a transaction); aliases (PutItem), second
+    // sources (UpdateItem), the feed's seen keys and cleared outbox items (BatchWriteItem), feed
+    // states (PutItem). Query: the base table only, for the holder of a fingerprint claim when a
+    // cancelled create did not return it (DynamoReleaseStore.fingerprintHolder). No GetItem, no index.
+    tableActions: ["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:Query"],
     putsEvents: true,
     schedule: { expression: "rate(1 minute)", input: {} },
     // The next tick is the retry: a poll that failed is not worth repeating a minute later.
@@ -114,7 +143,10 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: "Drafts posts and ad briefs for each client of a detected release (Amplification Planned)",
     memoryMiB: 512,
     timeoutSeconds: 30,
-    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    // Query: the release's partition (getRelease, base table). The plan and its Amplification Planned
+    // outbox item in one transaction (PutItem); GetItem: the plan, when a create's answer was lost;
+    // the release's planning record (UpdateItem); the outbox cleared (BatchWriteItem).
+    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchWriteItem"],
     putsEvents: true,
   },
   {
@@ -122,9 +154,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: "The approval web app: review pages (GET shows), decisions and edits (POST), the queue, the audit dashboard",
     memoryMiB: 512,
     timeoutSeconds: 15,
-    // Decisions and edits are TransactWriteItems of an Update (plan) and Puts (audit, outbox).
-    // BatchGetItem: feed states for the audit dashboard.
+    // Decisions and edits are TransactWriteItems of an Update (plan) and Puts (audit, outbox); a retry
+    // request is an outbox Put; the outbox is cleared with BatchWriteItem. Reads: plans (GetItem), a
+    // plan's audit trail and publishing records (Query, base table), the queue (GSI2), the dashboard:
+    // plans by deadline (GSI2), releases by detection (GSI1), feed states (BatchGetItem), the latest
+    // audit report (GetItem).
     tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    queriesIndexes: ["GSI1", "GSI2"],
     putsEvents: true,
     httpEndpoint: true,
     readsSigningKeys: true,
@@ -135,8 +171,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: "Emails each approver a signed review link for a planned amplification",
     memoryMiB: 512,
     timeoutSeconds: 60,
-    // Query: after a claim write whose answer was lost, its email records say whether the claim is its own.
-    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    // The plan (GetItem) and one sendOnce per approver (PutItem, GetItem, UpdateItem). No Query.
+    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
     putsEvents: false,
     sendsEmail: true,
     readsSigningKeys: true,
@@ -147,7 +183,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: "Publishes decision events left in the outbox and sends half-window reminders",
     memoryMiB: 512,
     timeoutSeconds: 120,
+    // The outbox flush (GSI1 OUTBOX partition, PutEvents, BatchWriteItem); the delivery sweep (GSI1
+    // month partitions, a plan's email records and a release's partition on the base table, the
+    // redeliveries recorded in the outbox with PutItem); reminders (plans by deadline on GSI2, the
+    // plan by GetItem, sendOnce); stalled publications (GSI2, PutEvents).
     tableActions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    queriesIndexes: ["GSI1", "GSI2"],
     putsEvents: true,
     sendsEmail: true,
     readsSigningKeys: true,
@@ -162,8 +203,10 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memoryMiB: 512,
     // Under the action lease (PUBLISH_LEASE_SECONDS, 300 s), so a live invocation's claims are never taken over.
     timeoutSeconds: 240,
-    // Claims and results are UpdateItem; completion is a TransactWriteItems of an Update (plan) and a
-    // Put (outbox); the outbox entry is deleted with BatchWriteItem once the bus accepted the event.
+    // The plan (GetItem); claims and results are UpdateItem (GetItem when a claim is refused); the
+    // plan's action records (Query, base table); completion is a TransactWriteItems of an Update
+    // (plan) and a Put (outbox), then PutEvents and BatchWriteItem; the owner's failure email
+    // through sendOnce.
     tableActions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
     putsEvents: true,
     sendsEmail: true,
@@ -178,9 +221,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: "Hourly window audit: missed, at-risk, stale, feed health; stores the report, emails digests (Audit Completed)",
     memoryMiB: 512,
     timeoutSeconds: 300,
-    // Reads: GSI2 and GSI1 queries, plan lookups, feed states in a batch. Writes: the report, the
-    // latest pointer, the digest's conditional claims and their updates.
-    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    // Reads: plans by deadline (GSI2), releases by detection (GSI1), plan lookups and the latest
+    // report (GetItem), feed states and announced findings in batches (BatchGetItem). Writes: the
+    // report and the latest pointer (PutItem), the digest's conditional claims (PutItem) and their
+    // updates (UpdateItem), Audit Completed through the outbox (PutItem, BatchWriteItem). It never
+    // queries the base table.
+    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    queriesIndexes: ["GSI1", "GSI2"],
     putsEvents: true,
     sendsEmail: true,
     linksToWebApp: true,

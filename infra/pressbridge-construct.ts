@@ -55,6 +55,19 @@ export interface PressbridgeProps {
    * function that sends email is deployed (notify-approvers, the audit digest); validated when given.
    */
   readonly mailFrom?: string;
+  /**
+   * An SES configuration set (its name) for the functions that send email: they name it on every
+   * SendEmail (SES_CONFIGURATION_SET), for event publishing of bounces and complaints, and are
+   * granted ses:SendEmail on it as well as on the sender's identity.
+   */
+  readonly sesConfigurationSet?: string;
+  /**
+   * Reserved concurrency of the public approval web app (the function with `httpEndpoint`): at most
+   * this many of its instances run at once, so a flood on its Function URL is throttled instead of
+   * taking the account's concurrency from polling and the consumers. "none" reserves nothing (for
+   * an account whose concurrency quota is too low to reserve any). Default DEFAULT_WEB_RESERVED_CONCURRENCY.
+   */
+  readonly webReservedConcurrency?: number | "none";
   /** An existing SNS topic every alarm notifies (for example the on-call topic). */
   readonly alarmTopicArn?: string;
   /** Use this existing Secrets Manager secret (complete ARN) for platform credentials. */
@@ -70,6 +83,12 @@ export interface PressbridgeProps {
   /** Code for a function; by default the esbuild bundle of functions/<name>.ts. */
   readonly codeFor?: (spec: FunctionSpec) => lambda.Code | undefined;
 }
+
+/** Reserved concurrency of the approval web app unless the `webReservedConcurrency` setting says otherwise. */
+export const DEFAULT_WEB_RESERVED_CONCURRENCY = 10;
+
+/** SES configuration set names: 1-64 letters, digits, hyphens and underscores. */
+const CONFIGURATION_SET_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Every rule's target retries delivery for up to this long, then dead-letters the event. */
 const RULE_TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
@@ -137,6 +156,8 @@ export class Pressbridge extends Construct {
         logRetention,
         removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         ...(props.mailFrom === undefined ? {} : { mailFrom: props.mailFrom }),
+        ...(props.sesConfigurationSet === undefined ? {} : { sesConfigurationSet: props.sesConfigurationSet }),
+        ...(spec.httpEndpoint === true ? { reservedConcurrency: props.webReservedConcurrency ?? DEFAULT_WEB_RESERVED_CONCURRENCY } : {}),
         ...(alarmAction === undefined ? {} : { alarmAction }),
         ...(code === undefined ? {} : { code }),
       });
@@ -249,6 +270,13 @@ function validateProps(props: PressbridgeProps): void {
   }
   if (props.mailFrom !== undefined && !EMAIL_PATTERN.test(props.mailFrom)) {
     throw new Error(`mailFrom "${props.mailFrom}": must be an email address such as pressbridge@news.example.com`);
+  }
+  if (props.sesConfigurationSet !== undefined && !CONFIGURATION_SET_PATTERN.test(props.sesConfigurationSet)) {
+    throw new Error(`sesConfigurationSet "${props.sesConfigurationSet}": must be an SES configuration set name (1-64 letters, digits, - or _)`);
+  }
+  const web = props.webReservedConcurrency;
+  if (web !== undefined && web !== "none" && !(Number.isInteger(web) && web >= 1 && web <= 1000)) {
+    throw new Error(`webReservedConcurrency ${String(web)}: must be a whole number from 1 to 1000, or "none"`);
   }
   if (isProductionStage(props.stage) && props.config.security.allowPrivateFeedHosts) {
     throw new Error(`config security.allowPrivateFeedHosts: must be false on the production stage "${props.stage}"`);

@@ -9,6 +9,8 @@
  * | SES sender        | mailFrom            | PRESSBRIDGE_MAIL_FROM              | none                            |
  * | alarm topic       | alarmTopicArn       | PRESSBRIDGE_ALARM_TOPIC_ARN        | none (alarms without actions)   |
  * | platform secret   | platformSecretArn   | PRESSBRIDGE_PLATFORM_SECRET_ARN    | a new secret per stage          |
+ * | SES config set    | sesConfigurationSet | PRESSBRIDGE_SES_CONFIGURATION_SET  | none                            |
+ * | web concurrency   | webReservedConcurrency | PRESSBRIDGE_WEB_RESERVED_CONCURRENCY | 10 (a number, or "none") |
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
@@ -61,11 +63,22 @@ export function serviceProps(stage: string, lookup: SettingLookup, root: string)
   const mailFrom = setting("mailFrom", "PRESSBRIDGE_MAIL_FROM");
   const alarmTopicArn = setting("alarmTopicArn", "PRESSBRIDGE_ALARM_TOPIC_ARN");
   const platformSecretArn = setting("platformSecretArn", "PRESSBRIDGE_PLATFORM_SECRET_ARN");
+  const sesConfigurationSet = setting("sesConfigurationSet", "PRESSBRIDGE_SES_CONFIGURATION_SET");
+  const web = setting("webReservedConcurrency", "PRESSBRIDGE_WEB_RESERVED_CONCURRENCY");
+  let webReservedConcurrency: number | "none" | undefined;
+  if (web !== undefined) {
+    webReservedConcurrency = web === "none" ? "none" : /^\d{1,4}$/.test(web) ? Number(web) : Number.NaN;
+    if (Number.isNaN(webReservedConcurrency)) {
+      throw new ValidationError("webReservedConcurrency", `"${web}" must be a whole number from 1 to 1000, or "none" (PRESSBRIDGE_WEB_RESERVED_CONCURRENCY)`);
+    }
+  }
   return {
     stage,
     config,
     ...(mailFrom === undefined ? {} : { mailFrom }),
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
     ...(platformSecretArn === undefined ? {} : { platformSecretArn }),
+    ...(sesConfigurationSet === undefined ? {} : { sesConfigurationSet }),
+    ...(webReservedConcurrency === undefined ? {} : { webReservedConcurrency }),
   };
 }

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { EVENT_SOURCE, ROUTES } from "@pressbridge/core";
 import { TABLE_KEYS } from "@pressbridge/adapters";
 import { FUNCTIONS, functionSpec, PENDING_CONSUMERS } from "../../infra/function-specs.ts";
+import { DEFAULT_WEB_RESERVED_CONCURRENCY } from "../../infra/pressbridge-construct.ts";
 import { actionsOf, functionId, resourcesOf, roleStatements, synthStack } from "./synth.ts";
 
 const consumers = [...new Set(ROUTES.map((r) => r.consumer))];
@@ -145,10 +146,19 @@ describe("stateless: functions", () => {
     expect(readers).toEqual([publishRole]);
   });
 
-  it("reserves no concurrency (publishing paces itself by the platforms' rate-limit headers and backoff)", () => {
-    for (const fn of Object.values(resourcesOf(dev, "AWS::Lambda::Function"))) {
-      expect(fn.Properties!.ReservedConcurrentExecutions).toBeUndefined();
+  it("reserves concurrency for the public approval web app only (publishing paces itself by the platforms' rate-limit headers)", () => {
+    for (const spec of FUNCTIONS) {
+      const fn = resourcesOf(dev, "AWS::Lambda::Function")[functionId(dev, spec.name)]!;
+      expect(fn.Properties!.ReservedConcurrentExecutions, spec.name).toBe(spec.httpEndpoint === true ? DEFAULT_WEB_RESERVED_CONCURRENCY : undefined);
     }
+    expect(DEFAULT_WEB_RESERVED_CONCURRENCY).toBe(10);
+  });
+
+  it("caps the approval web app at the webReservedConcurrency setting, or reserves nothing with \"none\"", () => {
+    const web = (t: Template) => resourcesOf(t, "AWS::Lambda::Function")[functionId(t, "approval-web")]!.Properties!.ReservedConcurrentExecutions;
+    expect(web(synthStack("dev", { webReservedConcurrency: 25 }).template)).toBe(25);
+    expect(web(synthStack("dev", { webReservedConcurrency: "none" }).template)).toBeUndefined();
+    for (const bad of [0, -1, 1.5, 1001]) expect(() => synthStack("dev", { webReservedConcurrency: bad }), String(bad)).toThrow(/webReservedConcurrency .*whole number from 1 to 1000/);
   });
 });
 
@@ -261,21 +271,43 @@ describe("dead letters and alarms", () => {
 });
 
 describe("least privilege", () => {
-  it.each(FUNCTIONS)("$name gets exactly its declared table actions, on the table and (for Query) its indexes", (spec) => {
+  it.each(FUNCTIONS)("$name gets exactly its declared table actions on the table, and Query only on the indexes it queries", (spec) => {
     const statements = roleStatements(dev, functionId(dev, spec.name)).filter((s) => actionsOf(s).some((a) => a.startsWith("dynamodb:")));
-    expect(statements).toHaveLength(1);
-    expect([...actionsOf(statements[0]!)].sort()).toEqual([...spec.tableActions].sort());
     const tableId = Object.keys(resourcesOf(dev, "AWS::DynamoDB::Table"))[0]!;
-    const resources = JSON.stringify(statements[0]!.Resource);
-    expect(resources).toContain(tableId);
-    expect(resources.includes("/index/GSI1") && resources.includes("/index/GSI2")).toBe(spec.tableActions.includes("dynamodb:Query"));
-    expect(resources).not.toContain("/index/*");
+    const tableArn = { "Fn::GetAtt": [tableId, "Arn"] };
+    const onTable = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn));
+    expect(onTable).toHaveLength(1);
+    expect([...actionsOf(onTable[0]!)].sort()).toEqual([...spec.tableActions].sort());
+    const onIndexes = statements.filter((s) => s !== onTable[0]);
+    const indexes = spec.queriesIndexes ?? [];
+    if (indexes.length === 0) {
+      expect(onIndexes).toEqual([]);
+      return;
+    }
+    expect(onIndexes).toEqual([
+      { Action: "dynamodb:Query", Effect: "Allow", Resource: indexes.map((i) => ({ "Fn::Join": ["", [tableArn, `/index/${i}`]] })) },
+    ]);
   });
 
-  it("plan-amplification may GetItem, PutItem, UpdateItem and Query, nothing more", () => {
+  it("the functions that only query the base table get no index ARN; poll-feeds has no GetItem", () => {
+    for (const name of ["poll-feeds", "plan-amplification", "notify-approvers", "publish"]) {
+      expect(JSON.stringify(roleStatements(dev, functionId(dev, name))), name).not.toContain("/index/");
+    }
+    expect(roleStatements(dev, functionId(dev, "poll-feeds")).flatMap(actionsOf)).not.toContain("dynamodb:GetItem");
+  });
+
+  it("plan-amplification may GetItem, PutItem, UpdateItem, BatchWriteItem (its outbox) and Query its release's partition, nothing more", () => {
     const statements = roleStatements(dev, functionId(dev, "plan-amplification"));
     const dynamo = statements.flatMap(actionsOf).filter((a) => a.startsWith("dynamodb:"));
-    expect(dynamo.sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+    expect(dynamo.sort()).toEqual(["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+  });
+
+  it("secrets: secretsmanager:GetSecretValue only (no DescribeSecret: nothing calls it); email: ses:SendEmail only (no SendRawEmail)", () => {
+    const actions = FUNCTIONS.flatMap((f) => roleStatements(dev, functionId(dev, f.name)).flatMap(actionsOf));
+    expect(actions.filter((a) => a.startsWith("secretsmanager:")).every((a) => a === "secretsmanager:GetSecretValue")).toBe(true);
+    expect(actions.filter((a) => a.startsWith("ses:")).every((a) => a === "ses:SendEmail")).toBe(true);
+    expect(actions).toContain("secretsmanager:GetSecretValue");
+    expect(actions).toContain("ses:SendEmail");
   });
 
   it.each(FUNCTIONS)("$name may put events on the stage bus only if its spec says so", (spec) => {

@@ -45,13 +45,34 @@ describe("extension points", () => {
     expect((fn.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_FROM).toBe("pressbridge@news.example.com");
     const ses = roleStatements(template, fnId).filter((s) => actionsOf(s).some((a) => a.startsWith("ses:")));
     expect(ses).toHaveLength(1);
-    expect(actionsOf(ses[0]!).sort()).toEqual(["ses:SendEmail", "ses:SendRawEmail"]);
+    expect(actionsOf(ses[0]!)).toEqual(["ses:SendEmail"]);
     const resources = JSON.stringify(ses[0]!.Resource);
     expect(resources).toContain(":identity/pressbridge@news.example.com");
     expect(resources).toContain(":identity/news.example.com");
+    expect(resources).not.toContain(":configuration-set/");
+    expect((fn.Environment as { Variables: Record<string, unknown> }).Variables.SES_CONFIGURATION_SET).toBeUndefined();
     for (const other of ["web", "publisher", "auditor"]) {
       expect(roleStatements(template, functionId(template, other)).flatMap(actionsOf).some((a) => a.startsWith("ses:"))).toBe(false);
     }
+  });
+
+  it("sesConfigurationSet: SES_CONFIGURATION_SET, and ses:SendEmail on the configuration set as well as the identities", () => {
+    const { template: t } = synthStack("ext", { ...base, sesConfigurationSet: "pressbridge-events" });
+    const fnId = functionId(t, "mailer");
+    const fn = resourcesOf(t, "AWS::Lambda::Function")[fnId]!.Properties!;
+    expect((fn.Environment as { Variables: Record<string, unknown> }).Variables.SES_CONFIGURATION_SET).toBe("pressbridge-events");
+    const ses = roleStatements(t, fnId).filter((s) => actionsOf(s).some((a) => a.startsWith("ses:")));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]!.Resource).toEqual([
+      expect.anything(),
+      expect.anything(),
+      { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":ses:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, ":configuration-set/pressbridge-events"]] },
+    ]);
+    for (const other of ["web", "publisher", "auditor"]) {
+      const variables = (resourcesOf(t, "AWS::Lambda::Function")[functionId(t, other)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.SES_CONFIGURATION_SET, other).toBeUndefined();
+    }
+    expect(() => synthStack("ext", { ...base, sesConfigurationSet: "not a name!" })).toThrow(/sesConfigurationSet "not a name!": must be an SES configuration set name/);
   });
 
   it("sendsEmail without a sender fails the synth naming the setting", () => {
@@ -73,7 +94,7 @@ describe("extension points", () => {
       if (spec.readsPlatformSecrets) {
         expect(variables.SECRETS_ARN).toEqual({ Ref: secretId });
         expect(secretStatements).toEqual([
-          { Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Effect: "Allow", Resource: { Ref: secretId } },
+          { Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: secretId } },
         ]);
       } else {
         expect(variables.SECRETS_ARN).toBeUndefined();
@@ -192,5 +213,14 @@ describe("service settings (shared by infra/app.ts and sst.config.ts)", () => {
     expect(props).toMatchObject({ stage: "qa", mailFrom: "ctx@news.example.com", alarmTopicArn: "arn:aws:sns:us-east-1:1:t" });
     expect(props.config.feeds.map((f) => f.id)).toEqual(["b"]);
     expect(props.platformSecretArn).toBeUndefined();
+    expect(props.sesConfigurationSet).toBeUndefined();
+    expect(props.webReservedConcurrency).toBeUndefined();
+  });
+
+  it("reads the SES configuration set and the web app's reserved concurrency (a number or \"none\")", () => {
+    const settings: Record<string, string> = { PRESSBRIDGE_SES_CONFIGURATION_SET: "pressbridge-events", webReservedConcurrency: "20" };
+    expect(serviceProps("qa", (key, env) => settings[key] ?? settings[env], dir)).toMatchObject({ sesConfigurationSet: "pressbridge-events", webReservedConcurrency: 20 });
+    expect(serviceProps("qa", (key) => (key === "webReservedConcurrency" ? "none" : undefined), dir).webReservedConcurrency).toBe("none");
+    expect(() => serviceProps("qa", (key) => (key === "webReservedConcurrency" ? "lots" : undefined), dir)).toThrow(/webReservedConcurrency: "lots" must be a whole number/);
   });
 });
