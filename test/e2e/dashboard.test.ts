@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoApprovalStore, DynamoAuditStore, DynamoPlanStore, DynamoReleaseStore, LocalEventBus, createDynamoClient, ensureTable, freePort, DynamoEventOutbox, DynamoEmailLedger } from "@pressbridge/adapters";
+import { DynamoApprovalStore, DynamoAuditStore, DynamoPlanStore, DynamoReleaseStore, LocalEventBus, createDynamoClient, ensureTable, freePort, DynamoEventOutbox } from "@pressbridge/adapters";
 import { ROUTES, approversFromConfig, type AmplificationPlan, type ReviewDeps } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { HOUR, T0, approve, at, config, feedState, plan, publish, reject, release } from "../support/audit-fixtures.ts";

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoApprovalStore, DynamoPlanStore, LocalEventBus, createDynamoClient, ensureTable, freePort, DynamoEventOutbox, DynamoEmailLedger } from "@pressbridge/adapters";
+import { DynamoApprovalStore, DynamoPlanStore, LocalEventBus, createDynamoClient, ensureTable, freePort, DynamoEventOutbox } from "@pressbridge/adapters";
 import { ROUTES, approversFromConfig, parseConfig, signApprovalToken, type ReviewDeps, type SigningKeys } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { T0, config, plan } from "../support/audit-fixtures.ts";

@@ -13,7 +13,6 @@ import {
   ensureTable,
   freePort,
   DynamoEventOutbox,
-  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import { ROUTES, approversFromConfig, parseConfig, signApprovalToken, type AmplificationPlan, type ReviewDeps, type SigningKeys } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
@@ -42,7 +41,6 @@ let tableName: string;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
 let outbox: DynamoEventOutbox;
-let emails: DynamoEmailLedger;
 let web: RunningWebServer;
 let app: ReturnType<typeof createWebApp>;
 let port: number;
@@ -60,7 +58,6 @@ beforeAll(async () => {
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
   outbox = new DynamoEventOutbox({ client, tableName });
-  emails = new DynamoEmailLedger({ client, tableName });
   const releases = new DynamoReleaseStore({ client, tableName });
   const at = new Date(START).toISOString();
   const plan: AmplificationPlan = {

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
-  DynamoApprovalStore,
   DynamoDeliveryStore,
   DynamoPlanStore,
   DynamoReleaseStore,
@@ -16,14 +15,12 @@ import {
 } from "@pressbridge/adapters";
 import {
   ROUTES,
-  TransientError,
   notifyOnPlanned,
   parseConfig,
   parseEventDetail,
   planAmplification,
   planIdFor,
   sweepUndeliveredWork,
-  type BusEvent,
   type EmailMessage,
   type EventBus,
   type NotifyDeps,
@@ -48,7 +45,6 @@ let client: ReturnType<typeof createDynamoClient>;
 let tableName: string;
 let releases: DynamoReleaseStore;
 let plans: DynamoPlanStore;
-let approvals: DynamoApprovalStore;
 let outbox: DynamoEventOutbox;
 let emails: DynamoEmailLedger;
 let delivery: DynamoDeliveryStore;
@@ -63,7 +59,6 @@ beforeEach(async () => {
   await ensureTable(client, tableName);
   releases = new DynamoReleaseStore({ client, tableName });
   plans = new DynamoPlanStore({ client, tableName });
-  approvals = new DynamoApprovalStore({ client, tableName });
   outbox = new DynamoEventOutbox({ client, tableName });
   emails = new DynamoEmailLedger({ client, tableName });
   delivery = new DynamoDeliveryStore({ client, tableName });

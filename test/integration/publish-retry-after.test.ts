@@ -11,7 +11,6 @@ import {
   createPublisherDirectory,
   ensureTable,
   DynamoEventOutbox,
-  DynamoEmailLedger,
 } from "@pressbridge/adapters";
 import {
   ROUTES,
@@ -60,7 +59,6 @@ let tableName: string;
 let plans: DynamoPlanStore;
 let approvals: DynamoApprovalStore;
 let outbox: DynamoEventOutbox;
-let emails: DynamoEmailLedger;
 let publications: DynamoPublicationStore;
 let bus: LocalEventBus;
 let fake: BlueskyFake;
@@ -75,7 +73,6 @@ beforeEach(async () => {
   plans = new DynamoPlanStore({ client, tableName });
   approvals = new DynamoApprovalStore({ client, tableName });
   outbox = new DynamoEventOutbox({ client, tableName });
-  emails = new DynamoEmailLedger({ client, tableName });
   publications = new DynamoPublicationStore({ client, tableName });
   bus = new LocalEventBus({ routes: ROUTES, retryDelayMs: 20 });
   fake = blueskyFake();

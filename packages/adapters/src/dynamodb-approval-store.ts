@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import type { NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { ApprovalStore, BusEvent, PlanAuditEntry, PlanDecision, PlanDraft } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-table.ts";
 import { keys } from "./table-design.ts";
@@ -19,23 +18,15 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore {
 
   async saveDraftVersion(planId: string, draftIndex: number, draft: PlanDraft, expectedVersion: number, audit: PlanAuditEntry): Promise<"saved" | "conflict"> {
     const draftIsStillTheOneShown = "#status = :pending AND #drafts[" + draftIndex + "].#version = :expected AND #drafts[" + draftIndex + "].#channel = :channel";
-    const written = await this.tryWrite(
-      "TransactWriteItems",
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.plan(planId),
-              UpdateExpression: `SET #drafts[${draftIndex}] = :draft`,
-              ConditionExpression: draftIsStillTheOneShown,
-              ExpressionAttributeNames: { "#status": "status", "#drafts": "drafts", "#version": "version", "#channel": "channel" },
-              ExpressionAttributeValues: { ":pending": "pending_approval", ":expected": expectedVersion, ":channel": draft.channel, ":draft": draft },
-            },
-          },
-          { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
-        ],
-      }),
+    const written = await this.transactUpdate(
+      {
+        Key: keys.plan(planId),
+        UpdateExpression: `SET #drafts[${draftIndex}] = :draft`,
+        ConditionExpression: draftIsStillTheOneShown,
+        ExpressionAttributeNames: { "#status": "status", "#drafts": "drafts", "#version": "version", "#channel": "channel" },
+        ExpressionAttributeValues: { ":pending": "pending_approval", ":expected": expectedVersion, ":channel": draft.channel, ":draft": draft },
+      },
+      { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
     );
     return written ? "saved" : "conflict";
   }
@@ -54,24 +45,16 @@ export class DynamoApprovalStore extends DynamoTable implements ApprovalStore {
       return `#drafts[${s.index}].#version = :v${i}`;
     });
     const stillPendingAtShownVersions = ["#status = :pending", "attribute_not_exists(decision)", ...versionChecks].join(" AND ");
-    const written = await this.tryWrite(
-      "TransactWriteItems",
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.plan(planId),
-              UpdateExpression: "SET #status = :status, decision = :decision",
-              ConditionExpression: stillPendingAtShownVersions,
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
-          },
-          { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
-          this.outboxPut(event),
-        ],
-      }),
+    const written = await this.transactUpdate(
+      {
+        Key: keys.plan(planId),
+        UpdateExpression: "SET #status = :status, decision = :decision",
+        ConditionExpression: stillPendingAtShownVersions,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+      { Put: { TableName: this.tableName, Item: this.auditItem(audit) } },
+      this.outboxPut(event),
     );
     return written ? "decided" : "conflict";
   }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import type { ActionClaim, BusEvent, PlanPublication, PublicationStore, PublishActionRecord } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-table.ts";
 import { keys } from "./table-design.ts";
@@ -126,23 +126,15 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
     // A run that read the records before a newer run finished must not overwrite the newer outcome.
     const approvedAndNewerThanTheRecordedOutcome =
       "decision.#action = :approved AND #status IN (:approved, :published, :failed) AND (attribute_not_exists(publicationEventId) OR publicationEventId <> :eventId) AND (attribute_not_exists(publication) OR publication.#at <= :at)";
-    const written = await this.tryWrite(
-      "TransactWriteItems",
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.plan(planId),
-              UpdateExpression: "SET #status = :status, publication = :publication, publicationEventId = :eventId",
-              ConditionExpression: approvedAndNewerThanTheRecordedOutcome,
-              ExpressionAttributeNames: { "#status": "status", "#action": "action", "#at": "at" },
-              ExpressionAttributeValues: { ":status": status, ":publication": publication, ":approved": "approved", ":published": "published", ":failed": "publish_failed", ":eventId": event.id, ":at": publication.at },
-            },
-          },
-          this.outboxPut(event),
-        ],
-      }),
+    const written = await this.transactUpdate(
+      {
+        Key: keys.plan(planId),
+        UpdateExpression: "SET #status = :status, publication = :publication, publicationEventId = :eventId",
+        ConditionExpression: approvedAndNewerThanTheRecordedOutcome,
+        ExpressionAttributeNames: { "#status": "status", "#action": "action", "#at": "at" },
+        ExpressionAttributeValues: { ":status": status, ":publication": publication, ":approved": "approved", ":published": "published", ":failed": "publish_failed", ":eventId": event.id, ":at": publication.at },
+      },
+      this.outboxPut(event),
     );
     return written ? "completed" : "unchanged";
   }

@@ -10,7 +10,7 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   QueryCommand,
-  UpdateCommand,
+  TransactWriteCommand,
   type DynamoDBDocumentClient,
   type NativeAttributeValue,
 } from "@aws-sdk/lib-dynamodb";
@@ -161,6 +161,14 @@ export class DynamoTable {
       startKey = res.LastEvaluatedKey;
     } while (startKey !== undefined && out.length < limit);
     return out;
+  }
+
+  /**
+   * One conditional update of an item and the items written with it (an audit entry, an outbox
+   * event), in one transaction: true when written, false when a condition failed.
+   */
+  transactUpdate(update: { Key: Record<string, string>; UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, NativeAttributeValue> }, ...with_: object[]): Promise<boolean> {
+    return this.tryWrite("TransactWriteItems", new TransactWriteCommand({ TransactItems: [{ Update: { TableName: this.tableName, ...update } }, ...with_] }));
   }
 
   /** The transaction item that puts an event in the outbox, unless it is there already. */

@@ -43,10 +43,7 @@ export class LocalEventBus implements LocalBus {
 
   /** Registers the handler of a consumer named in the routes table. */
   subscribe(consumer: string, handler: Consumer): void {
-    if (!this.routes.some((r) => r.consumer === consumer)) {
-      throw new Error(`consumer "${consumer}" is not in the routes table`);
-    }
-    this.consumers.set(consumer, handler);
+    subscribeRouted(this.routes, this.consumers, consumer, handler);
   }
 
   async publish(events: readonly BusEvent[]): Promise<void> {
@@ -154,10 +151,7 @@ export class DurableLocalBus implements LocalBus {
 
   /** Registers the handler of a consumer named in the routes table. */
   subscribe(consumer: string, handler: Consumer): void {
-    if (!this.routes.some((r) => r.consumer === consumer)) {
-      throw new Error(`consumer "${consumer}" is not in the routes table`);
-    }
-    this.consumers.set(consumer, handler);
+    subscribeRouted(this.routes, this.consumers, consumer, handler);
   }
 
   /** Resolves once every delivery is written to the queue; delivering happens afterwards. */
@@ -320,4 +314,10 @@ export class DurableLocalBus implements LocalBus {
     }, Math.max(0, next - this.clock.now().getTime()));
     this.timer.unref();
   }
+}
+
+/** Registers a consumer's handler, refusing a consumer the routes table does not name. */
+function subscribeRouted(routes: readonly Route[], consumers: Map<string, Consumer>, consumer: string, handler: Consumer): void {
+  if (!routes.some((r) => r.consumer === consumer)) throw new Error(`consumer "${consumer}" is not in the routes table`);
+  consumers.set(consumer, handler);
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FeedConfig, PressbridgeConfig } from "../config/config-schema.ts";
 import { mapWithConcurrency } from "../concurrency.ts";
-import { EventPublishError, FeedFetchError, FeedParseError } from "../errors.ts";
+import { FeedFetchError, FeedParseError } from "../errors.ts";
 import { makeEvent, type BusEvent } from "../events/catalog.ts";
 import type { FeedItem, ParsedFeed } from "../feeds/feed-item.ts";
 import { silentLogger, type Logger } from "../logger.ts";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { TransientError } from "../errors.ts";
 import { publishRecorded } from "../delivery/outbox.ts";
 import { sendOnce } from "../delivery/send-once.ts";
-import { makeEvent, type AmplificationApprovedDetail, type BusEvent } from "../events/catalog.ts";
+import { makeEvent, type AmplificationApprovedDetail } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { ActionClaim, Clock, EmailLedger, EventBus, EventOutbox, Mailer, PlanStore, PublicationStore, PublishActionRecord } from "../ports.ts";
 import type { AdBrief } from "../plans/briefs/index.ts";
