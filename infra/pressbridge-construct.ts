@@ -25,9 +25,12 @@ import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
 import type { PressbridgeConfig } from "../packages/core/src/config/config-schema.ts";
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { ValidationError } from "../packages/core/src/errors.ts";
+import { parseMediaListCsv } from "../packages/core/src/plans/briefs/media-list.ts";
+import { HashedMediaList, MAX_MEDIA_LIST_CONTACTS, hashedMediaList } from "../packages/adapters/src/file-media-lists.ts";
 import { CONFIG_FILE_NAME } from "./function-construct.ts";
 import { EVENT_SOURCE } from "../packages/core/src/events/catalog.ts";
 import { ROUTES, type Route } from "../packages/core/src/events/routes.ts";
@@ -50,6 +53,11 @@ export interface PressbridgeProps {
   readonly stage: string;
   /** The validated service config (parseConfig), handed to every function as a layer file (PRESSBRIDGE_CONFIG_FILE). */
   readonly config: PressbridgeConfig;
+  /**
+   * The directory of the config file: clients' `mediaList` paths are relative to it (as locally).
+   * Each list is read at synth and shipped hashed (see writeConfigAsset). Default: the working directory.
+   */
+  readonly configDir?: string;
   /**
    * The SES sender address (its address or domain identity must be verified in SES). Required once a
    * function that sends email is deployed (notify-approvers, the audit digest); validated when given.
@@ -98,6 +106,8 @@ export class Pressbridge extends Construct {
   readonly functions: ReadonlyMap<string, PressbridgeFunction>;
   readonly rules: ReadonlyMap<string, events.Rule>;
   readonly schedules: ReadonlyMap<string, scheduler.Schedule>;
+  /** The config layer's directory: the config file and the hashed media lists (what /opt holds). */
+  readonly configAssetDir: string;
 
   constructor(scope: Construct, id: string, props: PressbridgeProps) {
     super(scope, id);
@@ -131,10 +141,14 @@ export class Pressbridge extends Construct {
         ? undefined
         : new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(compute, "AlarmTopic", props.alarmTopicArn));
     // The config ships as a Lambda layer file (/opt/pressbridge.config.json), not an environment
-    // variable: Lambda caps a function's environment at 4 KB, about 20 feeds' worth.
+    // variable: Lambda caps a function's environment at 4 KB, about 20 feeds' worth. The clients'
+    // media lists ship beside it, hashed (/opt/media-lists/<client id>.json).
+    this.configAssetDir = writeConfigAsset(props.config, props.configDir ?? process.cwd(), (message) =>
+      Annotations.of(this).addWarningV2("pressbridge:media-list", message),
+    );
     const configLayer = new lambda.LayerVersion(compute, "ConfigLayer", {
       description: `Pressbridge service config (${props.stage})`,
-      code: lambda.Code.fromAsset(writeConfigAsset(props.config)),
+      code: lambda.Code.fromAsset(this.configAssetDir),
       compatibleRuntimes: [lambda.Runtime.NODEJS_24_X],
       compatibleArchitectures: [lambda.Architecture.ARM_64],
       removalPolicy: RemovalPolicy.RETAIN,
@@ -287,11 +301,68 @@ function pascal(name: string): string {
   return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }
 
-/** Writes the config into a directory (content-addressed, so unchanged configs reuse the asset). */
-function writeConfigAsset(config: PressbridgeConfig): string {
-  const json = `${JSON.stringify(config, null, 2)}\n`;
-  const dir = join(tmpdir(), "pressbridge-config-assets", createHash("sha256").update(json).digest("hex").slice(0, 16));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, CONFIG_FILE_NAME), json);
+/** Where the config layer keeps the hashed media lists, relative to the config file. */
+export const MEDIA_LISTS_DIR = "media-lists";
+
+/**
+ * Writes the config layer's directory (content-addressed, so an unchanged config reuses the asset):
+ * the config file, and for each client with a `mediaList` its hashed list as
+ * media-lists/<client id>.json (HashedMediaList: each contact's SHA-256 audience hash, outlet and
+ * beat; no names, no emails), with that client's `mediaList` pointing at it. So journalists' emails
+ * are never stored in AWS, and FileMediaLists in the functions reads the hashed list beside the
+ * config (/opt). A CSV is parsed as locally (parseMediaListCsv); skipped lines are a synth warning;
+ * an unreadable or oversized list fails the synth naming clients[i].mediaList. A list that is
+ * already hashed (.json) is validated and shipped as it is.
+ */
+export function writeConfigAsset(config: PressbridgeConfig, configDir: string, warn: (message: string) => void = () => {}): string {
+  const files = new Map<string, string>();
+  const clients = config.clients.map((client, i) => {
+    if (client.mediaList === undefined) return client;
+    const field = `clients[${i}].mediaList`;
+    const path = isAbsolute(client.mediaList) ? client.mediaList : resolve(configDir, client.mediaList);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (err) {
+      throw new ValidationError(field, `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? "error"}): media lists are read at synth and deployed hashed`);
+    }
+    const list = path.toLowerCase().endsWith(".json") ? hashedListFile(text, path, field) : hashedListOfCsv(text, path, field, client.mediaList, warn);
+    const name = `${MEDIA_LISTS_DIR}/${client.id}.json`;
+    files.set(name, `${JSON.stringify(list, null, 2)}\n`);
+    return { ...client, mediaList: name };
+  });
+  files.set(CONFIG_FILE_NAME, `${JSON.stringify({ ...config, clients }, null, 2)}\n`);
+  const hash = createHash("sha256");
+  for (const [name, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) hash.update(`${name}\u0000${text}\u0000`);
+  const dir = join(tmpdir(), "pressbridge-config-assets", hash.digest("hex").slice(0, 16));
+  for (const [name, text] of files) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
+}
+
+function hashedListOfCsv(text: string, path: string, field: string, source: string, warn: (message: string) => void): HashedMediaList {
+  const { contacts, errors } = parseMediaListCsv(text);
+  if (contacts.length > MAX_MEDIA_LIST_CONTACTS) {
+    throw new ValidationError(field, `${path} has ${contacts.length} contacts; at most ${MAX_MEDIA_LIST_CONTACTS} are supported`);
+  }
+  if (errors.length > 0) {
+    // The parser's reasons never echo an email.
+    const first = errors.slice(0, 5).map((e) => `line ${e.line}: ${e.reason}`).join("; ");
+    warn(`${field}: ${errors.length} line(s) of ${path} skipped (${first}${errors.length > 5 ? "; ..." : ""}); ${contacts.length} contact(s) deployed`);
+  }
+  return hashedMediaList(contacts, source);
+}
+
+function hashedListFile(text: string, path: string, field: string): HashedMediaList {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ValidationError(field, `${path} is not valid JSON`);
+  }
+  const parsed = HashedMediaList.safeParse(json);
+  if (!parsed.success) throw new ValidationError(field, `${path} is not a hashed media list: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }

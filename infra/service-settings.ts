@@ -13,7 +13,7 @@
  * | web concurrency   | webReservedConcurrency | PRESSBRIDGE_WEB_RESERVED_CONCURRENCY | 10 (a number, or "none") |
  */
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { parseConfig, type PressbridgeConfig } from "../packages/core/src/config/config-schema.ts";
 import { ValidationError } from "../packages/core/src/errors.ts";
 import type { PressbridgeProps } from "./pressbridge-construct.ts";
@@ -59,7 +59,7 @@ export function serviceProps(stage: string, lookup: SettingLookup, root: string)
     const value = lookup(key, env);
     return value === undefined || value.trim() === "" ? undefined : value.trim();
   };
-  const { config } = loadServiceConfig(setting("configFile", "PRESSBRIDGE_CONFIG_FILE"), root);
+  const { config, file } = loadServiceConfig(setting("configFile", "PRESSBRIDGE_CONFIG_FILE"), root);
   const mailFrom = setting("mailFrom", "PRESSBRIDGE_MAIL_FROM");
   const alarmTopicArn = setting("alarmTopicArn", "PRESSBRIDGE_ALARM_TOPIC_ARN");
   const platformSecretArn = setting("platformSecretArn", "PRESSBRIDGE_PLATFORM_SECRET_ARN");
@@ -75,6 +75,8 @@ export function serviceProps(stage: string, lookup: SettingLookup, root: string)
   return {
     stage,
     config,
+    // Media-list paths in the config are relative to the config file.
+    configDir: file === undefined ? root : dirname(file),
     ...(mailFrom === undefined ? {} : { mailFrom }),
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
     ...(platformSecretArn === undefined ? {} : { platformSecretArn }),

@@ -63,13 +63,19 @@ export type DraftOutcome =
   | { channel: Channel; status: "ok"; draft: PostDraft }
   | { channel: Channel; status: "skipped"; reason: string };
 
-/** A journalist on a client's media list. Emails are hashed before anything is stored. */
-export interface MediaContact {
-  email: string;
+/** What a media list may say about a journalist besides the address. */
+export interface MediaContactDetails {
   name?: string;
   outlet?: string;
   beat?: string;
 }
+
+/**
+ * A journalist on a client's media list: by email (a CSV list), or by the audience hash of it only
+ * (a hashed list, `emailSha256` = SHA-256 hex of the trimmed, lower-cased email, as deployed to AWS:
+ * docs/plans.md). One of the two is always there. Emails are hashed before anything is stored.
+ */
+export type MediaContact = (MediaContactDetails & { email: string }) | (MediaContactDetails & { email?: string; emailSha256: string });
 
 /** Where a plan stands. Later steps (approval, publishing) move it on with conditional writes. */
 export type PlanStatus = "pending_approval" | "approved" | "rejected" | "published" | "publish_failed";

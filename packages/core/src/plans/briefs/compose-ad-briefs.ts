@@ -164,10 +164,18 @@ export function composeAdBriefs(input: ComposeAdBriefsInput): AdBrief[] {
   });
 }
 
-/** Hashes a media list: valid emails only, normalised, de-duplicated and sorted. */
+/**
+ * Hashes a media list: valid emails only, normalised, de-duplicated and sorted. A contact of a hashed
+ * list is taken by its emailSha256 when that is 64 lower-case hex digits, else skipped.
+ */
 function matchedAudienceOf(list: { contacts: MediaContact[]; source: string }): MatchedAudience {
   const hashes = new Set<string>();
   for (const contact of list.contacts) {
+    // A hashed list (as deployed) carries the audience hash itself: taken only if it is one.
+    if ("emailSha256" in contact && contact.emailSha256 !== undefined) {
+      if (typeof contact.emailSha256 === "string" && /^[0-9a-f]{64}$/.test(contact.emailSha256)) hashes.add(contact.emailSha256);
+      continue;
+    }
     if (typeof contact.email !== "string" || !isPlausibleEmail(contact.email)) continue;
     hashes.add(hashEmailForAudience(normaliseEmail(contact.email)));
   }
