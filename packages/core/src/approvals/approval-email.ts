@@ -28,7 +28,7 @@ import { multiLine, oneLine } from "../text/fit-text.ts";
 export type ApprovalEmailKind = "approval" | "reminder";
 
 export interface ApprovalEmailInput {
-  plan: AmplificationPlan<AdBrief>;
+  plan: AmplificationPlan;
   /** The one recipient (one email per approver, so each gets a personal review link). */
   approver: string;
   /** The review page (GET shows the plan, a POST from the page decides). Must be http(s). */
@@ -115,7 +115,7 @@ interface EmailView {
   reviewLink: string;
 }
 
-function viewOf(plan: AmplificationPlan<AdBrief>, reviewLink: string, nowMs: number, deadlineMs: number): EmailView {
+function viewOf(plan: AmplificationPlan, reviewLink: string, nowMs: number, deadlineMs: number): EmailView {
   const tz = usableTimeZone(plan.timezone);
   const detectedMs = Date.parse(plan.release.detectedAt);
   const msLeft = deadlineMs - nowMs;

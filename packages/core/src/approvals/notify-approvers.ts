@@ -3,7 +3,6 @@ import type { AmplificationPlannedDetail } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { Clock, EmailLedger, Mailer, PlanStore } from "../ports.ts";
 import { sendOnce } from "../delivery/send-once.ts";
-import type { AdBrief } from "../plans/briefs/index.ts";
 import type { AmplificationPlan } from "../plans/plan.ts";
 import type { PressbridgeConfig } from "../config/config-schema.ts";
 import { renderApprovalEmail } from "./approval-email.ts";
@@ -58,7 +57,7 @@ export async function notifyApprovers(
 ): Promise<NotifyOutcome> {
   const logger = deps.logger ?? silentLogger;
   const outcome: NotifyOutcome = { planId: input.planId, sent: [], skipped: [], failed: [] };
-  const plan = (await deps.plans.getPlan(input.planId)) as AmplificationPlan<AdBrief> | undefined;
+  const plan = await deps.plans.getPlan(input.planId);
   if (plan === undefined) throw new TransientError(`plan ${input.planId} is not readable yet; retry`);
   if (plan.status !== "pending_approval") {
     for (const approver of plan.approvers) outcome.skipped.push({ approver, why: "not-pending" });

@@ -193,7 +193,7 @@ export function amplificationPlannedEvent(plan: AmplificationPlan, nowIso: strin
       windowDeadline: plan.windowDeadline,
       channels: plan.drafts.map((d) => d.channel),
       skippedChannels: plan.skipped.map((s) => s.channel),
-      adPlatforms: (plan.briefs as Array<{ platform: string }>).map((b) => b.platform),
+      adPlatforms: plan.briefs.map((b) => b.platform),
       approvers: plan.approvers,
       createdAt: plan.createdAt,
     },

@@ -1,4 +1,3 @@
-import type { AdBrief } from "../plans/briefs/index.ts";
 import type { AmplificationPlan } from "../plans/plan.ts";
 import type { OrganicPostAction, PausedAdAction, PublishAction } from "./publisher.ts";
 
@@ -28,7 +27,7 @@ export function adCampaignName(plan: Pick<AmplificationPlan, "id" | "release">, 
  * version the approver approved), then one paused ad per brief. Keys are deterministic, so every
  * redelivery of the approval maps to the same actions.
  */
-export function publishActionsFor(plan: AmplificationPlan<AdBrief>): PublishAction[] {
+export function publishActionsFor(plan: AmplificationPlan): PublishAction[] {
   const posts = plan.drafts.map(
     (draft): OrganicPostAction => ({
       kind: "organic-post",

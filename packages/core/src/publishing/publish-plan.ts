@@ -5,7 +5,6 @@ import { sendOnce } from "../delivery/send-once.ts";
 import { makeEvent, type AmplificationApprovedDetail } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { ActionClaim, Clock, EmailLedger, EventBus, EventOutbox, Mailer, PlanStore, PublicationStore, PublishActionRecord } from "../ports.ts";
-import type { AdBrief } from "../plans/briefs/index.ts";
 import type { AmplificationPlan, PlanPublication, PublishedAction } from "../plans/plan.ts";
 import { redactCredentialShapes, redactCredentials, secretCredentialValues } from "./credential-redaction.ts";
 import { renderPublicationEmail } from "./publication-email.ts";
@@ -76,7 +75,7 @@ export interface PublishRunOutcome {
 export async function publishApprovedPlan(deps: PublishDeps, input: { planId: string; retryFailed?: boolean }): Promise<PublishRunOutcome> {
   const logger = deps.logger ?? silentLogger;
   const outcome: PublishRunOutcome = { planId: input.planId, result: "not-found", actions: [], retryableFailures: [], ownerEmail: "none" };
-  const plan = (await deps.plans.getPlan(input.planId)) as AmplificationPlan<AdBrief> | undefined;
+  const plan = await deps.plans.getPlan(input.planId);
   if (plan === undefined) return outcome;
   if (plan.decision?.action !== "approved") return { ...outcome, result: "not-approved" };
 
@@ -194,7 +193,7 @@ function withSponsoredPost(action: PublishAction, group: readonly PublishAction[
 
 async function runAction(
   deps: PublishDeps,
-  plan: AmplificationPlan<AdBrief>,
+  plan: AmplificationPlan,
   action: PublishAction,
   credentialsFor: (platform: PublisherPlatform) => Promise<PlatformCredentials | undefined>,
   retryFailed: boolean,
@@ -292,7 +291,7 @@ function digestOf(records: readonly PublishActionRecord[], withReasons = false):
 async function emailOwner(
   deps: PublishDeps,
   notify: NonNullable<PublishDeps["notify"]>,
-  plan: AmplificationPlan<AdBrief>,
+  plan: AmplificationPlan,
   records: readonly PublishActionRecord[],
   failed: readonly PublishActionRecord[],
   logger: Logger,

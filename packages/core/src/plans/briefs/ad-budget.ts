@@ -1,5 +1,5 @@
 import type { ClientConfig } from "../../config/config-schema.ts";
-import type { AdPlatform } from "../plan.ts";
+import type { AdPlatform } from "../plan-parts.ts";
 
 /**
  * Budgets in the three forms the ad platforms take (platform-apis.md, "Money"): LinkedIn decimal

@@ -1,5 +1,5 @@
 import type { ClientConfig } from "../../config/config-schema.ts";
-import type { AdPlatform, DraftLength, PlanRelease } from "../plan.ts";
+import type { AdPlatform, DraftLength, PlanRelease } from "../plan-parts.ts";
 import { releaseSlug, trackedLink as tagLink } from "../drafts/index.ts";
 import { CREATIVE_LIMITS, MAX_SUMMARY_INPUT, MAX_TITLE_INPUT, type CopyLimit } from "./creative-limits.ts";
 import { cleanText, fitText, measureCharacters, measureXWeighted, stripUrls, type Measure } from "../../text/fit-text.ts";

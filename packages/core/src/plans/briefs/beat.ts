@@ -1,5 +1,5 @@
 import type { ClientConfig } from "../../config/config-schema.ts";
-import type { PlanRelease } from "../plan.ts";
+import type { PlanRelease } from "../plan-parts.ts";
 import {
   AI_RE,
   INDUSTRY_LABELS,

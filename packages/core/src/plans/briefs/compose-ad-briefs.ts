@@ -1,5 +1,5 @@
 import type { ClientConfig } from "../../config/config-schema.ts";
-import type { AdPlatform, MediaContact, PlanRelease } from "../plan.ts";
+import type { AdPlatform, MediaContact, PlanRelease } from "../plan-parts.ts";
 import { composeBudget, type AdBudget } from "./ad-budget.ts";
 import { composeCreative, type AdCreative } from "./ad-creative.ts";
 import { analyseBeat, type Beat } from "./beat.ts";

@@ -1,4 +1,4 @@
-import type { AdPlatform } from "../plan.ts";
+import type { AdPlatform } from "../plan-parts.ts";
 
 /**
  * Ad copy limits used when composing briefs. Every brief stays within `target` (the platform's

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { cleanText } from "../../text/fit-text.ts";
-import type { MediaContact } from "../plan.ts";
+import type { MediaContact } from "../plan-parts.ts";
 
 /**
  * A client's media list (journalists) as CSV, and the hashed form the ad platforms' matched

@@ -1,4 +1,4 @@
-import type { AdPlatform } from "../plan.ts";
+import type { AdPlatform } from "../plan-parts.ts";
 import { X_INTERESTS } from "./beat-catalog.ts";
 import type { Beat, BeatTopic } from "./beat.ts";
 

@@ -10,7 +10,7 @@
  *   UTF-16 code units (String.length). That is never less than the number of graphemes or code points,
  *   so it is the strictest reading of "characters" and a draft that passes it passes the others.
  */
-import type { Channel, DraftLength, LinkFacet } from "../plan.ts";
+import type { Channel, DraftLength, LinkFacet } from "../plan-parts.ts";
 import { measureCharacters, measureGraphemes, measureXWeighted } from "../../text/fit-text.ts";
 import { graphemeCount, hasLoneSurrogate, utf8Length } from "../../text/text-units.ts";
 import { extractXUrls, parseTweet, X_MAX_WEIGHTED_LENGTH } from "../../text/x-counting.ts";

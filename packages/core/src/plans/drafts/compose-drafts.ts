@@ -8,7 +8,7 @@
  * shorten the key fact further or drop it, and last shorten the headline. The link is never shortened.
  */
 import type { ClientConfig } from "../../config/config-schema.ts";
-import type { Channel, DraftOutcome, LinkFacet, PlanRelease, PostDraft } from "../plan.ts";
+import type { Channel, DraftOutcome, LinkFacet, PlanRelease, PostDraft } from "../plan-parts.ts";
 import { BLUESKY_MAX_BYTES, CHANNEL_RULES, LINK_FACET, TAG_FACET, hashtagsIn, measure, validateDraftText, type ChannelRules } from "./channel-rules.ts";
 import { cutPoints, fitTo, stripUrls } from "../../text/fit-text.ts";
 import { graphemeCount, utf8Length } from "../../text/text-units.ts";

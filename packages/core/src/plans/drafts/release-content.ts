@@ -3,7 +3,7 @@
  * (first sentence of the summary, wire dateline removed) and a short quote when the summary has one.
  * Nothing here adds markup: HTML-looking text stays literal text.
  */
-import type { PlanRelease } from "../plan.ts";
+import type { PlanRelease } from "../plan-parts.ts";
 import { ELLIPSIS, isAbbreviation, oneLine } from "../../text/fit-text.ts";
 import { graphemeCount } from "../../text/text-units.ts";
 

@@ -2,7 +2,7 @@
  * The utm_campaign value for a release: a lower-case ASCII slug of its title, or of its id when the
  * title has little Latin-script text to transliterate (CJK, Cyrillic, Arabic...) or none at all.
  */
-import type { PlanRelease } from "../plan.ts";
+import type { PlanRelease } from "../plan-parts.ts";
 
 export const SLUG_MAX_LENGTH = 60;
 

@@ -3,7 +3,7 @@
  * uses, and cashtags from its tickers.
  */
 import type { ClientConfig } from "../../config/config-schema.ts";
-import type { PlanRelease } from "../plan.ts";
+import type { PlanRelease } from "../plan-parts.ts";
 
 /** "#SupplyChain" -> ["supply", "chain"]; "#AIChips" -> ["ai", "chips"]; "#Web3" -> ["web", "3"]. */
 export function hashtagWords(hashtag: string): string[] {

@@ -3,7 +3,7 @@
  * display text Bluesky shows for it.
  */
 import { ValidationError } from "../../errors.ts";
-import type { AdPlatform, Channel } from "../plan.ts";
+import type { AdPlatform, Channel } from "../plan-parts.ts";
 import { releaseUrl } from "../../releases/release-identity.ts";
 import { ELLIPSIS } from "../../text/fit-text.ts";
 import { graphemes } from "../../text/text-units.ts";
