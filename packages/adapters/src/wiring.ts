@@ -52,7 +52,7 @@ import {
 /**
  * The one wiring of Pressbridge (docs/architecture.md, "Wiring"). An adapter set is everything the
  * use cases talk to; the Lambda functions pass the AWS set (aws-adapter-set.ts), `pressbridge start`
- * and the other local commands the local one (packages/cli/src/runtime/local-adapter-set.ts). Every
+ * and the other local commands the local one (packages/cli/src/runtime/local-context.ts). Every
  * use case's dependencies are built here from a set, and nowhere else, so the two cannot drift.
  *
  * Members are read only when a use case needs them: the AWS set creates each adapter on first read,
