@@ -30,7 +30,7 @@ import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ValidationError } from "../packages/core/src/errors.ts";
 import { parseMediaListCsv } from "../packages/core/src/plans/briefs/media-list.ts";
-import { HashedMediaList, MAX_MEDIA_LIST_CONTACTS, hashedMediaList } from "../packages/adapters/src/file-media-lists.ts";
+import { MAX_MEDIA_LIST_CONTACTS, hashedMediaList, readHashedMediaList, type HashedMediaList } from "../packages/adapters/src/file-media-lists.ts";
 import { CONFIG_FILE_NAME } from "./function-construct.ts";
 import { EVENT_SOURCE } from "../packages/core/src/events/catalog.ts";
 import { ROUTES, type Route } from "../packages/core/src/events/routes.ts";
@@ -326,7 +326,7 @@ export function writeConfigAsset(config: PressbridgeConfig, configDir: string, w
     } catch (err) {
       throw new ValidationError(field, `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? "error"}): media lists are read at synth and deployed hashed`);
     }
-    const list = path.toLowerCase().endsWith(".json") ? hashedListFile(text, path, field) : hashedListOfCsv(text, path, field, client.mediaList, warn);
+    const list = path.toLowerCase().endsWith(".json") ? readHashedMediaList(text, path, field) : hashedListOfCsv(text, path, field, client.mediaList, warn);
     const name = `${MEDIA_LISTS_DIR}/${client.id}.json`;
     files.set(name, `${JSON.stringify(list, null, 2)}\n`);
     return { ...client, mediaList: name };
@@ -353,16 +353,4 @@ function hashedListOfCsv(text: string, path: string, field: string, source: stri
     warn(`${field}: ${errors.length} line(s) of ${path} skipped (${first}${errors.length > 5 ? "; ..." : ""}); ${contacts.length} contact(s) deployed`);
   }
   return hashedMediaList(contacts, source);
-}
-
-function hashedListFile(text: string, path: string, field: string): HashedMediaList {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ValidationError(field, `${path} is not valid JSON`);
-  }
-  const parsed = HashedMediaList.safeParse(json);
-  if (!parsed.success) throw new ValidationError(field, `${path} is not a hashed media list: ${parsed.error.issues[0]!.message}`);
-  return parsed.data;
 }

@@ -85,7 +85,7 @@ export class FileMediaLists implements MediaListSource {
     } catch (err) {
       throw new ValidationError(field, `cannot read ${path}: ${(err as Error).message}`, { cause: err });
     }
-    const loaded = path.toLowerCase().endsWith(".json") ? readHashedList(text, path, field) : this.readCsv(text, path, field, clientId, file);
+    const loaded = path.toLowerCase().endsWith(".json") ? copyOf(readHashedMediaList(text, path, field)) : this.readCsv(text, path, field, clientId, file);
     this.cache.set(clientId, loaded);
     return loaded;
   }
@@ -100,8 +100,11 @@ export class FileMediaLists implements MediaListSource {
   }
 }
 
-/** A hashed list, validated; its errors name the field and the first bad path, never a value. */
-function readHashedList(text: string, path: string, field: string): { contacts: MediaContact[]; source: string } {
+/**
+ * A hashed list's text, validated (here and by the synth, infra/pressbridge-construct.ts); its errors
+ * name the field and the first bad path, never a value.
+ */
+export function readHashedMediaList(text: string, path: string, field: string): HashedMediaList {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -114,5 +117,9 @@ function readHashedList(text: string, path: string, field: string): { contacts: 
     const at = issue.path.length === 0 ? "" : ` at ${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "")}`;
     throw new ValidationError(field, `${path} is not a hashed media list${at}: ${issue.message}`);
   }
-  return { contacts: parsed.data.contacts.map((c) => ({ ...c })), source: parsed.data.source };
+  return parsed.data;
+}
+
+function copyOf(list: HashedMediaList): { contacts: MediaContact[]; source: string } {
+  return { contacts: list.contacts.map((c) => ({ ...c })), source: list.source };
 }
