@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
+import { MAX_AD_LOCATIONS, defaultAdLocations, isCountryCode } from "./ad-locations.ts";
+
+export { FALLBACK_AD_COUNTRY, MAX_AD_LOCATIONS, countryOfTimeZone, defaultAdLocations, isCountryCode } from "./ad-locations.ts";
 
 /**
  * pressbridge.config.json: clients, feeds and security settings. Parsed once at start-up; an invalid
@@ -20,28 +23,48 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export const ClientConfig = z.strictObject({
-  id,
-  name: z.string().min(1).max(200),
-  windowHours: z.number().positive().max(24 * 30).default(72),
-  timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as America/New_York").default("UTC"),
-  owner: z.email(),
-  approvers: z.array(z.email()).min(1),
-  channels: z.array(z.enum(["x", "linkedin", "facebook", "instagram", "bluesky", "threads"])).default([]),
-  adPlatforms: z.array(z.enum(["linkedin", "meta", "x"])).default([]),
-  trendHashtags: z.array(z.string().regex(/^#[\p{L}\p{N}_]+$/u, "must be a hashtag like #AI")).default([]),
-  keywords: z.array(z.string().min(1).max(100)).default([]),
-  /** CSV of journalists (header row with an `email` column), relative to the config file. */
-  mediaList: z.string().min(1).optional(),
-  supportingAsset: z.strictObject({ title: z.string().min(1).max(200), url: httpUrl }).optional(),
-  adDefaults: z
-    .strictObject({
-      dailyBudget: z.number().positive(),
-      currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD"),
-      flightDays: z.number().int().positive().max(90),
-    })
-    .default({ dailyBudget: 50, currency: "USD", flightDays: 5 }),
-});
+/** Every social channel Pressbridge drafts for; a client that names none gets them all. */
+export const CHANNELS = ["x", "linkedin", "facebook", "instagram", "bluesky", "threads"] as const;
+/** Every ad platform Pressbridge briefs; a client that names none gets them all. */
+export const AD_PLATFORMS = ["linkedin", "meta", "x"] as const;
+
+const countryCode = z.string().refine(isCountryCode, "must be an ISO 3166-1 alpha-2 country code in upper case, such as US or DE");
+
+/** In order of first mention, each code once. */
+function withoutRepeats<T>(list: T[]): T[] {
+  return [...new Set(list)];
+}
+
+export const ClientConfig = z
+  .strictObject({
+    id,
+    name: z.string().min(1).max(200),
+    windowHours: z.number().positive().max(24 * 30).default(72),
+    timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as America/New_York").default("UTC"),
+    owner: z.email(),
+    approvers: z.array(z.email()).min(1),
+    channels: z.array(z.enum(CHANNELS)).default(() => [...CHANNELS]),
+    adPlatforms: z.array(z.enum(AD_PLATFORMS)).default(() => [...AD_PLATFORMS]),
+    trendHashtags: z.array(z.string().regex(/^#[\p{L}\p{N}_]+$/u, "must be a hashtag like #AI")).default([]),
+    keywords: z.array(z.string().min(1).max(100)).default([]),
+    /** CSV of journalists (header row with an `email` column), relative to the config file. */
+    mediaList: z.string().min(1).optional(),
+    supportingAsset: z.strictObject({ title: z.string().min(1).max(200), url: httpUrl }).optional(),
+    adDefaults: z
+      .strictObject({
+        dailyBudget: z.number().positive(),
+        currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD"),
+        flightDays: z.number().int().positive().max(90),
+        /** Countries every ad brief targets; omitted, the client's time zone's country (defaultAdLocations). */
+        locations: z.array(countryCode).min(1).max(MAX_AD_LOCATIONS).transform(withoutRepeats).optional(),
+      })
+      .default({ dailyBudget: 50, currency: "USD", flightDays: 5 }),
+  })
+  // After the fields, so an omitted adDefaults (its whole-object default) gets locations too.
+  .transform((client) => ({
+    ...client,
+    adDefaults: { ...client.adDefaults, locations: client.adDefaults.locations ?? defaultAdLocations(client.timezone) },
+  }));
 export type ClientConfig = z.infer<typeof ClientConfig>;
 
 export const FeedConfig = z.strictObject({

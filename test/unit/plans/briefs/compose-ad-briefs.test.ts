@@ -54,7 +54,7 @@ describe("composeAdBriefs: one brief per ad platform", () => {
 describe("audience", () => {
   it("says in plain English who it reaches, on the release's beat", () => {
     const { linkedin } = byPlatform(compose());
-    expect(linkedin.audience.summary).toBe("Journalists, editors, reporters, bloggers and pundits covering Fintech / Financial services");
+    expect(linkedin.audience.summary).toBe("Journalists, editors, reporters, bloggers and pundits covering Fintech / Financial services (United States)");
     expect(linkedin.audience.beat.label).toBe("Fintech / Financial services");
     expect(linkedin.audience.roles).toEqual(expect.arrayContaining(["Journalist", "Editor", "Reporter", "Blogger", "Columnist", "Podcaster"]));
     expect(linkedin.audience.matchedAudience).toBeUndefined();
@@ -96,6 +96,27 @@ describe("audience", () => {
     expect(values("INTEREST")).toEqual(["Business and finance"]);
     expect(values("FOLLOWERS_OF_USER")).toEqual([]);
     expect(x.notes.join(" ")).toContain("FOLLOWERS_OF_USER");
+  });
+
+  it("targets the client's locations on every platform: a Europe/Berlin client in Germany", () => {
+    const { linkedin, meta, x } = byPlatform(compose({ client: makeClient({ timezone: "Europe/Berlin" }) }));
+    expect(linkedin.audience.targeting.targetingCriteria.include.and[0]?.or["urn:li:adTargetingFacet:locations"]).toEqual(["Germany"]);
+    expect(meta.audience.targeting.geo_locations).toEqual({ countries: ["DE"] });
+    expect(x.audience.targeting.targeting_criteria.filter((r) => r.targeting_type === "LOCATION")).toEqual([{ targeting_type: "LOCATION", targeting_value: "Germany" }]);
+    expect(linkedin.audience.summary).toMatch(/\(Germany\)$/);
+    // The US geo URN hint is only for a brief that targets the US.
+    expect(linkedin.notes.join(" ")).not.toContain("United States");
+  });
+
+  it("targets every listed location, in config order, the configured ones over the time zone's", () => {
+    const client = makeClient({ timezone: "Asia/Tokyo", adDefaults: { dailyBudget: 50, currency: "EUR", flightDays: 5, locations: ["AT", "CH", "DE"] } });
+    const { linkedin, meta, x } = byPlatform(compose({ client }));
+    expect(linkedin.audience.targeting.targetingCriteria.include.and[0]?.or["urn:li:adTargetingFacet:locations"]).toEqual(["Austria", "Switzerland", "Germany"]);
+    expect(meta.audience.targeting.geo_locations.countries).toEqual(["AT", "CH", "DE"]);
+    expect(x.audience.targeting.targeting_criteria.filter((r) => r.targeting_type === "LOCATION").map((r) => r.targeting_value)).toEqual(["Austria", "Switzerland", "Germany"]);
+    expect(linkedin.audience.summary).toMatch(/\(Austria, Switzerland, Germany\)$/);
+    const many = makeClient({ adDefaults: { dailyBudget: 50, currency: "EUR", flightDays: 5, locations: ["AT", "BE", "CH", "DE", "FR", "NL"] } });
+    expect(byPlatform(compose({ client: many })).meta.audience.summary).toMatch(/\(6 countries\)$/);
   });
 
   it("leaves news types out of X keywords", () => {

@@ -37,7 +37,7 @@ function client(overrides: Partial<ClientConfig> = {}): ClientConfig {
     adPlatforms: [],
     trendHashtags: ["#AI", "#SupplyChain", "#Quantum"],
     keywords: [],
-    adDefaults: { dailyBudget: 50, currency: "USD", flightDays: 5 },
+    adDefaults: { dailyBudget: 50, currency: "USD", flightDays: 5, locations: ["US"] },
     ...overrides,
   };
 }

@@ -34,7 +34,7 @@ const client: ClientConfig = {
   adPlatforms: [],
   trendHashtags: ["#AI", "#SupplyChain", "#Logistics"],
   keywords: [],
-  adDefaults: { dailyBudget: 50, currency: "USD", flightDays: 5 },
+  adDefaults: { dailyBudget: 50, currency: "USD", flightDays: 5, locations: ["US"] },
 };
 
 describe("composeDrafts determinism", () => {

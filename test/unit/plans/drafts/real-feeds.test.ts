@@ -20,7 +20,7 @@ const client: ClientConfig = {
   adPlatforms: [],
   trendHashtags: ["#AI", "#SupplyChain", "#Biotech", "#Fintech", "#Nasdaq", "#GreenBond", "#Insurance", "#Semiconductors", "#Robotics", "#FrenchFries"],
   keywords: [],
-  adDefaults: { dailyBudget: 50, currency: "USD", flightDays: 5 },
+  adDefaults: { dailyBudget: 50, currency: "USD", flightDays: 5, locations: ["US"] },
 };
 
 interface Case {

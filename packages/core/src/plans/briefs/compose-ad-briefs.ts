@@ -8,6 +8,7 @@ import { hashEmailForAudience, isPlausibleEmail, normaliseEmail } from "./media-
 import {
   JOURNALIST_ROLES,
   MIN_MATCHED_AUDIENCE,
+  countryName,
   linkedInTargeting,
   metaTargeting,
   xTargeting,
@@ -27,7 +28,7 @@ export interface MatchedAudience {
 }
 
 export interface AdAudience<T> {
-  /** Plain English, e.g. "Journalists, editors, reporters, bloggers and pundits covering Fintech". */
+  /** Plain English, e.g. "Journalists, editors, reporters, bloggers and pundits covering Fintech (Germany)". */
   summary: string;
   beat: Beat;
   roles: string[];
@@ -103,15 +104,16 @@ const PLATFORM_NAMES: Readonly<Record<AdPlatform, string>> = { linkedin: "Linked
  * pundits who cover its beat, offering the client's supporting asset when there is one.
  *
  * Steps: derive the beat once; hash the media list once (raw emails never leave this function); then
- * per platform build the targeting, the flight (start on approval, no later than the window
- * deadline), the budget in the platform's units, and copy fitted to the platform's limits. Pure and
- * deterministic: the same input gives the same briefs.
+ * per platform build the targeting (in the client's adDefaults.locations), the flight (start on
+ * approval, no later than the window deadline), the budget in the platform's units, and copy fitted
+ * to the platform's limits. Pure and deterministic: the same input gives the same briefs.
  */
 export function composeAdBriefs(input: ComposeAdBriefsInput): AdBrief[] {
   const { release, client, windowDeadline } = input;
   const { beat, topics } = analyseBeat(release, client);
   const matched = input.mediaList === undefined ? undefined : matchedAudienceOf(input.mediaList);
   const platforms = [...new Set(client.adPlatforms)];
+  const locations = client.adDefaults.locations;
 
   return platforms.map((platform): AdBrief => {
     const notes: string[] = [];
@@ -119,9 +121,13 @@ export function composeAdBriefs(input: ComposeAdBriefsInput): AdBrief[] {
     notes.push(PAUSED_NOTES[platform]);
 
     const targeting =
-      platform === "linkedin" ? linkedInTargeting(beat, notes) : platform === "meta" ? metaTargeting(beat, topics, notes) : xTargeting(beat, topics, notes);
+      platform === "linkedin"
+        ? linkedInTargeting(beat, locations, notes)
+        : platform === "meta"
+          ? metaTargeting(beat, topics, locations, notes)
+          : xTargeting(beat, topics, locations, notes);
 
-    let summary = `Journalists, editors, reporters, bloggers and pundits covering ${beat.label}`;
+    let summary = `Journalists, editors, reporters, bloggers and pundits covering ${beat.label} (${placesOf(locations)})`;
     if (matched !== undefined) {
       if (matched.count === 0) {
         notes.push(`The media list "${matched.source}" has no valid email addresses, so no matched audience was added.`);
@@ -162,6 +168,13 @@ export function composeAdBriefs(input: ComposeAdBriefsInput): AdBrief[] {
         return { platform, ...OBJECTIVES.x, audience: { ...audience, targeting: targeting as XTargeting }, ...common };
     }
   });
+}
+
+const MAX_NAMED_PLACES = 5;
+
+/** "Germany", "Germany, Austria, Switzerland"; past MAX_NAMED_PLACES, "12 countries". */
+function placesOf(locations: readonly string[]): string {
+  return locations.length > MAX_NAMED_PLACES ? `${locations.length} countries` : locations.map(countryName).join(", ");
 }
 
 /**

@@ -22,8 +22,18 @@ export const JOURNALIST_ROLES: readonly string[] = [
   "Newsletter writer",
 ];
 
-/** Default country. All three platforms target by location; the config has no country yet. */
-export const DEFAULT_COUNTRY = { code: "US", name: "United States" } as const;
+const REGION_NAMES = new Intl.DisplayNames("en", { type: "region", fallback: "code" });
+
+/**
+ * The English name of an ISO 3166-1 alpha-2 code ("DE" -> "Germany"), as LinkedIn's and X's location
+ * searches take it; the code itself for one Intl does not know.
+ */
+export function countryName(code: string): string {
+  return REGION_NAMES.of(code) ?? code;
+}
+
+/** LinkedIn's geo URN for the United States, the one location id this module can vouch for. */
+const LINKEDIN_US_GEO = "urn:li:geo:103644278";
 
 /** LinkedIn industry names (industry taxonomy) where newsrooms sit; to resolve (UNCONFIRMED names). */
 export const LINKEDIN_MEDIA_INDUSTRIES: readonly string[] = [
@@ -76,10 +86,14 @@ const MAX_X_KEYWORDS = 10;
  */
 export const MIN_MATCHED_AUDIENCE: Readonly<Record<AdPlatform, number>> = { linkedin: 300, meta: 100, x: 100 };
 
-/** LinkedIn: people in the country AND (a journalist title OR working at a news publisher or broadcaster). */
-export function linkedInTargeting(_beat: Beat, notes: string[]): LinkedInTargeting {
+/**
+ * LinkedIn: people in one of the client's countries AND (a journalist title OR working at a news
+ * publisher or broadcaster). `locations` are the client's adDefaults.locations (ISO codes).
+ */
+export function linkedInTargeting(_beat: Beat, locations: readonly string[], notes: string[]): LinkedInTargeting {
+  const usNote = locations.includes("US") ? ` United States is commonly ${LINKEDIN_US_GEO}.` : "";
   notes.push(
-    "LinkedIn: targeting values are names; resolve each to its URN at publish time with GET /rest/adTargetingEntities?q=adTargetingFacet&facet=<facet URN> (numeric ids are UNCONFIRMED in platform-apis.md). United States is commonly urn:li:geo:103644278.",
+    `LinkedIn: targeting values are names; resolve each to its URN at publish time with GET /rest/adTargetingEntities?q=adTargetingFacet&facet=<facet URN> (numeric ids are UNCONFIRMED in platform-apis.md).${usNote}`,
     "LinkedIn: no beat facet is confirmed in platform-apis.md, so this audience is journalists in general; the beat is carried by the copy and by the matched media list, if any.",
   );
   return {
@@ -87,7 +101,7 @@ export function linkedInTargeting(_beat: Beat, notes: string[]): LinkedInTargeti
     targetingCriteria: {
       include: {
         and: [
-          { or: { [LINKEDIN_FACETS.locations]: [DEFAULT_COUNTRY.name] } },
+          { or: { [LINKEDIN_FACETS.locations]: locations.map(countryName) } },
           { or: { [LINKEDIN_FACETS.titles]: [...JOURNALIST_ROLES], [LINKEDIN_FACETS.industries]: [...LINKEDIN_MEDIA_INDUSTRIES] } },
         ],
       },
@@ -95,8 +109,11 @@ export function linkedInTargeting(_beat: Beat, notes: string[]): LinkedInTargeti
   };
 }
 
-/** Meta: in the country AND (a journalist job title OR interested in journalism) AND interested in the beat. */
-export function metaTargeting(beat: Beat, topics: readonly BeatTopic[], notes: string[]): MetaTargeting {
+/**
+ * Meta: in one of the client's countries (ISO codes, as geo_locations takes them) AND (a journalist
+ * job title OR interested in journalism) AND interested in the beat.
+ */
+export function metaTargeting(beat: Beat, topics: readonly BeatTopic[], locations: readonly string[], notes: string[]): MetaTargeting {
   // Interests are subjects people follow: beats, not news types ("Licensing") or the client's own names.
   let names = topics.filter((t) => t.group !== null && t.source !== "client.keywords").map((t) => t.name);
   if (names.length === 0) names = [beat.label.split(" / ")[0]!];
@@ -107,7 +124,7 @@ export function metaTargeting(beat: Beat, topics: readonly BeatTopic[], notes: s
   );
   return {
     valuesAre: "names-to-resolve",
-    geo_locations: { countries: [DEFAULT_COUNTRY.code] },
+    geo_locations: { countries: [...locations] },
     flexible_spec: [
       { work_positions: JOURNALIST_ROLES.map((name) => ({ name })), interests: [{ name: "Journalism" }] },
       { interests },
@@ -115,9 +132,9 @@ export function metaTargeting(beat: Beat, topics: readonly BeatTopic[], notes: s
   };
 }
 
-/** X: no job-title facet, so the beat's keywords and interest categories, in the country. */
-export function xTargeting(beat: Beat, topics: readonly BeatTopic[], notes: string[]): XTargeting {
-  const rows: XTargeting["targeting_criteria"] = [{ targeting_type: "LOCATION", targeting_value: DEFAULT_COUNTRY.name }];
+/** X: no job-title facet, so the beat's keywords and interest categories, in the client's countries (one LOCATION row each). */
+export function xTargeting(beat: Beat, topics: readonly BeatTopic[], locations: readonly string[], notes: string[]): XTargeting {
+  const rows: XTargeting["targeting_criteria"] = locations.map((code) => ({ targeting_type: "LOCATION", targeting_value: countryName(code) }));
   // Keywords people post about: beats, wire and client keywords; not bare news types ("Product launches").
   const keywords = topics.filter((t) => !(t.source === "release.subjects" && t.group === null)).map((t) => t.name);
   for (const keyword of keywords.slice(0, MAX_X_KEYWORDS)) rows.push({ targeting_type: "KEYWORD", targeting_value: keyword });
