@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { demoRelease } from "./demo-releases.ts";
 
 /**
  * A demo newswire on loopback for `pressbridge start --demo`: an RSS 2.0 feed that gains a new,
- * realistic press release every few seconds. It honours conditional GET (ETag/Last-Modified) like a
- * real wire, so the poller's "unchanged" path is exercised too.
+ * realistic press release every few seconds, for as long as it runs (demo-releases.ts: none repeats
+ * within days). It honours conditional GET (ETag/Last-Modified) like a real wire, so the poller's
+ * "unchanged" path is exercised too.
  */
 export interface DemoWire {
   url: string;
@@ -23,20 +25,8 @@ interface DemoItem {
   ticker: string;
 }
 
-const COMPANIES = [
-  { name: "Acme Corp", ticker: "NYSE:ACME", city: "NEW YORK" },
-  { name: "Globex Robotics", ticker: "Nasdaq:GBXR", city: "SAN JOSE, Calif." },
-  { name: "Initech Health", ticker: "Nasdaq:INTH", city: "BOSTON" },
-  { name: "Umbrella Energy", ticker: "NYSE:UMBE", city: "HOUSTON" },
-];
-
-const STORIES = [
-  (c: string) => [`${c} Launches AI-Powered Supply Chain Platform for Mid-Market Manufacturers`, `${c} today announced the general availability of its AI-powered supply chain platform, cutting planning time by 40% in early deployments. "Our customers asked for foresight, not dashboards," said the company's chief executive.`],
-  (c: string) => [`${c} Reports Record Third-Quarter Revenue, Raises Full-Year Outlook`, `${c} reported third-quarter revenue of $412 million, up 18% year over year, and raised its full-year guidance on strong demand for its cloud services.`],
-  (c: string) => [`${c} Publishes 2026 Industry Benchmark Report on Enterprise Automation`, `${c} released its annual benchmark report surveying 1,200 operations leaders; 63% plan to double automation budgets in 2027. The full white paper is available for download.`],
-  (c: string) => [`${c} Appoints Former Regulator as Chief Compliance Officer`, `${c} named a former federal regulator as chief compliance officer, effective immediately, to lead its expansion into regulated markets.`],
-  (c: string) => [`${c} and Northwind Partner to Bring Net-Zero Data Centers to Europe`, `${c} and Northwind announced a multi-year partnership to build three net-zero data centers in Europe, with the first site opening in 2027.`],
-];
+/** Items the feed shows, newest first; older ones are dropped (a wire's feed is a window too). */
+const FEED_ITEMS = 20;
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -54,7 +44,7 @@ export async function startDemoWire(options: { intervalMs?: number; now?: () => 
 
   const render = (): void => {
     const xmlItems = items
-      .slice(-20)
+      .slice(-FEED_ITEMS)
       .reverse()
       .map(
         (i) => `    <item>
@@ -84,27 +74,26 @@ ${xmlItems}
   };
 
   const publishNext = (): string => {
-    const company = COMPANIES[counter % COMPANIES.length]!;
-    const story = STORIES[Math.floor(counter / COMPANIES.length) % STORIES.length]!;
-    const [title, text] = story(company.name);
+    const { title, text, company } = demoRelease(counter);
     const n = ++counter;
     const at = now();
-    const slug = title!.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
+    const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
     // Links use example.com (reserved for examples, RFC 2606) so they look like real release URLs
     // to the X/Bluesky link rules, which do not treat a loopback address as a link.
     // The run id keeps releases of a restarted demo distinct from those already stored.
     const link = `https://newsroom.example.com/news/${at.toISOString().slice(0, 10)}/${slug}-${runId}${1000 + n}.html`;
     items.push({
-      title: title!,
+      title,
       link,
       guid: link,
       pubDate: at.toUTCString(),
-      description: `${company.city}, ${at.toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" })} /Demo Wire/ -- ${text}`,
+      description: `${company.dateline}, ${at.toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" })} /Demo Wire/ -- ${text}`,
       contributor: company.name,
       ticker: company.ticker,
     });
+    if (items.length > FEED_ITEMS) items.splice(0, items.length - FEED_ITEMS);
     render();
-    return title!;
+    return title;
   };
 
   const server: Server = createServer((req, res) => {
