@@ -9,6 +9,7 @@ import { ROUTES, approversFromConfig, type AmplificationPlan, type ReviewDeps } 
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { HOUR, T0, approve, at, config, feedState, plan, publish, reject, release } from "../support/audit-fixtures.ts";
 import { launchBrowser, skipBrowserTests } from "../support/browser.ts";
+import { memoryWorkspace } from "../support/memory-workspace.ts";
 
 /**
  * The audit dashboard in headless Chromium, with data in DynamoDB Local: releases in every state
@@ -79,10 +80,10 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
     const port = await freePort();
     const app = createWebApp({
       review,
-      config,
+      workspace: memoryWorkspace(config),
       baseUrl: `http://127.0.0.1:${port}`,
       adminToken: ADMIN,
-      dashboard: { config, audits, plans, releases, feedStates: releases, clock },
+      dashboard: { audits, plans, releases, feedStates: releases, clock },
     });
     web = await startWebServer(app, { port });
   }, 120_000);

@@ -9,6 +9,7 @@ import { ROUTES, approversFromConfig, parseConfig, signApprovalToken, type Revie
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { T0, config, plan } from "../support/audit-fixtures.ts";
 import { launchBrowser, skipBrowserTests } from "../support/browser.ts";
+import { memoryWorkspace } from "../support/memory-workspace.ts";
 
 /**
  * The pages the operator sign-in and the current-approver check add, in headless Chromium on a phone
@@ -46,7 +47,7 @@ describe.skipIf(skipBrowserTests())("sign-in and refusal pages in the browser (h
     const current = parseConfig({ ...config, clients: config.clients.map((c) => (c.id === "acme" ? { ...acme, approvers: acme.approvers.filter((a) => a !== REMOVED) } : c)) });
     const review = { plans, approvals, outbox, bus: new LocalEventBus({ routes: ROUTES }), clock, keys, currentApprovers: approversFromConfig(current) } satisfies ReviewDeps;
     const port = await freePort();
-    web = await startWebServer(createWebApp({ review, config: current, baseUrl: `http://127.0.0.1:${port}`, adminToken: TOKEN }), { port });
+    web = await startWebServer(createWebApp({ review, workspace: memoryWorkspace(current), baseUrl: `http://127.0.0.1:${port}`, adminToken: TOKEN }), { port });
     removedLink = `${web.url}/review/${signApprovalToken(keys, { planId: p.id, approver: REMOVED, expiresAt: new Date(p.windowDeadline) })}`;
   }, 120_000);
 

@@ -16,6 +16,7 @@ import {
 } from "@pressbridge/adapters";
 import { ROUTES, approversFromConfig, parseConfig, signApprovalToken, type AmplificationPlan, type ReviewDeps, type SigningKeys } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
+import { memoryWorkspace } from "../support/memory-workspace.ts";
 
 /**
  * DNS rebinding and the operator pages (issue #19, point 2). A page on any website whose name the
@@ -76,10 +77,10 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   app = createWebApp({
     review: reviewDeps(),
-    config,
+    workspace: memoryWorkspace(config),
     baseUrl: base,
     adminToken: TOKEN,
-    dashboard: { config, audits: new DynamoAuditStore({ client, tableName }), plans, releases, feedStates: releases, clock },
+    dashboard: { audits: new DynamoAuditStore({ client, tableName }), plans, releases, feedStates: releases, clock },
     outbox: {
       list: async () => [{ file: OUTBOX_FILE, to: ["ana@acme.example"], subject: "Approve amplification: Acme Opens a Lab", date: at }],
       read: async (file) => (file === OUTBOX_FILE ? { file, subject: "Approve amplification: Acme Opens a Lab", to: ["ana@acme.example"], date: at, text: `Review and approve: ${base}/review/${reviewToken}` } : undefined),
@@ -211,7 +212,7 @@ describe("the web app under DNS rebinding", () => {
     expect((await send("GET", "/healthz")).status).toBe(200);
     expect((await send("GET", "/healthz", { host: `localhost:${port}` })).status).toBe(200);
     expect((await send("GET", "/healthz", { host: `LOCALHOST:${port}` })).status).toBe(200);
-    const deployed = createWebApp({ review: reviewDeps(), config, baseUrl: "https://approvals.example.com", adminToken: TOKEN });
+    const deployed = createWebApp({ review: reviewDeps(), workspace: memoryWorkspace(config), baseUrl: "https://approvals.example.com", adminToken: TOKEN });
     expect((await deployed.request("https://approvals.example.com/healthz", { headers: { host: "approvals.example.com" } })).status).toBe(200);
     expect((await deployed.request("http://127.0.0.1/healthz", { headers: { host: "127.0.0.1" } })).status).toBe(421);
     expect((await deployed.request("http://localhost:3000/healthz", { headers: { host: "localhost:3000" } })).status).toBe(421);
@@ -300,7 +301,7 @@ describe("the web app under DNS rebinding", () => {
     const [exp, sig] = value.split(".") as [string, string];
     expect((await send("GET", "/queue", { cookie: `${name}=${Number(exp) + 86_400}.${sig}` })).status).toBe(401);
     expect((await send("GET", "/queue", { cookie: `${name}=${exp}.${sig.slice(0, -2)}AA` })).status).toBe(401);
-    const other = createWebApp({ review: reviewDeps(), config, baseUrl: base, adminToken: `${TOKEN}-rotated` });
+    const other = createWebApp({ review: reviewDeps(), workspace: memoryWorkspace(config), baseUrl: base, adminToken: `${TOKEN}-rotated` });
     expect((await other.request(`${base}/queue`, { headers: { host: `127.0.0.1:${port}`, cookie } })).status).toBe(401);
 
     // No open redirect after sign-in.

@@ -33,6 +33,7 @@ import {
 } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
+import { memoryWorkspace } from "../support/memory-workspace.ts";
 
 /**
  * Approval by email end to end: the plan's emails go through a real SMTP server on loopback, the
@@ -79,7 +80,7 @@ const OPERATOR_TOKEN = "operator-token-for-the-approvals-test-0123456789";
 /** The web app on loopback, on a port chosen first so its base URL is known. */
 async function startWeb(current: PressbridgeConfig = config): Promise<RunningWebServer> {
   const port = await freePort();
-  return startWebServer(createWebApp({ review: review(current), config: current, baseUrl: `http://127.0.0.1:${port}`, adminToken: OPERATOR_TOKEN }), { port });
+  return startWebServer(createWebApp({ review: review(current), workspace: memoryWorkspace(current), baseUrl: `http://127.0.0.1:${port}`, adminToken: OPERATOR_TOKEN }), { port });
 }
 const notify = (): NotifyDeps => ({ plans, emails, mailer, clock, keys, baseUrl: web.url, from: "approvals@pressbridge.example" });
 

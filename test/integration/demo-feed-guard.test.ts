@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FeedFetchError, parseConfig } from "@pressbridge/core";
-import { demoConfig } from "../../packages/cli/src/commands/start.ts";
+import { FeedFetchError, systemClock } from "@pressbridge/core";
+import { seedDemo } from "../../packages/cli/src/commands/start.ts";
+import { memoryWorkspace } from "../support/memory-workspace.ts";
 import { TrustedOriginFetcher } from "../../packages/cli/src/runtime/trusted-origin-fetcher.ts";
 
 /**
@@ -42,12 +43,15 @@ async function kindOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe("the demo wire's allow-list", () => {
-  it("keeps the operator's allowPrivateFeedHosts (false) when --demo is added to --config", () => {
-    const base = parseConfig({ feeds: [{ id: "own", url: "https://wire.example/rss" }] });
-    expect(demoConfig(`${demoUrl}/rss`, base).security.allowPrivateFeedHosts).toBe(false);
-    expect(demoConfig(`${demoUrl}/rss`).security.allowPrivateFeedHosts).toBe(false);
-    const opted = parseConfig({ feeds: [], security: { allowPrivateFeedHosts: true } });
-    expect(demoConfig(`${demoUrl}/rss`, opted).security.allowPrivateFeedHosts).toBe(true);
+  it("keeps the workspace's allowPrivateFeedHosts as it was when --demo adds its client and feed", async () => {
+    for (const allow of [false, true]) {
+      const workspace = memoryWorkspace({ feeds: [{ id: "own", url: "https://wire.example/rss" }], security: { allowPrivateFeedHosts: allow } });
+      await seedDemo({ workspace, clock: systemClock }, `${demoUrl}/rss`);
+      const ws = await workspace.load();
+      expect(ws.settings.security.allowPrivateFeedHosts).toBe(allow);
+      expect(ws.feeds.map((f) => f.id).sort()).toEqual(["demo-wire", "own"]);
+      expect(ws.clients.map((c) => c.id)).toEqual(["acme"]);
+    }
   });
 
   it("fetches exactly the demo wire's origin, and refuses other loopback ports, credentials and redirects", async () => {

@@ -49,6 +49,7 @@ import { blueskyFake, type BlueskyFake } from "./publishers/fakes/bluesky-fake.t
 import { linkedInFake, type LinkedInFake } from "./publishers/fakes/linkedin-fake.ts";
 import { metaFake, type MetaFake } from "./publishers/fakes/meta-fake.ts";
 import { xFake, type XFake } from "./publishers/fakes/x-fake.ts";
+import { memoryWorkspace } from "../support/memory-workspace.ts";
 
 /**
  * Publishing after approval, end to end: a plan made by the real planner and approved through the
@@ -372,7 +373,7 @@ describe("publishing an approved plan", () => {
       expect(detail).toMatchObject({ requestedBy: "operator (web)", retryFailed: true });
       await publishOnEvent(deps(), { planId: detail.planId, retryFailed: detail.retryFailed });
     });
-    const app = createWebApp({ review: { plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, config, baseUrl: "http://localhost", publications, adminToken: "admin-token-0123456789" });
+    const app = createWebApp({ review: { plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, workspace: memoryWorkspace(config), baseUrl: "http://localhost", publications, adminToken: "admin-token-0123456789" });
     // The app answers only at its base URL's host.
     const host = { host: "localhost" };
     const auth = { ...host, authorization: "Bearer admin-token-0123456789" };

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { awsAdapterSet, buildConsumers, buildJobs, createPublisherDirectory, HttpFeedFetcher, type AdapterSet, type Consumers } from "@pressbridge/adapters";
-import { ROUTES, parseConfig, parseFeed, silentLogger } from "@pressbridge/core";
+import { awsAdapterSet, buildConsumers, buildJobs, createDynamoClient, createPublisherDirectory, ensureTable, HttpFeedFetcher, type AdapterSet, type Consumers } from "@pressbridge/adapters";
+import { ROUTES, importWorkspace, parseConfig, parseFeed, silentLogger } from "@pressbridge/core";
 import { openLocalContext, type LocalContext } from "../../packages/cli/src/runtime/local-context.ts";
 
 /**
@@ -23,7 +23,10 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pb-wiring-"));
-  local = await openLocalContext({ config, dataDir, logger: silentLogger });
+  local = await openLocalContext({ dataDir, logger: silentLogger });
+  await importWorkspace(local, { config, people: [] }, "test");
+  const tableName = `wiring-${randomUUID()}`;
+  await ensureTable(createDynamoClient({ endpoint: inject("dynamoEndpoint") }), tableName);
   // As the functions build it; poll-feeds and publish hand in the fetcher, parser and publishers themselves.
   const set = awsAdapterSet({
     logger: silentLogger,
@@ -31,7 +34,7 @@ beforeAll(async () => {
     parse: parseFeed,
     publishers: () => createPublisherDirectory(),
     env: {
-      TABLE_NAME: `wiring-${randomUUID()}`,
+      TABLE_NAME: tableName,
       EVENT_BUS_NAME: "pressbridge-test",
       DYNAMODB_ENDPOINT: inject("dynamoEndpoint"),
       AWS_REGION: "us-east-1",
@@ -44,6 +47,7 @@ beforeAll(async () => {
   });
   // The AWS set reads its signing keys from Secrets Manager; the shape, not the secret, is compared here.
   aws = { ...set, signingKeys: async () => local.keys };
+  await importWorkspace(aws, { config, people: [] }, "test");
 }, 120_000);
 afterAll(async () => {
   await local?.close();

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { ValidationError, parseConfig, systemClock, type Logger, type PressbridgeConfig, type PublisherDirectory } from "@pressbridge/core";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDynamoClient, type RequestCounter } from "./dynamodb-client.ts";
@@ -12,13 +11,15 @@ import { DynamoPlanStore } from "./dynamodb-plan-store.ts";
 import { DynamoPublicationStore } from "./dynamodb-publication-store.ts";
 import { DynamoReleaseStore } from "./dynamodb-release-store.ts";
 import { EventBridgeBus, createEventBridgeClient } from "./eventbridge-bus.ts";
-import { FileMediaLists } from "./file-media-lists.ts";
+import { DynamoWorkspaceStore } from "./dynamodb-workspace-store.ts";
+import { WorkspaceMediaLists } from "./workspace-media-lists.ts";
 import { SesMailer } from "./mailers/index.ts";
 import { SecretsManagerCredentialSource, SecretsManagerSigningKeys } from "./secrets-manager-keys.ts";
 import { lazyAdapterSet, type AdapterSet } from "./wiring.ts";
 
 /** Every store of the one table, on one client (and request counter): the same in AWS and locally. */
 export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter }) {
+  const workspace = new DynamoWorkspaceStore(table);
   return {
     releases: new DynamoReleaseStore(table),
     plans: new DynamoPlanStore(table),
@@ -28,6 +29,8 @@ export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName
     publications: new DynamoPublicationStore(table),
     audits: new DynamoAuditStore(table),
     delivery: new DynamoDeliveryStore(table),
+    workspace,
+    mediaLists: new WorkspaceMediaLists(workspace),
   };
 }
 
@@ -88,11 +91,12 @@ export function awsAdapterSet(options: {
     client: createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT || undefined }),
     tableName: requiredEnv("TABLE_NAME", env),
   }));
-  const config = lazy(() => configFromEnv(env));
+  // The deploy's config file: what seeds an empty workspace, and the feed fetcher's security settings.
+  const deployConfig = lazy(() => (env.PRESSBRIDGE_CONFIG_FILE || env.PRESSBRIDGE_CONFIG ? configFromEnv(env) : parseConfig({})));
   const signingKeys = lazy(() => new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN", env) }));
   const stores = lazy(() => tableAdapters(table()));
   const set: AdapterSet = lazyAdapterSet({
-    config,
+    workspace: () => stores().workspace,
     releases: () => stores().releases,
     plans: () => stores().plans,
     approvals: () => stores().approvals,
@@ -108,10 +112,9 @@ export function awsAdapterSet(options: {
       }),
     clock: () => systemClock,
     logger: () => options.logger,
-    fetcher: () => options.fetcher?.(set.config) ?? notGiven("feed fetcher"),
+    fetcher: () => options.fetcher?.(deployConfig()) ?? notGiven("feed fetcher"),
     parse: () => options.parse ?? notGiven("feed parser"),
-    // Relative media-list paths are relative to the config file (the config layer ships them beside it).
-    mediaLists: () => new FileMediaLists({ config: set.config, baseDir: env.PRESSBRIDGE_CONFIG_FILE ? dirname(env.PRESSBRIDGE_CONFIG_FILE) : process.cwd(), logger: options.logger }),
+    mediaLists: () => stores().mediaLists,
     mailer: () => new SesMailer(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
     mailFrom: () => requiredEnv("MAIL_FROM", env),
     webBaseUrl: () => env.WEB_BASE_URL?.replace(/\/+$/, "") || undefined,

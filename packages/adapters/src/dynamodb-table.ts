@@ -193,8 +193,9 @@ export class DynamoTable {
         "Query",
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-          ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
+          // An empty prefix is the whole partition (DynamoDB refuses an empty begins_with).
+          KeyConditionExpression: prefix === "" ? "PK = :pk" : "PK = :pk AND begins_with(SK, :prefix)",
+          ExpressionAttributeValues: prefix === "" ? { ":pk": pk } : { ":pk": pk, ":prefix": prefix },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),

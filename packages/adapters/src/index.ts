@@ -28,5 +28,7 @@ export * from "./dynamodb-publication-store.ts";
 export * from "./dynamodb-audit-store.ts";
 export * from "./worker-feed-parser.ts";
 export * from "./dynamodb-delivery-store.ts";
+export * from "./dynamodb-workspace-store.ts";
+export * from "./workspace-media-lists.ts";
 export * from "./wiring.ts";
 export * from "./aws-adapter-set.ts";

@@ -15,6 +15,13 @@ export const TABLE_KEYS = {
 } as const;
 
 export const keys = {
+  /** The workspace's one partition: clients, feeds, people, settings, META (docs/data-model.md). */
+  workspace: () => "WORKSPACE",
+  workspaceEntity: (prefix: string, id: string) => ({ PK: "WORKSPACE", SK: `${prefix}${id}` }),
+  /** The workspace's log of changes, one partition, `<at>#<id>`. */
+  workspaceLog: () => "WSLOG",
+  /** A client's media list: META and its contacts `C#<generation>#<emailSha256>`. */
+  mediaList: (clientId: string) => `MEDIALIST#${clientId}`,
   feedState: (feedId: string) => ({ PK: `FEED#${feedId}`, SK: "STATE" }),
   release: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "REL" }),
   announced: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "ANNOUNCED" }),

@@ -47,6 +47,8 @@ import {
   type RunAuditDeps,
   type SigningKeys,
   type SweepDeps,
+  type WorkspaceStore,
+  configOf,
 } from "@pressbridge/core";
 
 /**
@@ -59,7 +61,8 @@ import {
  * so a function never needs the environment of another.
  */
 export interface AdapterSet {
-  readonly config: PressbridgeConfig;
+  /** Clients, feeds, people, media lists: read afresh by every use case run, so edits apply at once. */
+  readonly workspace: WorkspaceStore;
   readonly releases: ReleaseStore & FeedStateStore;
   readonly plans: PlanStore;
   readonly approvals: ApprovalStore;
@@ -103,12 +106,21 @@ export function lazyAdapterSet(factories: { [K in keyof AdapterSet]: () => Adapt
 
 // ---- each use case's dependencies -------------------------------------------------------------
 
-export function pollDeps(a: AdapterSet, extra: Partial<PollDeps> = {}): PollDeps {
-  return { config: a.config, fetcher: a.fetcher, feedStates: a.releases, releases: a.releases, bus: a.bus, outbox: a.outbox, clock: a.clock, parse: a.parse, logger: a.logger, ...extra };
+/**
+ * The workspace as the use cases read it (the config file's shape): loaded from the table at every
+ * call, so a client, feed or approver added in the app or the CLI is used by the next poll tick, the
+ * next plan, the next decision. One query.
+ */
+export async function currentConfig(a: Pick<AdapterSet, "workspace">): Promise<PressbridgeConfig> {
+  return configOf(await a.workspace.load());
 }
 
-export function planDeps(a: AdapterSet): PlanDeps {
-  return { config: a.config, releases: a.releases, plans: a.plans, bus: a.bus, outbox: a.outbox, clock: a.clock, mediaLists: a.mediaLists, logger: a.logger };
+export async function pollDeps(a: AdapterSet, extra: Partial<PollDeps> = {}): Promise<PollDeps> {
+  return { config: extra.config ?? (await currentConfig(a)), fetcher: a.fetcher, feedStates: a.releases, releases: a.releases, bus: a.bus, outbox: a.outbox, clock: a.clock, parse: a.parse, logger: a.logger, ...extra };
+}
+
+export async function planDeps(a: AdapterSet): Promise<PlanDeps> {
+  return { config: await currentConfig(a), releases: a.releases, plans: a.plans, bus: a.bus, outbox: a.outbox, clock: a.clock, mediaLists: a.mediaLists, logger: a.logger };
 }
 
 export async function notifyDeps(a: AdapterSet): Promise<NotifyDeps> {
@@ -135,7 +147,7 @@ export function publishDeps(a: AdapterSet): PublishDeps {
   };
 }
 
-/** The review use cases' dependencies; a decision checks the config's current approvers. */
+/** The review use cases' dependencies; a decision checks the client's current approvers (read then). */
 export function reviewDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys)): ReviewDeps {
   const current = typeof keys === "function" ? keys : () => keys;
   return {
@@ -147,14 +159,14 @@ export function reviewDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys
     get keys(): SigningKeys {
       return current();
     },
-    currentApprovers: approversFromConfig(a.config),
+    currentApprovers: async (clientId) => approversFromConfig(await currentConfig(a))(clientId),
     logger: a.logger,
   };
 }
 
-export function auditDeps(a: AdapterSet): RunAuditDeps {
+export async function auditDeps(a: AdapterSet): Promise<RunAuditDeps> {
   return {
-    config: a.config,
+    config: await currentConfig(a),
     audits: a.audits,
     plans: a.plans,
     releases: a.releases,
@@ -174,11 +186,13 @@ export function sweepDeps(a: AdapterSet): SweepDeps {
   return { releases: a.releases, plans: a.plans, delivery: a.delivery, bus: a.bus, outbox: a.outbox, clock: a.clock, logger: a.logger };
 }
 
-/** What the approval web app needs from a set (the caller adds its address, admin token and any local pages). */
+/**
+ * What the approval web app needs from a set (the caller adds its address and any local pages). It
+ * reads the workspace per request; the dashboard only reads (the audit's windows).
+ */
 export function webAppDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys)) {
-  // The dashboard only reads (the audit's windows); the web app never sends email.
-  const dashboard = { config: a.config, audits: a.audits, plans: a.plans, releases: a.releases, feedStates: a.releases, clock: a.clock };
-  return { review: reviewDeps(a, keys), config: a.config, logger: a.logger, dashboard, publications: a.publications };
+  const dashboard = { audits: a.audits, plans: a.plans, releases: a.releases, feedStates: a.releases, clock: a.clock };
+  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications };
 }
 
 // ---- the consumers of the routes table --------------------------------------------------------
@@ -208,8 +222,8 @@ export interface Consumers {
 export function buildConsumers(a: AdapterSet): Consumers {
   const consumers: Consumers = {
     "plan-amplification": {
-      dependencies: async () => planDeps(a),
-      handle: (event) => planAmplification(planDeps(a), parseEventDetail("ReleaseDetected", routed("plan-amplification", event).detail)),
+      dependencies: () => planDeps(a),
+      handle: async (event) => planAmplification(await planDeps(a), parseEventDetail("ReleaseDetected", routed("plan-amplification", event).detail)),
       summary: (o) => ({ releaseId: o.releaseId, status: o.status, plans: o.plans.length }),
       describe: (o) => {
         const created = o.plans.filter((p) => p.result === "created");
@@ -297,11 +311,11 @@ export type JobOutcome<N extends keyof Jobs> = Jobs[N] extends BuiltJob<infer O>
 export function buildJobs(a: AdapterSet): Jobs {
   return {
     "poll-feeds": {
-      handle: (input) => {
+      handle: async (input) => {
         const parsed = PollInput.safeParse(input ?? {});
         if (!parsed.success) throw new ValidationError("event", parsed.error.issues[0]?.message ?? "invalid input");
         const { all, feedIds } = parsed.data;
-        return pollFeeds(pollDeps(a), { ...(all === undefined ? {} : { all }), ...(feedIds === undefined ? {} : { feedIds }) });
+        return pollFeeds(await pollDeps(a), { ...(all === undefined ? {} : { all }), ...(feedIds === undefined ? {} : { feedIds }) });
       },
       summary: (s) => ({
         feeds: s.feeds.length,
@@ -315,7 +329,7 @@ export function buildJobs(a: AdapterSet): Jobs {
         const parsed = AuditInput.safeParse(input ?? {});
         if (!parsed.success) throw new ValidationError(`event.${parsed.error.issues[0]?.path.join(".") ?? ""}`, parsed.error.issues[0]?.message ?? "invalid input");
         const previous = await a.audits.latestReport();
-        const outcome = await runAudit(auditDeps(a), parsed.data.now === undefined ? {} : { now: new Date(parsed.data.now) });
+        const outcome = await runAudit(await auditDeps(a), parsed.data.now === undefined ? {} : { now: new Date(parsed.data.now) });
         return {
           auditId: outcome.report.id,
           counts: outcome.report.counts,
@@ -349,6 +363,7 @@ export interface MaintenanceOutcome {
 export async function runMaintenance(a: AdapterSet, options: { sweep?: boolean } = {}): Promise<MaintenanceOutcome> {
   const outcome: MaintenanceOutcome = { flushed: 0, redeliveredReleases: 0, redeliveredPlans: 0, reminded: 0, resumedPublications: 0 };
   const failures: string[] = [];
+  const config = await currentConfig(a);
   const step = async (name: string, run: () => Promise<void>): Promise<void> => {
     try {
       await run();
@@ -362,17 +377,17 @@ export async function runMaintenance(a: AdapterSet, options: { sweep?: boolean }
   });
   if (options.sweep !== false) {
     await step("undelivered work", async () => {
-      const swept = await sweepUndeliveredWork(sweepDeps(a), a.config);
+      const swept = await sweepUndeliveredWork(sweepDeps(a), config);
       outcome.redeliveredReleases = swept.releases.length;
       outcome.redeliveredPlans = swept.plans.length;
     });
   }
   await step("reminders", async () => {
-    const reminders = await sendReminders(await notifyDeps(a), a.config);
+    const reminders = await sendReminders(await notifyDeps(a), config);
     outcome.reminded = reminders.reduce((n, o) => n + o.sent.length, 0);
   });
   await step("stalled publications", async () => {
-    outcome.resumedPublications = (await resumeStalledPublications({ plans: a.plans, bus: a.bus, outbox: a.outbox, clock: a.clock, logger: a.logger }, a.config)).length;
+    outcome.resumedPublications = (await resumeStalledPublications({ plans: a.plans, bus: a.bus, outbox: a.outbox, clock: a.clock, logger: a.logger }, config)).length;
   });
   if (failures.length > 0) throw new Error(`maintenance ran with failures (the rest was done): ${failures.join("; ")}`);
   return outcome;

@@ -41,3 +41,5 @@ export * from "./retry-state-write.ts";
 export * from "./delivery/sweep-undelivered.ts";
 export * from "./delivery/outbox.ts";
 export * from "./delivery/send-once.ts";
+export * from "./workspace/workspace.ts";
+export * from "./workspace/workspace-edits.ts";

@@ -2,6 +2,7 @@ import type { BusEvent } from "./events/catalog.ts";
 import type { AmplificationPlan, MediaContact, PlanAuditEntry, PlanDecision, PlanDraft, PlanPublication, PublishedAction } from "./plans/plan.ts";
 import type { DryRunPreview } from "./publishing/publisher.ts";
 import type { CreateOutcome, FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup } from "./releases/release.ts";
+import type { Workspace, WorkspaceLogEntry, WorkspaceWrite } from "./workspace/workspace.ts";
 
 /** Current time; injected so windows, backoff and expiry are testable with a fake clock. */
 export interface Clock {
@@ -241,4 +242,46 @@ export interface PublicationStore {
    * outbox, in one transaction. "unchanged" when this very outcome (same event id) was recorded before.
    */
   completePublication(planId: string, status: "published" | "publish_failed", publication: PlanPublication, event: BusEvent): Promise<"completed" | "unchanged">;
+}
+
+// ---- the workspace (docs/workspace.md) -----------------------------------------------------------
+
+/** A journalist of a stored media list: never the email itself, only its audience hash and a masked form. */
+export interface StoredContact {
+  emailSha256: string;
+  /** For people to recognise the row ("j•••@example.com"); not the address. */
+  maskedEmail: string;
+  name?: string;
+  outlet?: string;
+  beat?: string;
+  /** Public handle on X, without "@". */
+  xHandle?: string;
+}
+
+export interface StoredMediaList {
+  clientId: string;
+  /** Where it came from, for people ("journalists.csv"). */
+  source: string;
+  importedAt: string;
+  importedBy: string;
+  contacts: StoredContact[];
+}
+
+/**
+ * The workspace in the table: clients, feeds, people, settings (one partition, read in one query),
+ * the log of changes, and the media lists. Every write is conditional on the version its writer read,
+ * and carries its log entry in the same transaction.
+ */
+export interface WorkspaceStore {
+  load(): Promise<Workspace>;
+  /** At most 99 writes plus the log entry, atomically; WorkspaceConflictError when a version moved. */
+  commit(writes: readonly WorkspaceWrite[], entry: WorkspaceLogEntry): Promise<void>;
+  /** Newest first; `before` is the `at#id` cursor of the last entry of the previous page. */
+  log(options: { limit: number; before?: string }): Promise<WorkspaceLogEntry[]>;
+  mediaList(clientId: string): Promise<StoredMediaList | undefined>;
+  /** Replaces the client's list at once (readers see the old list or the new one, never a mix). */
+  putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry): Promise<void>;
+  deleteMediaList(clientId: string, entry: WorkspaceLogEntry): Promise<boolean>;
+  /** Records that the workspace was filled (once: false when it already was). */
+  markSeeded(at: string, by: string): Promise<boolean>;
 }

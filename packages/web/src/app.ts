@@ -13,9 +13,9 @@ import {
   type AmplificationPlan,
   type ClientConfig,
   type Logger,
-  type PressbridgeConfig,
   type PublicationStore,
   type ReviewDeps,
+  type WorkspaceStore,
 } from "@pressbridge/core";
 import { planPage } from "./views/plan-page.ts";
 import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView } from "./views/outbox-page.ts";
@@ -28,7 +28,8 @@ import { requireOwnHost, requireOwnOrigin, siteAddress, type SiteAddress } from 
 
 export interface WebDeps {
   review: ReviewDeps;
-  config: PressbridgeConfig;
+  /** The workspace (clients, feeds, people), read per request so every edit shows at once. */
+  workspace: WorkspaceStore;
   logger?: Logger;
   /** Local mode only: the on-disk outbox the web app shows at /outbox. */
   outbox?: {
@@ -51,7 +52,7 @@ export interface WebDeps {
   /** Publishing records (results, dry-run requests) shown on the review and plan pages. */
   publications?: PublicationStore;
   /** The audit dashboard's reads (/dashboard); without it those pages answer 404. */
-  dashboard?: DashboardDeps;
+  dashboard?: Omit<DashboardDeps, "config">;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
@@ -227,7 +228,7 @@ export function createWebApp(deps: WebDeps): Hono {
     const from = new Date(now.getTime() - 7 * 86_400_000).toISOString();
     const to = new Date(now.getTime() + 31 * 86_400_000).toISOString();
     const rows: Array<{ client: ClientConfig; plans: AmplificationPlan[] }> = [];
-    for (const client of deps.config.clients) {
+    for (const client of (await deps.workspace.load()).clients) {
       const plans = await deps.review.plans.listClientPlansByDeadline({ clientId: client.id, from, to, limit: 200 });
       rows.push({ client, plans: plans.filter((p) => p.status === "pending_approval").sort((a, b) => a.windowDeadline.localeCompare(b.windowDeadline)) });
     }
@@ -268,7 +269,7 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.html(outboxMessagePage(message));
   });
 
-  registerDashboard(app, deps.dashboard, requireAdmin);
+  registerDashboard(app, deps.dashboard === undefined ? undefined : { ...deps.dashboard, workspace: deps.workspace }, requireAdmin);
 
   app.notFound((c) => c.html(messagePage("Not found", "There is nothing here."), 404));
   app.onError((err, c) => {

@@ -7,6 +7,8 @@ import {
   type AuditReadDeps,
   type AuditStore,
   type ClientConfig,
+  type WorkspaceStore,
+  configOf,
 } from "@pressbridge/core";
 import { timelineCsv } from "./views/dashboard-export.ts";
 import { clientDashboardPage, dashboardIndexPage } from "./views/dashboard-page.ts";
@@ -14,6 +16,13 @@ import { messagePage } from "./views/review-page.ts";
 
 /** What the dashboard reads: the audit's read ports, plus the stored reports for "last audit". */
 export type DashboardDeps = AuditReadDeps & { audits: Pick<AuditStore, "plansByDeadline" | "latestReport"> };
+
+/** The dashboard's reads with the workspace, which each request reads afresh (the config of the moment). */
+type LiveDashboardDeps = Omit<DashboardDeps, "config"> & { workspace: Pick<WorkspaceStore, "load"> };
+
+async function withConfig(live: LiveDashboardDeps): Promise<DashboardDeps> {
+  return { ...live, config: configOf(await live.workspace.load()) };
+}
 
 const DAY_MS = 86_400_000;
 const CLIENT_PARAM = /^([a-z0-9][a-z0-9-]{0,62})(?:\.(csv|json))?$/;
@@ -43,9 +52,10 @@ async function recentPlans(deps: DashboardDeps, client: ClientConfig, now: Date,
  * - /dashboard/<client>.csv and .json: the same data as exports.
  * The lists are computed live (auditWindows is read-only); the hourly report is what the digests use.
  */
-export function registerDashboard(app: Hono, deps: DashboardDeps | undefined, requireAdmin: MiddlewareHandler): void {
+export function registerDashboard(app: Hono, live: LiveDashboardDeps | undefined, requireAdmin: MiddlewareHandler): void {
   app.get("/dashboard", requireAdmin, async (c) => {
-    if (deps === undefined) return c.html(messagePage("No dashboard", "The dashboard is not configured in this deployment."), 404);
+    if (live === undefined) return c.html(messagePage("No dashboard", "The dashboard is not configured in this deployment."), 404);
+    const deps = await withConfig(live);
     const now = deps.clock.now();
     const weeks = weeksParam(c);
     const [report, latest] = await Promise.all([auditWindows(deps, { now }), deps.audits.latestReport()]);
@@ -59,7 +69,8 @@ export function registerDashboard(app: Hono, deps: DashboardDeps | undefined, re
   });
 
   app.get("/dashboard/:client", requireAdmin, async (c) => {
-    if (deps === undefined) return c.html(messagePage("No dashboard", "The dashboard is not configured in this deployment."), 404);
+    if (live === undefined) return c.html(messagePage("No dashboard", "The dashboard is not configured in this deployment."), 404);
+    const deps = await withConfig(live);
     const match = CLIENT_PARAM.exec(c.req.param("client"));
     const client = match === null ? undefined : deps.config.clients.find((x) => x.id === match[1]);
     if (client === undefined) return c.html(messagePage("Not found", "There is no such client."), 404);

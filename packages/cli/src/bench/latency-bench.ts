@@ -11,7 +11,7 @@ import {
   OutboxMailer,
   RequestCounter,
 } from "@pressbridge/adapters";
-import { ROUTES, credentialSourceOf, parseFeed, planIdFor, pollFeeds, systemClock, type EmailMessage, type Logger, type Mailer, type PollDeps } from "@pressbridge/core";
+import { ROUTES, credentialSourceOf, importWorkspace, parseFeed, planIdFor, pollFeeds, systemClock, type EmailMessage, type Logger, type Mailer, type PollDeps } from "@pressbridge/core";
 import { subscribeConsumers } from "../runtime/local-context.ts";
 import { loadSigningKeys } from "../runtime/local-secrets.ts";
 import { freshTable, fmt, scenarioConfig, type BenchEnv } from "./bench-env.ts";
@@ -113,7 +113,6 @@ export async function runLatencyBench(env: BenchEnv, options: LatencyBenchOption
   // The local adapter set, as `pressbridge start` builds it (but a non-durable bus and a timed mailer).
   const ctx = {
     ...tableAdapters({ client: env.client, tableName: table.tableName, counter }),
-    config,
     publishers: createPublisherDirectory(),
     credentials: credentialSourceOf({}),
     mediaLists: new FileMediaLists({ config, baseDir: options.workDir, logger: options.logger }),
@@ -129,7 +128,9 @@ export async function runLatencyBench(env: BenchEnv, options: LatencyBenchOption
   };
   // The consumers of the routes table, built by the one wiring: the same handlers `pressbridge start` and `poll` run.
   subscribeConsumers(ctx);
-  const deps: PollDeps = pollDeps(ctx);
+  // The workspace the consumers read: the scenario's clients and feeds (the CSV media list stays a file here).
+  await importWorkspace({ workspace: ctx.workspace, clock: systemClock }, { config, people: [] }, "bench");
+  const deps: PollDeps = await pollDeps(ctx, { config });
 
   try {
     env.progress(`latency: baseline poll of ${options.feeds} feeds (${options.clients} clients with 1 to ${options.maxApprovers} approvers)`);

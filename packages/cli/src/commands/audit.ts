@@ -3,7 +3,7 @@ import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { auditDeps } from "@pressbridge/adapters";
 import { auditTable } from "../runtime/local-audit.ts";
-import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+import { commandContext } from "../runtime/local-context.ts";
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -24,11 +24,10 @@ export function nowFlag(raw: unknown): Date | undefined {
  */
 export async function auditCommand(args: CommandArgs): Promise<number> {
   const now = nowFlag(args.now);
-  const config = configFrom(args);
   const logger = createCliLogger();
-  const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
+  const ctx = await commandContext(args, logger);
   try {
-    const outcome = await runAudit(auditDeps(ctx), now === undefined ? {} : { now });
+    const outcome = await runAudit(await auditDeps(ctx), now === undefined ? {} : { now });
     if (args.json === true) {
       process.stdout.write(`${JSON.stringify({ report: outcome.report, digests: outcome.digests, event: { id: outcome.event.id, detailType: outcome.event.detailType } }, null, 2)}\n`);
     } else {

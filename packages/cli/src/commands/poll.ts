@@ -1,8 +1,8 @@
-import { pollDeps, sweepDeps, type OwedSummary } from "@pressbridge/adapters";
+import { currentConfig, pollDeps, sweepDeps, type OwedSummary } from "@pressbridge/adapters";
 import { ValidationError, flushOutbox, pollFeeds, sweepUndeliveredWork, type FeedPollResult } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../command-args.ts";
-import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+import { commandContext } from "../runtime/local-context.ts";
 import { EXIT_WORK_OWED, owedLine } from "../runtime/owed-work.ts";
 
 /** How long poll keeps retrying failed deliveries before it exits leaving them owed (PRESSBRIDGE_POLL_GRACE_SECONDS). */
@@ -20,18 +20,20 @@ export async function pollCommand(args: CommandArgs): Promise<number> {
   if (args.once !== true) {
     throw new ValidationError("--once", "poll runs a single pass; pass --once (the continuous schedule is `pressbridge start`)");
   }
-  const config = configFrom(args);
   const feedIds = Array.isArray(args.feed) ? args.feed : undefined;
-  for (const id of feedIds ?? []) {
-    if (!config.feeds.some((f) => f.id === id)) throw new ValidationError("--feed", `no feed with id "${id}" in the config`);
-  }
   const graceMs = graceSeconds() * 1000;
   const logger = createCliLogger();
-  const ctx = await openLocalContext({ config, configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
+  const ctx = await commandContext(args, logger);
   const undone: string[] = [];
   try {
+    const config = await currentConfig(ctx);
+    if (config.feeds.length === 0) throw noFeeds();
+    for (const id of feedIds ?? []) {
+      if (!config.feeds.some((f) => f.id === id)) throw new ValidationError("--feed", `no feed with id "${id}" in the workspace (\`pressbridge feeds list\` shows them)`);
+    }
     const summary = await pollFeeds(
-      pollDeps(ctx, {
+      await pollDeps(ctx, {
+        config,
         onFeedDone: (r, done, total) => {
           if (total > 1) process.stderr.write(`[${done}/${total}] ${r.id}: ${r.status}\n`);
         },
@@ -65,6 +67,14 @@ export async function pollCommand(args: CommandArgs): Promise<number> {
   if (undone.length === 0) return 0;
   process.stderr.write(`pressbridge poll: ${undone.join("; ")}\n`);
   return EXIT_WORK_OWED;
+}
+
+/** The workspace has no feed yet: say how to add one. */
+export function noFeeds(): ValidationError {
+  return new ValidationError(
+    "workspace",
+    "the workspace has no feeds yet; add one with `pressbridge feeds add --id ID --url URL`, import a config file with `pressbridge config import FILE` (or pass --config FILE), or run `pressbridge start --demo`",
+  );
 }
 
 function graceSeconds(): number {

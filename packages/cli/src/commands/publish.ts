@@ -2,7 +2,7 @@ import { ValidationError, publishApprovedPlan } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { publishDeps } from "@pressbridge/adapters";
-import { configDirFrom, configFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+import { commandContext } from "../runtime/local-context.ts";
 import { publishedActionLine } from "./plans.ts";
 
 /**
@@ -15,7 +15,7 @@ export async function publishCommand(args: CommandArgs): Promise<number> {
   const planId = typeof args.plan === "string" ? args.plan.trim() : "";
   if (!/^p_[A-Za-z0-9_-]{10,60}$/.test(planId)) throw new ValidationError("--plan", planId === "" ? "is required (a plan id from `pressbridge plans`)" : `"${planId.slice(0, 80)}" is not a plan id`);
   const logger = createCliLogger();
-  const ctx = await openLocalContext({ config: configFrom(args), configDir: configDirFrom(args), dataDir: dataDirFrom(args), logger });
+  const ctx = await commandContext(args, logger);
   try {
     logger.info(ctx.credentialsDescription);
     const outcome = await publishApprovedPlan(publishDeps(ctx), { planId, retryFailed: args["retry-failed"] === true });

@@ -1,14 +1,14 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { auditDeps, freePort, listOutbox, pollDeps, readOutboxMessage, runMaintenance, webAppDeps } from "@pressbridge/adapters";
-import { parseConfig, pollFeeds, runAudit, ValidationError, type PressbridgeConfig } from "@pressbridge/core";
+import { auditDeps, currentConfig, freePort, listOutbox, pollDeps, readOutboxMessage, runMaintenance, webAppDeps } from "@pressbridge/adapters";
+import { grantRole, pollFeeds, runAudit, saveEntity, ValidationError, type Logger, type PressbridgeConfig, type WorkspaceDeps } from "@pressbridge/core";
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from "../config-file.ts";
+import { DEFAULT_CONFIG_FILE, importConfigFile } from "../config-file.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { auditSummaryLine } from "../runtime/local-audit.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
-import { configDirFrom, dataDirFrom, openLocalContext } from "../runtime/local-context.ts";
+import { dataDirFrom, openLocalContext, type LocalContext } from "../runtime/local-context.ts";
 import { owedLine } from "../runtime/owed-work.ts";
 import { loadOperatorToken } from "../runtime/operator-token.ts";
 
@@ -18,35 +18,36 @@ export function tickSecondsFor(config: PressbridgeConfig): number {
   return Math.min(60, Math.max(5, Math.min(60, ...intervals)));
 }
 
+/** The demo's client, added to the workspace by `start --demo` when it has no client of that id. */
+export const DEMO_CLIENT = {
+  id: "acme",
+  name: "Acme Corp",
+  windowHours: 72,
+  timezone: "America/New_York",
+  owner: "pr-lead@acme.example",
+  approvers: ["social@acme.example"],
+  channels: ["x", "linkedin", "bluesky"],
+  adPlatforms: ["linkedin", "x"],
+  trendHashtags: ["#AI", "#SupplyChain"],
+  keywords: ["Acme"],
+} as const;
+
+/** Who can sign in to the demo as an admin (the sign-in link arrives in the outbox). */
+export const DEMO_ADMIN = "admin@pressbridge.local";
+
 /**
- * The built-in demo setup: one client and the loopback demo wire, polled every 5 seconds. The demo
- * wire is fetched through an allow-list of exactly its own origin (see TrustedOriginFetcher), so
- * the SSRF guard stays as the operator's config set it for every other feed.
+ * The built-in demo setup, written into the data dir's workspace: the demo client (unless the
+ * workspace has a client "acme" already, which edits made in the app keep), the demo wire's feed
+ * (its URL changes every run; it is fetched through an allow-list of exactly its own origin, see
+ * TrustedOriginFetcher, so the SSRF guard stays as the workspace set it for every other feed), and
+ * the demo admin.
  */
-export function demoConfig(demoWireUrl: string, base?: PressbridgeConfig): PressbridgeConfig {
-  const demo = parseConfig({
-    clients: [
-      {
-        id: "acme",
-        name: "Acme Corp",
-        windowHours: 72,
-        timezone: "America/New_York",
-        owner: "pr-lead@acme.example",
-        approvers: ["social@acme.example"],
-        channels: ["x", "linkedin", "bluesky"],
-        adPlatforms: ["linkedin", "x"],
-        trendHashtags: ["#AI", "#SupplyChain"],
-        keywords: ["Acme"],
-      },
-    ],
-    feeds: [{ id: "demo-wire", url: demoWireUrl, wire: "Demo Wire", intervalSeconds: 5 }],
-  });
-  if (base === undefined) return demo;
-  return parseConfig({
-    ...base,
-    clients: [...base.clients, ...demo.clients.filter((c) => !base.clients.some((b) => b.id === c.id))],
-    feeds: [...base.feeds, ...demo.feeds],
-  });
+export async function seedDemo(deps: WorkspaceDeps, demoWireUrl: string): Promise<void> {
+  const ws = await deps.workspace.load();
+  if (!ws.clients.some((c) => c.id === DEMO_CLIENT.id)) await saveEntity(deps, "client", { ...DEMO_CLIENT }, "demo", "upsert");
+  await saveEntity(deps, "feed", { id: "demo-wire", url: demoWireUrl, wire: "Demo Wire", intervalSeconds: 5 }, "demo", "upsert");
+  await grantRole(deps, { email: DEMO_ADMIN, role: "admin" }, "demo");
+  await deps.workspace.markSeeded(deps.clock.now().toISOString(), "demo");
 }
 
 /**
@@ -59,34 +60,33 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   const port = portFlag(args.port);
   const auditIntervalMs = auditIntervalSeconds() * 1000;
   let demoWire: DemoWire | undefined;
-  let config: PressbridgeConfig;
   if (args.demo === true) {
-    const base = typeof args.config === "string" ? loadConfigFile(args.config) : undefined;
     demoWire = await startDemoWire({ intervalMs: Number(process.env.PRESSBRIDGE_DEMO_INTERVAL_MS ?? 10_000) });
-    config = demoConfig(demoWire.url, base);
     logger.info(`demo wire serving ${demoWire.url} (a new release every ${Number(process.env.PRESSBRIDGE_DEMO_INTERVAL_MS ?? 10_000) / 1000} s)`);
-  } else {
-    const file = typeof args.config === "string" ? args.config : DEFAULT_CONFIG_FILE;
-    if (!existsSync(file) && typeof args.config !== "string") {
-      throw new ValidationError("--config", `no ${DEFAULT_CONFIG_FILE} here; pass --config FILE, or run \`pressbridge start --demo\``);
-    }
-    config = loadConfigFile(file);
   }
 
   // Review links in emails point at this port, so it is fixed before anything is sent.
   const dataDir = dataDirFrom(args);
   const webPort = port === 0 ? await freePort() : port;
   const ctx = await openLocalContext({
-    config,
-    configDir: configDirFrom(args),
     dataDir,
     logger,
     baseUrl: `http://127.0.0.1:${webPort}`,
     trustedFeedOrigins: demoWire === undefined ? [] : [demoWire.url],
+  }).catch(async (err: unknown) => {
+    await demoWire?.close();
+    throw err;
   });
+  try {
+    await loadWorkspace(ctx, args, logger);
+    if (demoWire !== undefined) await seedDemo(ctx, demoWire.url);
+  } catch (err) {
+    await ctx.close();
+    await demoWire?.close();
+    throw err;
+  }
   // Deliveries left owed (by this data dir's earlier runs or a poll) are retried in the background.
   ctx.bus.start();
-  const audit = auditDeps(ctx);
   // The queue, dashboard, outbox and plan pages need the operator token (or its sign-in), locally too.
   const operatorToken = loadOperatorToken(dataDir);
   const web = await startWebServer(
@@ -113,15 +113,16 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
     throw inUse ? new ValidationError("--port", `port ${webPort} is already in use; pick another with --port N (0 picks a free one)`) : err;
   });
-  writeFileSync(join(dataDir, "web.json"), JSON.stringify({ url: web.url, pid: process.pid }));
-  const tickSeconds = tickSecondsFor(config);
+  // Other commands of this data dir read where the app answers and which demo wire they may fetch.
+  writeFileSync(join(dataDir, "web.json"), JSON.stringify({ url: web.url, pid: process.pid, ...(demoWire === undefined ? {} : { demoWire: demoWire.url }) }));
+  let tickSeconds = tickSecondsFor(await currentConfig(ctx));
   logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/dashboard (audit dashboard), ${web.url}/outbox (emails; ${ctx.mailDescription})`);
   logger.info(`sign in to them (operator token in ${join(dataDir, "operator-token")}): ${ctx.webBaseUrl!}/signin?token=${operatorToken}`);
   logger.info(`publishing: ${ctx.credentialsDescription}`);
   // The window audit: once at start, then hourly (PRESSBRIDGE_AUDIT_INTERVAL_SECONDS overrides).
   let nextAuditAt = 0;
   let auditInFlight: Promise<void> | undefined;
-  logger.info(`pressbridge is running: ${config.feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
+  logger.info(`pressbridge is running: ${(await currentConfig(ctx)).feeds.length} feed(s), polled on a ${tickSeconds} s tick; data in ${ctx.dataDir}; Ctrl-C to stop`);
 
   // The delivery sweep: at start, then every minute (PRESSBRIDGE_SWEEP_INTERVAL_SECONDS overrides).
   const sweepIntervalMs = sweepIntervalSeconds() * 1000;
@@ -143,7 +144,10 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     while (!stopping) {
       const started = Date.now();
       try {
-        const summary = await pollFeeds(pollDeps(ctx, { tickSeconds }));
+        // The workspace as it is now: a feed or client added since the last tick is used from this one.
+        const config = await currentConfig(ctx);
+        tickSeconds = tickSecondsFor(config);
+        const summary = await pollFeeds(await pollDeps(ctx, { config, tickSeconds }));
         for (const feed of summary.feeds) {
           if (feed.status === "error") logger.warn(`feed ${feed.id} failed: ${feed.error}`);
           if (feed.baseline && feed.status === "ok") logger.info(`feed ${feed.id}: first poll, ${feed.baselined} existing item(s) recorded as the baseline`);
@@ -175,7 +179,8 @@ export async function startCommand(args: CommandArgs): Promise<number> {
       // In the background: an audit never delays the next poll.
       if (auditInFlight === undefined && Date.now() >= nextAuditAt) {
         nextAuditAt = Date.now() + auditIntervalMs;
-        auditInFlight = runAudit(audit)
+        auditInFlight = auditDeps(ctx)
+          .then((deps) => runAudit(deps))
           .then(
             (outcome) => logger.info(auditSummaryLine(outcome)),
             (err: unknown) => logger.error("audit failed; it runs again at the next interval", { error: String(err) }),
@@ -204,6 +209,32 @@ export async function startCommand(args: CommandArgs): Promise<number> {
     logger.info("stopped");
   }
   return 0;
+}
+
+/**
+ * What `start` runs on: `--config FILE` imported into the workspace (an idempotent upsert: the
+ * file's entries replace the workspace's of the same id, the rest stays); without it, the workspace
+ * as it is, or, when it is still empty, ./pressbridge.config.json if there is one.
+ */
+async function loadWorkspace(ctx: LocalContext, args: CommandArgs, logger: Logger): Promise<void> {
+  const file = typeof args.config === "string" ? args.config : undefined;
+  if (file !== undefined) {
+    const summary = await importConfigFile(ctx, file, "cli");
+    logger.info(`imported ${summary.file}: ${summary.created.length} added, ${summary.updated.length} changed, ${summary.unchanged} unchanged`);
+    for (const row of summary.skippedRows) logger.warn(`media list of ${row.clientId}: line ${row.line} skipped: ${row.reason}`);
+    return;
+  }
+  const ws = await ctx.workspace.load();
+  if (ws.feeds.length > 0 || ws.clients.length > 0 || args.demo === true) return;
+  if (existsSync(DEFAULT_CONFIG_FILE)) {
+    const summary = await importConfigFile(ctx, DEFAULT_CONFIG_FILE, "cli");
+    logger.info(`imported ${summary.file} into the empty workspace: ${summary.created.length} item(s)`);
+    return;
+  }
+  throw new ValidationError(
+    "--config",
+    `the workspace in ${ctx.dataDir} is empty and there is no ${DEFAULT_CONFIG_FILE} here; pass --config FILE, add clients and feeds (\`pressbridge clients add\`, \`pressbridge feeds add\`), or run \`pressbridge start --demo\``,
+  );
 }
 
 function sweepIntervalSeconds(): number {

@@ -1,11 +1,11 @@
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   DurableLocalBus,
   FileDeliveryQueue,
-  FileMediaLists,
   buildConsumers,
+  isProcessLive,
   createMailerFromEnv,
   createPublisherDirectory,
   parseFeedInWorker,
@@ -20,10 +20,10 @@ import {
   type LocalBus,
   type RequestCounter,
 } from "@pressbridge/adapters";
-import { ROUTES, systemClock, type Logger, type PressbridgeConfig, type SigningKeys } from "@pressbridge/core";
+import { ROUTES, systemClock, type Logger, type SigningKeys } from "@pressbridge/core";
 import { loadLocalCredentials, platformBaseUrls } from "./local-credentials.ts";
 import { loadSigningKeys } from "./local-secrets.ts";
-import { loadConfigFile, DEFAULT_CONFIG_FILE } from "../config-file.ts";
+import { importConfigFile } from "../config-file.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { DEFAULT_DATA_DIR, openLocalStore } from "./local-store.ts";
 import { TrustedOriginFetcher, type ClosableFeedFetcher } from "./trusted-origin-fetcher.ts";
@@ -56,12 +56,24 @@ export function dataDirFrom(args: CommandArgs): string {
   return resolve(typeof args["data-dir"] === "string" ? args["data-dir"] : DEFAULT_DATA_DIR);
 }
 
-export function configPathFrom(args: CommandArgs): string {
-  return resolve(typeof args.config === "string" ? args.config : DEFAULT_CONFIG_FILE);
-}
-
-export function configFrom(args: CommandArgs): PressbridgeConfig {
-  return loadConfigFile(configPathFrom(args));
+/**
+ * The local context a command works in: the data dir's workspace, after importing `--config FILE`
+ * into it when given (an idempotent upsert; the import's log entry names "cli").
+ */
+export async function commandContext(args: CommandArgs, logger: Logger, options: { counter?: RequestCounter } = {}): Promise<LocalContext> {
+  const dataDir = dataDirFrom(args);
+  const demoWire = runningInstance(dataDir)?.demoWire;
+  const ctx = await openLocalContext({ dataDir, logger, ...options, ...(demoWire === undefined ? {} : { trustedFeedOrigins: [demoWire] }) });
+  if (typeof args.config === "string") {
+    try {
+      const summary = await importConfigFile(ctx, args.config, "cli");
+      if (summary.created.length + summary.updated.length > 0) logger.info(`imported ${args.config}: ${[...summary.created, ...summary.updated].join(", ")}`);
+    } catch (err) {
+      await ctx.close();
+      throw err;
+    }
+  }
+  return ctx;
 }
 
 /**
@@ -71,9 +83,6 @@ export function configFrom(args: CommandArgs): PressbridgeConfig {
  * process of the data dir (`start`, the next poll) finishes it.
  */
 export async function openLocalContext(options: {
-  config: PressbridgeConfig;
-  /** Directory that relative paths in the config (media lists) are resolved against. */
-  configDir?: string;
   dataDir: string;
   logger: Logger;
   counter?: RequestCounter;
@@ -90,17 +99,19 @@ export async function openLocalContext(options: {
   const baseUrls = platformBaseUrls();
   const outboxDir = join(options.dataDir, "outbox");
   const mail = createMailerFromEnv(process.env, { outboxDir, from: "approvals@pressbridge.local" });
+  const tables = tableAdapters({ client: opened.client, tableName: opened.store.tableName, ...(options.counter ? { counter: options.counter } : {}) });
+  // The fetcher's SSRF setting is the workspace's at the time the process starts.
+  const settings = (await tables.workspace.load()).settings;
   const fetcher = new TrustedOriginFetcher({
-    allowPrivateHosts: options.config.security.allowPrivateFeedHosts,
+    allowPrivateHosts: settings.security.allowPrivateFeedHosts,
     trustedOrigins: options.trustedFeedOrigins ?? [],
   });
   const bus = new DurableLocalBus({ routes: ROUTES, queue: new FileDeliveryQueue({ dir: join(options.dataDir, "bus") }), logger: options.logger });
   const credentials = loadLocalCredentials(options.dataDir, options.logger);
   const keys = loadSigningKeys(options.dataDir);
   const ctx: LocalContext = {
-    ...tableAdapters({ client: opened.client, tableName: opened.store.tableName, ...(options.counter ? { counter: options.counter } : {}) }),
+    ...tables,
     releases: opened.store,
-    config: options.config,
     dataDir: options.dataDir,
     publishers: createPublisherDirectory(baseUrls === undefined ? {} : { baseUrls }),
     credentials: credentials.source,
@@ -112,7 +123,6 @@ export async function openLocalContext(options: {
     keys,
     signingKeys: async () => keys,
     webBaseUrl: options.baseUrl ?? baseUrlFor(options.dataDir),
-    mediaLists: new FileMediaLists({ config: options.config, baseDir: options.configDir ?? process.cwd(), logger: options.logger }),
     fetcher,
     parse: parseFeedInWorker,
     bus,
@@ -145,20 +155,26 @@ export function subscribeConsumers(ctx: AdapterSet & { bus: LocalBus }): void {
   }
 }
 
-export function configDirFrom(args: CommandArgs): string {
-  return dirname(configPathFrom(args));
+/** What the last `start` of the data dir recorded (web.json): its URL, pid and demo wire. */
+function recordedInstance(dataDir: string): { url: string; pid: number; demoWire?: string } | undefined {
+  const file = join(dataDir, "web.json");
+  if (!existsSync(file)) return undefined;
+  try {
+    const info = JSON.parse(readFileSync(file, "utf8")) as { url: string; pid: number; demoWire?: string };
+    return typeof info.url === "string" ? info : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The URL a running `start` recorded for this data dir, else PRESSBRIDGE_BASE_URL, else port 3000. */
+/** The running `start` of the data dir, if there is one. */
+function runningInstance(dataDir: string): { url: string; pid: number; demoWire?: string } | undefined {
+  const info = recordedInstance(dataDir);
+  return info !== undefined && typeof info.pid === "number" && isProcessLive(info.pid) ? info : undefined;
+}
+
+/** The URL a running (or the last) `start` recorded for this data dir, else PRESSBRIDGE_BASE_URL, else port 3000. */
 export function baseUrlFor(dataDir: string): string {
   if (process.env.PRESSBRIDGE_BASE_URL) return process.env.PRESSBRIDGE_BASE_URL.replace(/\/+$/, "");
-  const file = join(dataDir, "web.json");
-  if (existsSync(file)) {
-    try {
-      return (JSON.parse(readFileSync(file, "utf8")) as { url: string }).url;
-    } catch {
-      // fall through to the default
-    }
-  }
-  return "http://127.0.0.1:3000";
+  return recordedInstance(dataDir)?.url ?? "http://127.0.0.1:3000";
 }

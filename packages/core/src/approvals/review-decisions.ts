@@ -27,7 +27,7 @@ export interface ReviewDeps {
    * when it was made: a person removed from the client can no longer decide or edit, even with a
    * valid link. An unknown client has none.
    */
-  currentApprovers(clientId: string): readonly string[];
+  currentApprovers(clientId: string): readonly string[] | Promise<readonly string[]>;
   logger?: Logger;
 }
 
@@ -58,7 +58,7 @@ async function planFor(deps: ReviewDeps, token: string): Promise<{ claims: Appro
   if (plan === undefined) return { problem: "invalid", message: "This approval link points at a plan that does not exist (any more)." };
   if (!plan.approvers.includes(check.claims.a)) return { problem: "invalid", message: "This approval link's approver is no longer an approver of this client." };
   const approver = check.claims.a.toLowerCase();
-  const stillApprover = deps.currentApprovers(plan.clientId).some((a) => a.toLowerCase() === approver);
+  const stillApprover = (await deps.currentApprovers(plan.clientId)).some((a) => a.toLowerCase() === approver);
   if (!stillApprover) {
     return {
       problem: "not-approver",

@@ -68,6 +68,8 @@ export interface MediaContactDetails {
   name?: string;
   outlet?: string;
   beat?: string;
+  /** Public handle on X, without the "@". */
+  xHandle?: string;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface MediaListParseResult {
   contacts: MediaContact[];
   /** Lines skipped, by 1-based physical line number of the record's first line. Never echoes an email. */
   errors: Array<{ line: number; reason: string }>;
+  /** Rows repeating an email above them (compared trimmed and lower-cased), merged into that contact. */
+  merged: number;
 }
 
 const MAX_FIELD_LENGTH = 200;
@@ -23,6 +25,7 @@ const COLUMNS: Readonly<Record<keyof MediaContact, readonly string[]>> = {
   name: ["name", "fullname", "contactname"],
   outlet: ["outlet", "publication", "mediaoutlet"],
   beat: ["beat", "coverage", "topics", "topic"],
+  xHandle: ["xhandle", "twitter", "twitterhandle", "x", "handle"],
 };
 
 /**
@@ -31,8 +34,9 @@ const COLUMNS: Readonly<Record<keyof MediaContact, readonly string[]>> = {
  *
  * The first non-blank record is the header and must have an `email` column (any case); `name`,
  * `outlet` and `beat` are optional. Rows with a missing or invalid email are reported by line and
- * skipped; blank lines are ignored; a repeated email (compared trimmed and lower-cased) keeps its
- * first row.
+ * skipped; blank lines are ignored; a repeated email (compared trimmed and lower-cased) is merged
+ * into its first row (the first value of each column wins; empty ones are filled from later rows).
+ * An `x_handle` column ("@jane", "jane" or an x.com link) is kept as the bare handle.
  */
 export function parseMediaListCsv(text: string): MediaListParseResult {
   const errors: MediaListParseResult["errors"] = [];
@@ -40,7 +44,8 @@ export function parseMediaListCsv(text: string): MediaListParseResult {
   const records = readCsvRecords(text.startsWith("\ufeff") ? text.slice(1) : text);
 
   let header: { line: number; columns: Partial<Record<keyof MediaContact, number>> } | undefined;
-  const seen = new Set<string>();
+  const seen = new Map<string, MediaContact>();
+  let merged = 0;
   for (const record of records) {
     if (record.error !== undefined) {
       errors.push({ line: record.line, reason: record.error });
@@ -51,7 +56,7 @@ export function parseMediaListCsv(text: string): MediaListParseResult {
       const columns = headerColumns(record.fields);
       if (columns.email === undefined) {
         errors.push({ line: record.line, reason: 'the header row has no "email" column' });
-        return { contacts: [], errors };
+        return { contacts: [], errors, merged: 0 };
       }
       header = { line: record.line, columns };
       continue;
@@ -72,19 +77,34 @@ export function parseMediaListCsv(text: string): MediaListParseResult {
       continue;
     }
     const key = normaliseEmail(email);
-    if (seen.has(key)) continue;
-    seen.add(key);
     const contact: MediaContact = { email };
     const name = field("name");
     const outlet = field("outlet");
     const beat = field("beat");
+    const xHandle = handleOf(field("xHandle"));
     if (name !== undefined) contact.name = name;
     if (outlet !== undefined) contact.outlet = outlet;
     if (beat !== undefined) contact.beat = beat;
+    if (xHandle !== undefined) contact.xHandle = xHandle;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      // The same journalist twice: one contact, the first row's values winning, gaps filled from later rows.
+      merged++;
+      for (const k of ["name", "outlet", "beat", "xHandle"] as const) if (first[k] === undefined && contact[k] !== undefined) first[k] = contact[k];
+      continue;
+    }
+    seen.set(key, contact);
     contacts.push(contact);
   }
   if (header === undefined) errors.push({ line: 1, reason: 'no header row: the first row must name the columns, including "email"' });
-  return { contacts, errors };
+  return { contacts, errors, merged };
+}
+
+/** An X handle as people write it ("@jane", "x.com/jane"), or undefined when it is not one. */
+function handleOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(?:https?:\/\/)?(?:www\.)?(?:x|twitter)\.com\/@?([A-Za-z0-9_]{1,15})\/?$|^@?([A-Za-z0-9_]{1,15})$/.exec(raw.trim());
+  return m === null ? undefined : (m[1] ?? m[2]);
 }
 
 /** Trimmed and lower-cased: the form the platforms hash. */
