@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
@@ -16,7 +16,9 @@ import {
   type PublicationStore,
   type ReviewDeps,
   type WorkspaceStore,
+  type Access,
 } from "@pressbridge/core";
+import { registerWorkspacePages } from "./workspace-routes.ts";
 import { planPage } from "./views/plan-page.ts";
 import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView } from "./views/outbox-page.ts";
 import { queuePage } from "./views/queue-page.ts";
@@ -55,6 +57,9 @@ export interface WebDeps {
   dashboard?: Omit<DashboardDeps, "config">;
 }
 
+/** What every signed-in page knows: who is asking, and what they may do (set by the sign-in check). */
+export type AppEnv = { Variables: { access: Access } };
+
 const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
 const PLAN_ID = /^p_[A-Za-z0-9_-]{10,60}$/;
 
@@ -66,8 +71,8 @@ const PLAN_ID = /^p_[A-Za-z0-9_-]{10,60}$/;
  * a page and changes nothing. Decisions and edits are POSTs from the page, carrying a CSRF token bound
  * to the link, and the browser's Origin must be this site.
  */
-export function createWebApp(deps: WebDeps): Hono {
-  const app = new Hono();
+export function createWebApp(deps: WebDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
   app.use(
     "*",
@@ -107,12 +112,13 @@ export function createWebApp(deps: WebDeps): Hono {
     return isValidSession(deps.adminToken, getCookie(c, SESSION_COOKIE), deps.review.clock.now());
   };
   /** The operator pages: without the token or a session, the sign-in page (401), coming back here after. */
-  const requireAdmin = async (c: Context, next: () => Promise<void>) => {
+  const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (!isOperator(c)) {
       const url = new URL(c.req.url);
       const back = c.req.method === "GET" ? safeNext(`${url.pathname}${url.search}`) : "/queue";
       return c.html(signInPage({ next: back, reason: "needed" }), 401);
     }
+    c.set("access", { email: "operator", isAdmin: true, leads: new Set(), approves: new Set() });
     await next();
   };
 
@@ -270,6 +276,7 @@ export function createWebApp(deps: WebDeps): Hono {
   });
 
   registerDashboard(app, deps.dashboard === undefined ? undefined : { ...deps.dashboard, workspace: deps.workspace }, requireAdmin);
+  registerWorkspacePages(app, deps, requireAdmin);
 
   app.notFound((c) => c.html(messagePage("Not found", "There is nothing here."), 404));
   app.onError((err, c) => {

@@ -10,6 +10,7 @@ import {
   type WorkspaceStore,
   configOf,
 } from "@pressbridge/core";
+import type { AppEnv } from "./app.ts";
 import { timelineCsv } from "./views/dashboard-export.ts";
 import { clientDashboardPage, dashboardIndexPage } from "./views/dashboard-page.ts";
 import { messagePage } from "./views/review-page.ts";
@@ -52,7 +53,7 @@ async function recentPlans(deps: DashboardDeps, client: ClientConfig, now: Date,
  * - /dashboard/<client>.csv and .json: the same data as exports.
  * The lists are computed live (auditWindows is read-only); the hourly report is what the digests use.
  */
-export function registerDashboard(app: Hono, live: LiveDashboardDeps | undefined, requireAdmin: MiddlewareHandler): void {
+export function registerDashboard(app: Hono<AppEnv>, live: LiveDashboardDeps | undefined, requireAdmin: MiddlewareHandler<AppEnv>): void {
   app.get("/dashboard", requireAdmin, async (c) => {
     if (live === undefined) return c.html(messagePage("No dashboard", "The dashboard is not configured in this deployment."), 404);
     const deps = await withConfig(live);

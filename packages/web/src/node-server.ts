@@ -8,7 +8,7 @@ export interface RunningWebServer {
 }
 
 /** Serves the web app on loopback (the local runtime and tests). Port 0 picks a free port. */
-export async function startWebServer(app: Hono, options: { port: number; hostname?: string }): Promise<RunningWebServer> {
+export async function startWebServer(app: { fetch: Hono["fetch"] }, options: { port: number; hostname?: string }): Promise<RunningWebServer> {
   const hostname = options.hostname ?? "127.0.0.1";
   let server: ServerType | undefined;
   const port = await new Promise<number>((resolve, reject) => {
