@@ -14,6 +14,7 @@ export * from "./polling/poll-feeds.ts";
 export * from "./plans/plan.ts";
 export * from "./plans/match-clients.ts";
 export * from "./plans/plan-amplification.ts";
+export * from "./plans/replan-release.ts";
 export * from "./plans/drafts/index.ts";
 export * from "./plans/briefs/index.ts";
 export * from "./approvals/approval-token.ts";

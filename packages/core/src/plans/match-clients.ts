@@ -14,9 +14,12 @@ import type { ClientConfig, PressbridgeConfig } from "../config/config-schema.ts
  */
 export interface ClientMatch {
   clientId: string;
-  reason: "bound-feed" | "keyword";
+  /** "manual": a person asked for the plan (replanRelease with a client), whatever the keywords say. */
+  reason: "bound-feed" | "keyword" | "manual";
   /** The keywords found and where, for the plan's record of why it exists. */
   matched: Array<{ keyword: string; field: "title" | "issuer" | "summary" }>;
+  /** Who asked, for a manual match (an email, or "cli"). */
+  requestedBy?: string;
 }
 
 export interface MatchableRelease {

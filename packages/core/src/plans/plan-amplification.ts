@@ -88,7 +88,26 @@ export async function planAmplification(deps: PlanDeps, detail: ReleaseDetectedD
     return { releaseId: release.id, status: "no-match", plans: [] };
   }
 
-  const outcome: PlanOutcome = { releaseId: release.id, status: "planned", plans: [] };
+  const plans = await createPlans(deps, release, matches, nowIso);
+  await persist(() => deps.plans.recordReleasePlanning(release.id, planning));
+  await publishRecorded(deps, plans.toAnnounce, { releaseId: release.id });
+  return { releaseId: release.id, status: "planned", plans: plans.results };
+}
+
+/**
+ * Step 3 of planAmplification (and of replanRelease): per match, composes the plan and creates it
+ * with its "Amplification Planned" in the outbox; returns what was created (to publish once the
+ * release's planning record is written) and each plan's result.
+ */
+export async function createPlans(
+  deps: PlanDeps,
+  release: StoredRelease,
+  matches: readonly ClientMatch[],
+  nowIso: string,
+): Promise<{ results: PlanOutcome["plans"]; toAnnounce: BusEvent[] }> {
+  const persist = <T>(write: (attempt: number) => Promise<T>): Promise<T> =>
+    retryStateWrite(write, deps.stateWriteRetryMs === undefined ? {} : { delaysMs: deps.stateWriteRetryMs });
+  const results: PlanOutcome["plans"] = [];
   const toAnnounce: BusEvent[] = [];
   for (const match of matches) {
     const client = deps.config.clients.find((c) => c.id === match.clientId)!;
@@ -102,12 +121,9 @@ export async function planAmplification(deps: PlanDeps, detail: ReleaseDetectedD
     // "exists" after a failed attempt, with our creation time: our own create, whose answer was lost.
     const ours = created === "created" || (createAttempt > 0 && (await persist(() => deps.plans.getPlan(plan.id)))?.createdAt === plan.createdAt);
     if (ours) toAnnounce.push(event);
-    outcome.plans.push({ planId: plan.id, clientId: client.id, result: ours ? "created" : "exists" });
+    results.push({ planId: plan.id, clientId: client.id, result: ours ? "created" : "exists" });
   }
-
-  await persist(() => deps.plans.recordReleasePlanning(release.id, planning));
-  await publishRecorded(deps, toAnnounce, { releaseId: release.id });
-  return outcome;
+  return { results, toAnnounce };
 }
 
 function toPlanRelease(release: StoredRelease): PlanRelease {
@@ -159,7 +175,7 @@ async function buildPlan(
     timezone: client.timezone,
     owner: client.owner,
     approvers: client.approvers,
-    match: { reason: match.reason, matched: match.matched },
+    match: { reason: match.reason, matched: match.matched, ...(match.requestedBy === undefined ? {} : { requestedBy: match.requestedBy }) },
     release: {
       title: release.title,
       url: release.url,

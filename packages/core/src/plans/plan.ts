@@ -28,7 +28,8 @@ export interface AmplificationPlan<Brief = AdBrief> {
   timezone: string;
   owner: string;
   approvers: string[];
-  match: { reason: "bound-feed" | "keyword"; matched: Array<{ keyword: string; field: string }> };
+  /** Why the plan exists; a manual one names who asked for it (replan-release.ts). */
+  match: { reason: "bound-feed" | "keyword" | "manual"; matched: Array<{ keyword: string; field: string }>; requestedBy?: string };
   release: {
     title: string;
     url: string | null;
