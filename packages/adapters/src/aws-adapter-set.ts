@@ -12,6 +12,7 @@ import { DynamoPublicationStore } from "./dynamodb-publication-store.ts";
 import { DynamoReleaseStore } from "./dynamodb-release-store.ts";
 import { EventBridgeBus, createEventBridgeClient } from "./eventbridge-bus.ts";
 import { DynamoWorkspaceStore } from "./dynamodb-workspace-store.ts";
+import { DynamoSessionStore } from "./dynamodb-session-store.ts";
 import { WorkspaceMediaLists } from "./workspace-media-lists.ts";
 import { SesMailer } from "./mailers/index.ts";
 import { SecretsManagerCredentialSource, SecretsManagerSigningKeys } from "./secrets-manager-keys.ts";
@@ -20,6 +21,7 @@ import { lazyAdapterSet, type AdapterSet } from "./wiring.ts";
 /** Every store of the one table, on one client (and request counter): the same in AWS and locally. */
 export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter }) {
   const workspace = new DynamoWorkspaceStore(table);
+  const sessions = new DynamoSessionStore(table);
   return {
     releases: new DynamoReleaseStore(table),
     plans: new DynamoPlanStore(table),
@@ -31,6 +33,8 @@ export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName
     delivery: new DynamoDeliveryStore(table),
     workspace,
     mediaLists: new WorkspaceMediaLists(workspace),
+    sessions,
+    rateLimits: sessions,
   };
 }
 
@@ -105,6 +109,8 @@ export function awsAdapterSet(options: {
     publications: () => stores().publications,
     audits: () => stores().audits,
     delivery: () => stores().delivery,
+    sessions: () => stores().sessions,
+    rateLimits: () => stores().rateLimits,
     bus: () =>
       new EventBridgeBus({
         client: createEventBridgeClient(env.EVENTBRIDGE_ENDPOINT ? { endpoint: env.EVENTBRIDGE_ENDPOINT } : {}),

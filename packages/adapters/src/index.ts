@@ -30,5 +30,6 @@ export * from "./worker-feed-parser.ts";
 export * from "./dynamodb-delivery-store.ts";
 export * from "./dynamodb-workspace-store.ts";
 export * from "./workspace-media-lists.ts";
+export * from "./dynamodb-session-store.ts";
 export * from "./wiring.ts";
 export * from "./aws-adapter-set.ts";

@@ -22,6 +22,15 @@ export const keys = {
   workspaceLog: () => "WSLOG",
   /** A client's media list: META and its contacts `C#<generation>#<emailSha256>`. */
   mediaList: (clientId: string) => `MEDIALIST#${clientId}`,
+  /** A signed-in session, by the SHA-256 of its id (the cookie value is never stored). */
+  session: (idHash: string) => ({ PK: `SESSION#${idHash}`, SK: "SESSION" }),
+  /** A person's sessions, for signing them out everywhere. */
+  sessionsOf: (email: string, createdAt: string, idHash: string) => ({ GSI1PK: `SESSIONS#${email}`, GSI1SK: `${createdAt}#${idHash}` }),
+  sessionsOfPk: (email: string) => `SESSIONS#${email}`,
+  /** That a sign-in link (its nonce) was used: the single-use claim. */
+  signInLink: (nonce: string) => ({ PK: `SIGNIN#${nonce}`, SK: "USED" }),
+  /** One fixed-window rate-limit counter (`key` names what is counted: a hashed address or IP). */
+  rateLimit: (key: string, windowStart: string) => ({ PK: `RATE#${key}#${windowStart}`, SK: "RATE" }),
   feedState: (feedId: string) => ({ PK: `FEED#${feedId}`, SK: "STATE" }),
   release: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "REL" }),
   announced: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "ANNOUNCED" }),

@@ -42,7 +42,9 @@ import {
   type PublishDeps,
   type PublishRunOutcome,
   type PublisherDirectory,
+  type RateLimitStore,
   type ReleaseStore,
+  type SessionStore,
   type ReviewDeps,
   type RunAuditDeps,
   type SigningKeys,
@@ -71,6 +73,10 @@ export interface AdapterSet {
   readonly publications: PublicationStore;
   readonly audits: AuditStore;
   readonly delivery: DeliverySweepStore;
+  /** Signed-in sessions and the single-use claims of sign-in links. */
+  readonly sessions: SessionStore;
+  /** The sign-in requests' rate-limit counters. */
+  readonly rateLimits: RateLimitStore;
   readonly bus: EventBus;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -188,11 +194,24 @@ export function sweepDeps(a: AdapterSet): SweepDeps {
 
 /**
  * What the approval web app needs from a set (the caller adds its address and any local pages). It
- * reads the workspace per request; the dashboard only reads (the audit's windows).
+ * reads the workspace per request; the dashboard only reads (the audit's windows); sign-in emails
+ * links and keeps sessions.
  */
 export function webAppDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys)) {
   const dashboard = { audits: a.audits, plans: a.plans, releases: a.releases, feedStates: a.releases, clock: a.clock };
-  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications };
+  // Sign-in: the links go out through the mailer; sessions and the rate limits live in the table.
+  // Read at the first sign-in request, so a set without a sender fails there, naming MAIL_FROM.
+  const signIn = {
+    sessions: a.sessions,
+    rateLimits: a.rateLimits,
+    get mailer(): Mailer {
+      return a.mailer;
+    },
+    get from(): string {
+      return a.mailFrom;
+    },
+  };
+  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications, signIn };
 }
 
 // ---- the consumers of the routes table --------------------------------------------------------

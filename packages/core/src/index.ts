@@ -44,3 +44,6 @@ export * from "./delivery/outbox.ts";
 export * from "./delivery/send-once.ts";
 export * from "./workspace/workspace.ts";
 export * from "./workspace/workspace-edits.ts";
+export * from "./access/signin-token.ts";
+export * from "./access/sessions.ts";
+export * from "./access/signin.ts";

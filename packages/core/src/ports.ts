@@ -285,3 +285,42 @@ export interface WorkspaceStore {
   /** Records that the workspace was filled (once: false when it already was). */
   markSeeded(at: string, by: string): Promise<boolean>;
 }
+
+// ---- sign-in and sessions (docs/access.md) -------------------------------------------------------
+
+/** A signed-in browser's session as stored: never the session id itself, only its SHA-256. */
+export interface StoredSession {
+  /** SHA-256 (hex) of the random id the cookie holds. */
+  idHash: string;
+  email: string;
+  createdAt: string;
+  /** Last time the idle expiry was extended (at most once a minute). */
+  lastSeenAt: string;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+}
+
+/** Sessions and the single-use claims of sign-in links. */
+export interface SessionStore {
+  createSession(session: StoredSession): Promise<void>;
+  getSession(idHash: string): Promise<StoredSession | undefined>;
+  /** Extends an existing session's idle expiry; a session deleted meanwhile stays deleted. */
+  touchSession(idHash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void>;
+  /** Deleting an unknown session is a no-op. */
+  deleteSession(idHash: string): Promise<void>;
+  /** Deletes every session of a person (sign-out everywhere, `people remove`); how many there were. */
+  deleteSessionsOf(email: string): Promise<number>;
+  /** Claims a sign-in link's nonce once: "claimed" the first time, "used" after (a conditional write). */
+  claimSignInLink(nonce: string, expiresAt: string): Promise<"claimed" | "used">;
+  /** Whether a link's nonce was claimed already (the GET shows "already used" without claiming). */
+  isSignInLinkUsed(nonce: string): Promise<boolean>;
+}
+
+/** Fixed-window counters, one atomic conditional increment per attempt. */
+export interface RateLimitStore {
+  /**
+   * Counts one attempt of `key` in the window starting at `windowStart` unless `limit` attempts were
+   * counted there already ("limited"); the counter expires at `expiresAt`.
+   */
+  hit(key: string, windowStart: string, limit: number, expiresAt: string): Promise<"counted" | "limited">;
+}
