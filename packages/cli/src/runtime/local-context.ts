@@ -23,7 +23,7 @@ import {
 import { ROUTES, systemClock, type Logger, type SigningKeys } from "@pressbridge/core";
 import { loadLocalCredentials, platformBaseUrls } from "./local-credentials.ts";
 import { loadSigningKeys } from "./local-secrets.ts";
-import { importConfigFile } from "../config-file.ts";
+import { importConfigFile, loadConfigFile } from "../config-file.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { DEFAULT_DATA_DIR, openLocalStore } from "./local-store.ts";
 import { TrustedOriginFetcher, type ClosableFeedFetcher } from "./trusted-origin-fetcher.ts";
@@ -62,6 +62,8 @@ export function dataDirFrom(args: CommandArgs): string {
  */
 export async function commandContext(args: CommandArgs, logger: Logger, options: { counter?: RequestCounter } = {}): Promise<LocalContext> {
   const dataDir = dataDirFrom(args);
+  // An invalid file fails before DynamoDB Local is started for nothing.
+  if (typeof args.config === "string") loadConfigFile(args.config);
   const demoWire = runningInstance(dataDir)?.demoWire;
   const ctx = await openLocalContext({ dataDir, logger, ...options, ...(demoWire === undefined ? {} : { trustedFeedOrigins: [demoWire] }) });
   if (typeof args.config === "string") {
@@ -100,11 +102,10 @@ export async function openLocalContext(options: {
   const outboxDir = join(options.dataDir, "outbox");
   const mail = createMailerFromEnv(process.env, { outboxDir, from: "approvals@pressbridge.local" });
   const tables = tableAdapters({ client: opened.client, tableName: opened.store.tableName, ...(options.counter ? { counter: options.counter } : {}) });
-  // The fetcher's SSRF setting is the workspace's at the time the process starts.
-  const settings = (await tables.workspace.load()).settings;
-  const fetcher = new TrustedOriginFetcher({
-    allowPrivateHosts: settings.security.allowPrivateFeedHosts,
-    trustedOrigins: options.trustedFeedOrigins ?? [],
+  // The fetcher's SSRF setting is the workspace's when the process first fetches (after any import).
+  const fetcher = lazyFetcher(async () => {
+    const settings = (await tables.workspace.load()).settings;
+    return new TrustedOriginFetcher({ allowPrivateHosts: settings.security.allowPrivateFeedHosts, trustedOrigins: options.trustedFeedOrigins ?? [] });
   });
   const bus = new DurableLocalBus({ routes: ROUTES, queue: new FileDeliveryQueue({ dir: join(options.dataDir, "bus") }), logger: options.logger });
   const credentials = loadLocalCredentials(options.dataDir, options.logger);
@@ -138,6 +139,19 @@ export async function openLocalContext(options: {
   };
   subscribeConsumers(ctx);
   return ctx;
+}
+
+/** A fetcher made on its first use (once, however many fetches start together). */
+function lazyFetcher(make: () => Promise<ClosableFeedFetcher>): ClosableFeedFetcher {
+  let made: Promise<ClosableFeedFetcher> | undefined;
+  let ready: ClosableFeedFetcher | undefined;
+  return {
+    fetch: async (request) => {
+      made ??= make().then((f) => (ready = f));
+      return (await made).fetch(request);
+    },
+    destroy: () => ready?.destroy(),
+  };
 }
 
 /**

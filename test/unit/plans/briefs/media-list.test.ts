@@ -67,7 +67,20 @@ describe("parseMediaListCsv", () => {
     expect(parseMediaListCsv("jane@news.example,Jane\n")).toEqual({
       contacts: [],
       errors: [{ line: 1, reason: 'the header row has no "email" column' }],
+      merged: 0,
     });
+  });
+
+  it("merges a repeated email into its first row, filling its gaps, and keeps X handles bare", () => {
+    const csv = "email,name,outlet,beat,x_handle\nJane@News.example,Jane,,AI,@janedoe\n jane@news.example ,Other Name,Daily News,Energy,\nbob@wire.example,Bob,Wire,,https://x.com/bobwire\ncat@wire.example,Cat,,,not a handle!\n";
+    const { contacts, errors, merged } = parseMediaListCsv(csv);
+    expect(errors).toEqual([]);
+    expect(merged).toBe(1);
+    expect(contacts).toEqual([
+      { email: "Jane@News.example", name: "Jane", outlet: "Daily News", beat: "AI", xHandle: "janedoe" },
+      { email: "bob@wire.example", name: "Bob", outlet: "Wire", xHandle: "bobwire" },
+      { email: "cat@wire.example", name: "Cat" },
+    ]);
   });
 
   it("reports a quoted field that is never closed", () => {
