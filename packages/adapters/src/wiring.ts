@@ -13,6 +13,7 @@ import {
   notifyOnPlanned,
   parseEventDetail,
   planAmplification,
+  replanRelease,
   publishOnEvent,
   resumeStalledPublications,
   sendReminders,
@@ -211,7 +212,9 @@ export function webAppDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys
       return a.mailFrom;
     },
   };
-  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications, signIn };
+  // The release pages: a release and "Plan for client..." (replanRelease with the workspace of the moment).
+  const releasePages = { releases: a.releases, replan: async (request: Parameters<typeof replanRelease>[1]) => replanRelease(await planDeps(a), request) };
+  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications, signIn, releasePages };
 }
 
 // ---- the consumers of the routes table --------------------------------------------------------
