@@ -548,6 +548,8 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WebDeps & { rele
     const clientId = str(body.clientId, 100);
     if (role === undefined) return c.html(messagePage("Bad request", "Choose a role to remove."), 400);
     if (role === "admin" ? !access.isAdmin : !canManage(access, clientId)) return refuse(c);
+    // An admin cannot lock themselves out: another admin takes the role away.
+    if (role === "admin" && email.trim().toLowerCase() === access.email) return peopleView(c, EMPTY_PERSON_FORM, { fields: {}, form: "You cannot take your own admin role; another admin can." }, undefined, 422);
     try {
       const result = await revokeRole(edits, { email, role, clientId: role === "admin" ? undefined : clientId }, access.email);
       return c.redirect(doneUrl(result.status === "unchanged" ? "lacked" : "revoked", result.value, role, role === "admin" ? "" : clientId), 303);

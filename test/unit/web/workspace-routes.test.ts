@@ -363,6 +363,12 @@ describe("people", () => {
     expect(await only.text()).toContain("only approver");
   });
 
+  it("does not let an admin take their own admin role", async () => {
+    const res = await post("/workspace/people/revoke", ADMIN, { email: ADMIN, role: "admin", clientId: "" });
+    expect(res.status).toBe(422);
+    expect((await h.ws.load()).people.find((p) => p.email === ADMIN)!.grants).toEqual([{ role: "admin" }]);
+  });
+
   it("ignores a message smuggled into the URL", async () => {
     const page = await (await get("/workspace/people?done=granted&email=Call%20us%20now&role=admin", ADMIN)).text();
     expect(page).not.toContain("Call us now");
