@@ -1,14 +1,4 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ValidationError } from "@pressbridge/core";
-import { JavaMissingError } from "@pressbridge/adapters";
-import { pollCommand } from "./commands/poll.ts";
-import { approvalsCommand } from "./commands/approvals.ts";
-import { plansCommand } from "./commands/plans.ts";
-import { releasesCommand } from "./commands/releases.ts";
-import { startCommand } from "./commands/start.ts";
-import { benchCommand } from "./commands/bench.ts";
-import { publishCommand } from "./commands/publish.ts";
-import { auditCommand } from "./commands/audit.ts";
 import type { CommandArgs } from "./command-args.ts";
 
 const USAGE = `Usage: pressbridge <command> [options]
@@ -56,15 +46,59 @@ const COMMON: ParseArgsConfig["options"] = {
   help: { type: "boolean", short: "h" },
 };
 
-const COMMANDS: Record<string, { options: ParseArgsConfig["options"]; run: (args: CommandArgs) => Promise<number> }> = {
-  poll: { options: { once: { type: "boolean" }, all: { type: "boolean" }, feed: { type: "string", multiple: true } }, run: pollCommand },
-  releases: { options: { limit: { type: "string" }, days: { type: "string" } }, run: releasesCommand },
-  plans: { options: { limit: { type: "string" }, days: { type: "string" }, client: { type: "string" } }, run: plansCommand },
-  approvals: { options: { days: { type: "string" } }, run: approvalsCommand },
-  publish: { options: { plan: { type: "string" }, "retry-failed": { type: "boolean" } }, run: publishCommand },
-  start: { options: { demo: { type: "boolean" }, port: { type: "string" } }, run: startCommand },
-  audit: { options: { now: { type: "string" } }, run: auditCommand },
-  bench: { options: { quick: { type: "boolean" }, feeds: { type: "string" }, releases: { type: "string" }, "releases-per-poll": { type: "string" }, items: { type: "string" }, rounds: { type: "string" }, fixtures: { type: "string" } }, run: benchCommand },
+type CommandRun = (args: CommandArgs) => Promise<number>;
+
+interface CommandSpec {
+  options: ParseArgsConfig["options"];
+  /**
+   * Imports the command's module only when it runs: `pressbridge releases` then never loads the web
+   * app, the publishers, the mailers or the bench (docs/performance.md, "CLI start-up";
+   * test/unit/cli/cli-startup.test.ts fails on an eager import).
+   */
+  load: () => Promise<CommandRun>;
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  poll: {
+    options: { once: { type: "boolean" }, all: { type: "boolean" }, feed: { type: "string", multiple: true } },
+    load: async () => (await import("./commands/poll.ts")).pollCommand,
+  },
+  releases: {
+    options: { limit: { type: "string" }, days: { type: "string" } },
+    load: async () => (await import("./commands/releases.ts")).releasesCommand,
+  },
+  plans: {
+    options: { limit: { type: "string" }, days: { type: "string" }, client: { type: "string" } },
+    load: async () => (await import("./commands/plans.ts")).plansCommand,
+  },
+  approvals: {
+    options: { days: { type: "string" } },
+    load: async () => (await import("./commands/approvals.ts")).approvalsCommand,
+  },
+  publish: {
+    options: { plan: { type: "string" }, "retry-failed": { type: "boolean" } },
+    load: async () => (await import("./commands/publish.ts")).publishCommand,
+  },
+  start: {
+    options: { demo: { type: "boolean" }, port: { type: "string" } },
+    load: async () => (await import("./commands/start.ts")).startCommand,
+  },
+  audit: {
+    options: { now: { type: "string" } },
+    load: async () => (await import("./commands/audit.ts")).auditCommand,
+  },
+  bench: {
+    options: {
+      quick: { type: "boolean" },
+      feeds: { type: "string" },
+      releases: { type: "string" },
+      "releases-per-poll": { type: "string" },
+      items: { type: "string" },
+      rounds: { type: "string" },
+      fixtures: { type: "string" },
+    },
+    load: async () => (await import("./commands/bench.ts")).benchCommand,
+  },
 };
 
 /** Runs the CLI; returns the exit code. Failures print a one-line reason on stderr. */
@@ -92,16 +126,22 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(values);
+    const run = await command.load();
+    return await run(values);
   } catch (err) {
-    process.stderr.write(`pressbridge ${name}: ${describe(err)}\n`);
+    // The error classes are imported here, not at the top: --help and a bad flag load nothing else.
+    const [{ ValidationError }, { JavaMissingError }] = await Promise.all([
+      import("@pressbridge/core"),
+      import("@pressbridge/adapters/dynamodb"),
+    ]);
+    const known = err instanceof ValidationError || err instanceof JavaMissingError;
+    process.stderr.write(`pressbridge ${name}: ${known ? err.message : describe(err)}\n`);
     if (process.env.PRESSBRIDGE_DEBUG === "1" && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return err instanceof ValidationError ? 2 : 1;
   }
 }
 
 function describe(err: unknown): string {
-  if (err instanceof ValidationError || err instanceof JavaMissingError) return err.message;
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }

@@ -1,4 +1,4 @@
-import { DynamoPlanStore } from "@pressbridge/adapters";
+import { DynamoPlanStore } from "@pressbridge/adapters/dynamodb";
 import { reviewLinkFor } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import { intFlag, type CommandArgs } from "../command-args.ts";

@@ -1,9 +1,8 @@
-import { DynamoPlanStore } from "@pressbridge/adapters";
+import { DynamoPlanStore } from "@pressbridge/adapters/dynamodb";
 import { ValidationError, actionLabel, type AmplificationPlan, type PublishedAction } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import { intFlag, type CommandArgs } from "../command-args.ts";
-import { dataDirFrom } from "../runtime/local-context.ts";
-import { openLocalStore } from "../runtime/local-store.ts";
+import { dataDirFrom, openLocalStore } from "../runtime/local-store.ts";
 
 /** `pressbridge plans`: amplification plans, newest first, with drafts, briefs and status. */
 export async function plansCommand(args: CommandArgs): Promise<number> {

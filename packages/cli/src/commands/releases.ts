@@ -1,8 +1,7 @@
 import type { StoredRelease } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import { intFlag, type CommandArgs } from "../command-args.ts";
-import { dataDirFrom } from "../runtime/local-context.ts";
-import { openLocalStore } from "../runtime/local-store.ts";
+import { dataDirFrom, openLocalStore } from "../runtime/local-store.ts";
 
 /** `pressbridge releases`: stored releases, newest first, with their sources. */
 export async function releasesCommand(args: CommandArgs): Promise<number> {

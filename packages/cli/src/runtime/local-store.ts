@@ -14,11 +14,17 @@ import {
   stopDynamoDbLocalProcess,
   type ProcessRef,
   type RequestCounter,
-} from "@pressbridge/adapters";
+} from "@pressbridge/adapters/dynamodb";
 import type { Logger } from "@pressbridge/core";
+import type { CommandArgs } from "../command-args.ts";
 
 export const DEFAULT_DATA_DIR = ".pressbridge";
 export const DEFAULT_TABLE = "pressbridge";
+
+/** The data dir a command was given (--data-dir), or the default ./.pressbridge, made absolute. */
+export function dataDirFrom(args: CommandArgs): string {
+  return resolve(typeof args["data-dir"] === "string" ? args["data-dir"] : DEFAULT_DATA_DIR);
+}
 
 export interface OpenedStore {
   store: DynamoReleaseStore;
