@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ClientConfig, FeedConfig, PressbridgeConfig } from "../config/config-schema.ts";
-import { ValidationError } from "../errors.ts";
+import { TransientError, ValidationError } from "../errors.ts";
 import type { Clock, StoredContact, StoredMediaList, WorkspaceStore } from "../ports.ts";
 import { hashEmailForAudience, normaliseEmail, parseMediaListCsv } from "../plans/briefs/media-list.ts";
 import {
@@ -34,7 +34,7 @@ export interface WorkspaceDeps {
   clock: Clock;
 }
 
-const WRITE_ATTEMPTS = 3;
+const WRITE_ATTEMPTS = 5;
 /** A commit holds at most this many entities (DynamoDB's 100-item transactions, less the log entry). */
 export const COMMIT_LIMIT = 99;
 
@@ -44,12 +44,18 @@ function logEntry(deps: WorkspaceDeps, fields: Omit<WorkspaceLogEntry, "id" | "a
   return { id: randomBytes(8).toString("hex"), at: deps.clock.now().toISOString(), ...fields };
 }
 
+/**
+ * Runs a read-validate-commit again from a fresh read when it lost a race: a version moved
+ * (WorkspaceConflictError) or two transactions collided (TransientError), after a short random pause.
+ */
 async function withRetry<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (err) {
-      if (!(err instanceof WorkspaceConflictError) || attempt >= WRITE_ATTEMPTS) throw err;
+      const lostRace = err instanceof WorkspaceConflictError || err instanceof TransientError;
+      if (!lostRace || attempt >= WRITE_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 80 * attempt));
     }
   }
 }
