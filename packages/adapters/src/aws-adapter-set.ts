@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { ValidationError, parseConfig, systemClock, type Logger, type PressbridgeConfig, type PublisherDirectory } from "@pressbridge/core";
+import { resolve } from "node:path";
+import { ValidationError, systemClock, type Logger, type PressbridgeConfig, type PublisherDirectory } from "@pressbridge/core";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDynamoClient, type RequestCounter } from "./dynamodb-client.ts";
 import { DynamoApprovalStore } from "./dynamodb-approval-store.ts";
@@ -14,6 +15,8 @@ import { EventBridgeBus, createEventBridgeClient } from "./eventbridge-bus.ts";
 import { DynamoWorkspaceStore } from "./dynamodb-workspace-store.ts";
 import { DynamoSessionStore } from "./dynamodb-session-store.ts";
 import { WorkspaceMediaLists } from "./workspace-media-lists.ts";
+import { SeedingWorkspaceStore, type DeployFile } from "./seeding-workspace-store.ts";
+import { workspaceFileOf, type WorkspaceFile } from "./workspace-file.ts";
 import { SesMailer } from "./mailers/index.ts";
 import { SecretsManagerCredentialSource, SecretsManagerSigningKeys } from "./secrets-manager-keys.ts";
 import { lazyAdapterSet, type AdapterSet } from "./wiring.ts";
@@ -46,12 +49,16 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
 }
 
 /**
- * The service config, validated with the same schema as locally: the file named by
- * PRESSBRIDGE_CONFIG_FILE (in AWS the config layer's /opt/pressbridge.config.json), or the JSON in
- * PRESSBRIDGE_CONFIG (tests, small setups).
+ * The deploy's config file, validated with the same schema as locally (clients, feeds, settings,
+ * people): the file named by PRESSBRIDGE_CONFIG_FILE (in AWS the config layer's
+ * /opt/pressbridge.config.json, with the hashed media lists beside it), or the JSON in
+ * PRESSBRIDGE_CONFIG (tests, small setups; its media lists relative to the working directory).
+ * Neither set: the empty file `{}`.
  */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PressbridgeConfig {
+export function deployFileFromEnv(env: NodeJS.ProcessEnv = process.env): WorkspaceFile {
   const file = env.PRESSBRIDGE_CONFIG_FILE;
+  const inline = env.PRESSBRIDGE_CONFIG;
+  if ((file === undefined || file === "") && (inline === undefined || inline.trim() === "")) return workspaceFileOf({}, resolve("pressbridge.config.json"));
   const name = file !== undefined && file !== "" ? "PRESSBRIDGE_CONFIG_FILE" : "PRESSBRIDGE_CONFIG";
   let raw: string;
   if (name === "PRESSBRIDGE_CONFIG_FILE") {
@@ -61,7 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Pressbridge
       throw new ValidationError(name, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
     }
   } else {
-    raw = requiredEnv("PRESSBRIDGE_CONFIG", env);
+    raw = inline!;
   }
   let json: unknown;
   try {
@@ -69,13 +76,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Pressbridge
   } catch (err) {
     throw new ValidationError(name, `is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  return parseConfig(json);
+  return workspaceFileOf(json, name === "PRESSBRIDGE_CONFIG_FILE" ? resolve(file!) : resolve("pressbridge.config.json"));
+}
+
+/** The deploy's config (the file's clients, feeds and settings): what the feed fetcher's security settings come from. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PressbridgeConfig {
+  return deployFileFromEnv(env).config;
 }
 
 /**
  * The AWS adapter set of one Lambda container: DynamoDB (TABLE_NAME), EventBridge (EVENT_BUS_NAME),
- * SES (MAIL_FROM, SES_CONFIGURATION_SET), Secrets Manager (SIGNING_KEYS_SECRET_ARN, SECRETS_ARN),
- * the config layer and the media lists beside it. Each member is created on first use and kept for
+ * SES (MAIL_FROM, SES_CONFIGURATION_SET), Secrets Manager (SIGNING_KEYS_SECRET_ARN, SECRETS_ARN).
+ * The workspace is the table's, seeded on its first load from the deploy's config file (the config
+ * layer, and the hashed media lists beside it) and PRESSBRIDGE_FIRST_ADMIN when it never was
+ * (SeedingWorkspaceStore; docs/deploy.md). Each member is created on first use and kept for
  * the container's life (connections stay open across invocations); a member whose environment is
  * missing fails when a use case first needs it, naming the variable.
  *
@@ -95,12 +109,18 @@ export function awsAdapterSet(options: {
     client: createDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT || undefined }),
     tableName: requiredEnv("TABLE_NAME", env),
   }));
-  // The deploy's config file: what seeds an empty workspace, and the feed fetcher's security settings.
-  const deployConfig = lazy(() => (env.PRESSBRIDGE_CONFIG_FILE || env.PRESSBRIDGE_CONFIG ? configFromEnv(env) : parseConfig({})));
+  // The deploy's config file: what seeds a never-seeded workspace, and the feed fetcher's security settings.
+  const deployFile = lazy(() => deployFileFromEnv(env));
+  const deployConfig = (): PressbridgeConfig => deployFile().config;
   const signingKeys = lazy(() => new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN", env) }));
   const stores = lazy(() => tableAdapters(table()));
+  const described = env.PRESSBRIDGE_CONFIG_FILE || (env.PRESSBRIDGE_CONFIG ? "PRESSBRIDGE_CONFIG" : undefined);
+  const seedFile: DeployFile | undefined = described === undefined ? undefined : { describe: described, read: deployFile };
+  const workspace = lazy(
+    () => new SeedingWorkspaceStore({ store: stores().workspace, deployFile: seedFile, firstAdmin: env.PRESSBRIDGE_FIRST_ADMIN, clock: systemClock, logger: options.logger }),
+  );
   const set: AdapterSet = lazyAdapterSet({
-    workspace: () => stores().workspace,
+    workspace,
     releases: () => stores().releases,
     plans: () => stores().plans,
     approvals: () => stores().approvals,
@@ -120,7 +140,8 @@ export function awsAdapterSet(options: {
     logger: () => options.logger,
     fetcher: () => options.fetcher?.(deployConfig()) ?? notGiven("feed fetcher"),
     parse: () => options.parse ?? notGiven("feed parser"),
-    mediaLists: () => stores().mediaLists,
+    // Through the seeding store, so a plan never reads the lists before the seed imported them.
+    mediaLists: () => new WorkspaceMediaLists(workspace()),
     mailer: () => new SesMailer(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
     mailFrom: () => requiredEnv("MAIL_FROM", env),
     webBaseUrl: () => env.WEB_BASE_URL?.replace(/\/+$/, "") || undefined,

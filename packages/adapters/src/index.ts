@@ -33,3 +33,5 @@ export * from "./workspace-media-lists.ts";
 export * from "./dynamodb-session-store.ts";
 export * from "./wiring.ts";
 export * from "./aws-adapter-set.ts";
+export * from "./workspace-file.ts";
+export * from "./seeding-workspace-store.ts";
