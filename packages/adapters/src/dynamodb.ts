@@ -10,3 +10,4 @@ export * from "./dynamodb-release-store.ts";
 export * from "./dynamodb-plan-store.ts";
 export * from "./dynamodb-local.ts";
 export * from "./process-liveness.ts";
+export * from "./dynamodb-workspace-store.ts";

@@ -22,6 +22,31 @@ Commands:
   bench [--quick] [--feeds 1000] [--releases 200] [--items 100] [--rounds 3] [--json]
                                       the performance benchmark (own DynamoDB Local and feed server)
 
+Workspace (clients, feeds, people, media lists; docs/workspace.md). Each changes the data dir's
+workspace, a running \`start\`'s too (it uses the change at its next tick); [--data-dir DIR] [--json]:
+  config import FILE                  upsert a config file's clients, feeds, people and media lists
+  config export                       the workspace as a config file (with its people)
+  clients list
+  clients add --id ID --name NAME --owner EMAIL --approver EMAIL [--approver EMAIL]...
+        [--keyword K]... [--timezone TZ] [--window-hours 72] [--channel C]... [--ad-platform P]...
+        [--location CC]...            (without --channel/--ad-platform: every one)
+  clients update --id ID [same flags] the flags given, over the stored client (a list flag replaces the list)
+  clients remove --id ID              with its bound feeds and media list (its plans stay)
+  feeds list                          with health: last status, failures, last success, next poll
+  feeds add --id ID --url URL [--client ID] [--interval SECONDS] [--wire NAME]
+  feeds remove --id ID
+  people list
+  people add --email EMAIL --role admin|lead|approver [--client ID] [--name NAME]
+  people remove --email EMAIL [--role R] [--client ID]
+  media-list import --client ID FILE.csv   columns name, email, outlet, beat, x_handle; emails are
+                                      hashed, never stored; bad rows reported by line
+  media-list show --client ID         emails masked
+  media-list export --client ID       CSV: name, masked email, outlet, beat, x_handle
+  media-list delete --client ID
+  plan --release ID [--client ID]     plan a release again with the current clients (--client: for
+                                      that client even without a keyword match); approvers emailed
+  log [--limit 50]                    the workspace's log of changes: who, when, what
+
 Options common to all commands:
   --config FILE     config file (default: pressbridge.config.json)
   --data-dir DIR    local state: DynamoDB Local files, outbox (default: .pressbridge)
@@ -56,9 +81,29 @@ interface CommandSpec {
    * test/unit/cli/cli-startup.test.ts fails on an eager import).
    */
   load: () => Promise<CommandRun>;
+  /** Required positional arguments, by the name the command reads them as (`config import FILE` → args.file). */
+  positionals?: readonly string[];
 }
 
-const COMMANDS: Record<string, CommandSpec> = {
+/** A command of subcommands (`clients list`, `clients add`): the word after the command picks one. */
+interface CommandGroup {
+  subcommands: Record<string, CommandSpec>;
+}
+
+const CLIENT_FLAGS: ParseArgsConfig["options"] = {
+  id: { type: "string" },
+  name: { type: "string" },
+  owner: { type: "string" },
+  approver: { type: "string", multiple: true },
+  keyword: { type: "string", multiple: true },
+  timezone: { type: "string" },
+  "window-hours": { type: "string" },
+  channel: { type: "string", multiple: true },
+  "ad-platform": { type: "string", multiple: true },
+  location: { type: "string", multiple: true },
+};
+
+const COMMANDS: Record<string, CommandSpec | CommandGroup> = {
   poll: {
     options: { once: { type: "boolean" }, all: { type: "boolean" }, feed: { type: "string", multiple: true } },
     load: async () => (await import("./commands/poll.ts")).pollCommand,
@@ -99,24 +144,107 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
     load: async () => (await import("./commands/bench.ts")).benchCommand,
   },
+  config: {
+    subcommands: {
+      import: { options: {}, positionals: ["file"], load: async () => (await import("./commands/config.ts")).configImportCommand },
+      export: { options: {}, load: async () => (await import("./commands/config.ts")).configExportCommand },
+    },
+  },
+  clients: {
+    subcommands: {
+      list: { options: {}, load: async () => (await import("./commands/clients.ts")).clientsListCommand },
+      add: { options: CLIENT_FLAGS, load: async () => (await import("./commands/clients.ts")).clientsAddCommand },
+      update: { options: CLIENT_FLAGS, load: async () => (await import("./commands/clients.ts")).clientsUpdateCommand },
+      remove: { options: { id: { type: "string" } }, load: async () => (await import("./commands/clients.ts")).clientsRemoveCommand },
+    },
+  },
+  feeds: {
+    subcommands: {
+      list: { options: {}, load: async () => (await import("./commands/feeds.ts")).feedsListCommand },
+      add: {
+        options: { id: { type: "string" }, url: { type: "string" }, client: { type: "string" }, interval: { type: "string" }, wire: { type: "string" } },
+        load: async () => (await import("./commands/feeds.ts")).feedsAddCommand,
+      },
+      remove: { options: { id: { type: "string" } }, load: async () => (await import("./commands/feeds.ts")).feedsRemoveCommand },
+    },
+  },
+  people: {
+    subcommands: {
+      list: { options: {}, load: async () => (await import("./commands/people.ts")).peopleListCommand },
+      add: {
+        options: { email: { type: "string" }, role: { type: "string" }, client: { type: "string" }, name: { type: "string" } },
+        load: async () => (await import("./commands/people.ts")).peopleAddCommand,
+      },
+      remove: {
+        options: { email: { type: "string" }, role: { type: "string" }, client: { type: "string" } },
+        load: async () => (await import("./commands/people.ts")).peopleRemoveCommand,
+      },
+    },
+  },
+  "media-list": {
+    subcommands: {
+      import: { options: { client: { type: "string" } }, positionals: ["file"], load: async () => (await import("./commands/media-list.ts")).mediaListImportCommand },
+      show: { options: { client: { type: "string" } }, load: async () => (await import("./commands/media-list.ts")).mediaListShowCommand },
+      export: { options: { client: { type: "string" } }, load: async () => (await import("./commands/media-list.ts")).mediaListExportCommand },
+      delete: { options: { client: { type: "string" } }, load: async () => (await import("./commands/media-list.ts")).mediaListDeleteCommand },
+    },
+  },
+  plan: {
+    options: { release: { type: "string" }, client: { type: "string" } },
+    load: async () => (await import("./commands/plan.ts")).planCommand,
+  },
+  log: {
+    options: { limit: { type: "string" } },
+    load: async () => (await import("./commands/log.ts")).logCommand,
+  },
 };
+
+/**
+ * The command `argv` names: a command, or a group's subcommand (its name then "clients add"), with
+ * the arguments after it; a string is the one-line error for a missing or unknown subcommand.
+ */
+function commandOf(name: string, group: CommandSpec | CommandGroup, rest: string[]): { label: string; spec: CommandSpec; rest: string[] } | string {
+  if (!("subcommands" in group)) return { label: name, spec: group, rest };
+  const [sub, ...after] = rest;
+  const choices = Object.keys(group.subcommands).join(", ");
+  if (sub === undefined || sub.startsWith("-")) return `pressbridge ${name}: a subcommand is required (${choices})`;
+  const spec = Object.hasOwn(group.subcommands, sub) ? group.subcommands[sub] : undefined;
+  return spec === undefined ? `pressbridge ${name}: unknown subcommand "${sub}" (${choices})` : { label: `${name} ${sub}`, spec, rest: after };
+}
 
 /** Runs the CLI; returns the exit code. Failures print a one-line reason on stderr. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  let [name, ...rest] = argv;
   if (name === undefined || name === "-h" || name === "--help" || name === "help") {
     process.stdout.write(USAGE);
     return name === undefined ? 1 : 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (entry === undefined) {
     process.stderr.write(`pressbridge: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  if ("subcommands" in entry && (rest[0] === "-h" || rest[0] === "--help")) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const resolved = commandOf(name, entry, rest);
+  if (typeof resolved === "string") {
+    process.stderr.write(`${resolved}\n\n${USAGE}`);
+    return 2;
+  }
+  const { spec: command } = resolved;
+  name = resolved.label;
   let values: CommandArgs;
   try {
-    values = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: false, strict: true })
-      .values as CommandArgs;
+    const wanted = command.positionals ?? [];
+    const parsed = parseArgs({ args: resolved.rest, options: { ...COMMON, ...command.options }, allowPositionals: wanted.length > 0, strict: true });
+    values = parsed.values as CommandArgs;
+    if (values.help !== true && parsed.positionals.length !== wanted.length) {
+      const names = wanted.map((p) => p.toUpperCase()).join(" ");
+      throw new Error(parsed.positionals.length < wanted.length ? `${names} is required` : `takes only ${names}; unexpected "${parsed.positionals[wanted.length]}"`);
+    }
+    wanted.forEach((p, i) => (values[p] = parsed.positionals[i]));
   } catch (err) {
     process.stderr.write(`pressbridge ${name}: ${(err as Error).message}\n`);
     return 2;
