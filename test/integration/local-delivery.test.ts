@@ -44,7 +44,8 @@ function config(name: string, feedPath: string, approvers: string[], feedCount =
   writeFileSync(
     file,
     JSON.stringify({
-      clients: [{ id: "acme", name: "Acme Corp", owner: "pr@acme.example", approvers, channels: ["x", "bluesky"] }],
+      // Briefs are no part of what this tests: an explicit [] keeps them out (the default is every platform).
+      clients: [{ id: "acme", name: "Acme Corp", owner: "pr@acme.example", approvers, channels: ["x", "bluesky"], adPlatforms: [] }],
       feeds: Array.from({ length: feedCount }, (_, i) => ({
         id: `${name}-wire${i === 0 ? "" : `-${i}`}`,
         url: `${server.url}${feedPath}`,
