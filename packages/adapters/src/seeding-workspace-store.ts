@@ -1,4 +1,5 @@
 import {
+  TransientError,
   WorkspaceConflictError,
   grantRole,
   importWorkspace,
@@ -110,7 +111,10 @@ export class SeedingWorkspaceStore implements WorkspaceStore {
         else await this.alreadySeeded(ws);
         return;
       } catch (err) {
-        if (!(err instanceof WorkspaceConflictError) || attempt >= SEED_ATTEMPTS) throw err;
+        // Lost a race with another container's seed (a version moved, or two transactions collided).
+        const lostRace = err instanceof WorkspaceConflictError || err instanceof TransientError;
+        if (!lostRace || attempt >= SEED_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80 * attempt));
       }
     }
   }
