@@ -2,7 +2,8 @@ import { DynamoPlanStore } from "@pressbridge/adapters/dynamodb";
 import { reviewLinkFor } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import { intFlag, type CommandArgs } from "../command-args.ts";
-import { baseUrlFor, dataDirFrom } from "../runtime/local-context.ts";
+import { baseUrlFor } from "../runtime/local-instance.ts";
+import { dataDirFrom } from "../runtime/local-store.ts";
 import { loadSigningKeys } from "../runtime/local-secrets.ts";
 import { openLocalStore } from "../runtime/local-store.ts";
 

@@ -1,11 +1,8 @@
-import { resolve } from "node:path";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   DurableLocalBus,
   FileDeliveryQueue,
   buildConsumers,
-  isProcessLive,
   createMailerFromEnv,
   createPublisherDirectory,
   parseFeedInWorker,
@@ -25,7 +22,10 @@ import { loadLocalCredentials, platformBaseUrls } from "./local-credentials.ts";
 import { loadSigningKeys } from "./local-secrets.ts";
 import { importConfigFile, loadConfigFile } from "../config-file.ts";
 import type { CommandArgs } from "../command-args.ts";
-import { DEFAULT_DATA_DIR, openLocalStore } from "./local-store.ts";
+import { dataDirFrom, openLocalStore } from "./local-store.ts";
+import { baseUrlFor, runningInstance } from "./local-instance.ts";
+
+export { dataDirFrom };
 import { TrustedOriginFetcher, type ClosableFeedFetcher } from "./trusted-origin-fetcher.ts";
 
 /**
@@ -52,9 +52,6 @@ export interface LocalContext extends AdapterSet {
   close(): Promise<void>;
 }
 
-export function dataDirFrom(args: CommandArgs): string {
-  return resolve(typeof args["data-dir"] === "string" ? args["data-dir"] : DEFAULT_DATA_DIR);
-}
 
 /**
  * The local context a command works in: the data dir's workspace, after importing `--config FILE`
@@ -167,28 +164,4 @@ export function subscribeConsumers(ctx: AdapterSet & { bus: LocalBus }): void {
       if (line !== undefined) ctx.logger.info(line);
     });
   }
-}
-
-/** What the last `start` of the data dir recorded (web.json): its URL, pid and demo wire. */
-function recordedInstance(dataDir: string): { url: string; pid: number; demoWire?: string } | undefined {
-  const file = join(dataDir, "web.json");
-  if (!existsSync(file)) return undefined;
-  try {
-    const info = JSON.parse(readFileSync(file, "utf8")) as { url: string; pid: number; demoWire?: string };
-    return typeof info.url === "string" ? info : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The running `start` of the data dir, if there is one. */
-function runningInstance(dataDir: string): { url: string; pid: number; demoWire?: string } | undefined {
-  const info = recordedInstance(dataDir);
-  return info !== undefined && typeof info.pid === "number" && isProcessLive(info.pid) ? info : undefined;
-}
-
-/** The URL a running (or the last) `start` recorded for this data dir, else PRESSBRIDGE_BASE_URL, else port 3000. */
-export function baseUrlFor(dataDir: string): string {
-  if (process.env.PRESSBRIDGE_BASE_URL) return process.env.PRESSBRIDGE_BASE_URL.replace(/\/+$/, "");
-  return recordedInstance(dataDir)?.url ?? "http://127.0.0.1:3000";
 }
