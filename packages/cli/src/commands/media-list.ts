@@ -44,6 +44,11 @@ export async function mediaListImportCommand(args: CommandArgs): Promise<number>
   return 0;
 }
 
+/** Contacts as people read them: by name (the store keeps them by email hash). */
+function byName(contacts: readonly StoredContact[]): StoredContact[] {
+  return [...contacts].sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || a.maskedEmail.localeCompare(b.maskedEmail));
+}
+
 function contactJson(c: StoredContact): Record<string, string | null> {
   return { name: c.name ?? null, email: c.maskedEmail, outlet: c.outlet ?? null, beat: c.beat ?? null, xHandle: c.xHandle ?? null };
 }
@@ -52,12 +57,12 @@ function contactJson(c: StoredContact): Record<string, string | null> {
 export async function mediaListShowCommand(args: CommandArgs): Promise<number> {
   const clientId = requiredFlag(args, "client", CLIENT);
   const list = await inWorkspace(args, createCliLogger(), (ctx) => ctx.workspace.mediaList(clientId));
-  const json = list === undefined ? { clientId, mediaList: null } : { clientId, mediaList: { source: list.source, importedAt: list.importedAt, importedBy: list.importedBy, contacts: list.contacts.map(contactJson) } };
+  const json = list === undefined ? { clientId, mediaList: null } : { clientId, mediaList: { source: list.source, importedAt: list.importedAt, importedBy: list.importedBy, contacts: byName(list.contacts).map(contactJson) } };
   printResult(args, json, () =>
     list === undefined
       ? `${clientId} has no media list (import one with \`pressbridge media-list import --client ${clientId} FILE.csv\`)\n`
       : `${list.contacts.length} contact(s) from ${list.source}, imported ${list.importedAt} by ${list.importedBy}\n` +
-        list.contacts.map((c) => `  ${c.maskedEmail}  ${c.name ?? ""}  ${c.outlet ?? ""}  ${c.beat ?? ""}  ${c.xHandle === undefined ? "" : `@${c.xHandle}`}\n`).join(""),
+        byName(list.contacts).map((c) => `  ${c.maskedEmail}  ${c.name ?? ""}  ${c.outlet ?? ""}  ${c.beat ?? ""}  ${c.xHandle === undefined ? "" : `@${c.xHandle}`}\n`).join(""),
   );
   return 0;
 }
@@ -78,7 +83,7 @@ export async function mediaListExportCommand(args: CommandArgs): Promise<number>
   const clientId = requiredFlag(args, "client", CLIENT);
   const list = await inWorkspace(args, createCliLogger(), (ctx) => ctx.workspace.mediaList(clientId));
   if (list === undefined) throw new ValidationError("--client", `${clientId} has no media list`);
-  const csv = mediaListCsv(list.contacts);
+  const csv = mediaListCsv(byName(list.contacts));
   printResult(args, { clientId, source: list.source, contacts: list.contacts.length, csv }, () => csv);
   return 0;
 }
