@@ -158,13 +158,15 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // request is an outbox Put; the outbox is cleared with BatchWriteItem. Reads: plans (GetItem), a
     // plan's audit trail and publishing records (Query, base table), the queue (GSI2), the dashboard:
     // plans by deadline (GSI2), releases by detection (GSI1), feed states (BatchGetItem), the latest
-    // audit report (GetItem).
-    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    // audit report (GetItem). Sign-in: the rate-limit counters (UpdateItem), the link's claim and the
+    // session (PutItem), the session read (GetItem), extended (UpdateItem) and ended (DeleteItem); the
+    // link is emailed (ses:SendEmail).
+    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"],
     queriesIndexes: ["GSI1", "GSI2"],
     putsEvents: true,
     httpEndpoint: true,
     readsSigningKeys: true,
-    readsAdminToken: true,
+    sendsEmail: true,
   },
   {
     name: "notify-approvers",

@@ -3,8 +3,6 @@ import { z } from "zod";
 import { handle } from "hono/aws-lambda";
 import {
   awsAdapterSet,
-  readSecretField,
-  requiredEnv,
   webAppDeps,
   buildConsumers,
   buildJobs,
@@ -97,15 +95,15 @@ export function jobHandler<N extends keyof Jobs>(name: N, options: { own?: Param
 }
 
 /**
- * The approval web app on Lambda, the same Hono app as locally (webAppDeps). Per invocation it
- * refreshes the signing keys (Secrets Manager, for rotation) and reads the admin token once. It
+ * The approval web app on Lambda, the same Hono app as locally (webAppDeps): people sign in by email
+ * (sessions in the table, links through SES), no shared token. Per invocation it refreshes the
+ * signing keys (Secrets Manager, for rotation), which sign review and sign-in links alike. It
  * answers only at WEB_BASE_URL when set, else at the Function URL's domain from the request
  * context, which AWS sets from the URL it routed (a client's Host header cannot change it).
  */
 export function webHandler(name: string) {
   const adapters = functionAdapters(name);
   let keys: SigningKeys | undefined;
-  let adminToken: string | undefined;
   const notLoaded = (what: string): never => {
     throw new Error(`${what} not loaded`);
   };
@@ -113,14 +111,10 @@ export function webHandler(name: string) {
     createWebApp({
       ...webAppDeps(adapters, () => keys ?? notLoaded("signing keys")),
       baseUrl: adapters.webBaseUrl ?? functionUrlBase,
-      get adminToken(): string {
-        return adminToken ?? notLoaded("admin token");
-      },
     }),
   );
   return async (event: Parameters<typeof lambda>[0], context: Parameters<typeof lambda>[1]) => {
     keys = await adapters.signingKeys();
-    adminToken ??= await readSecretField(requiredEnv("ADMIN_TOKEN_SECRET_ARN"), "adminToken");
     return lambda(event, context);
   };
 }

@@ -62,7 +62,8 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     });
     const web = await cli.waitFor(/web app: (http:\/\/127\.0\.0\.1:\d+)\/queue/, 90_000);
     webUrl = web[1]!;
-    signInUrl = (await cli.waitFor(/sign in to them \(operator token in .+\): (http:\/\/127\.0\.0\.1:\d+\/signin\?token=[A-Za-z0-9_-]+)$/m, 10_000))[1]!;
+    signInUrl = (await cli.waitFor(/outbox \(every email, sign-in links too; key in .+\): (http:\/\/127\.0\.0\.1:\d+\/outbox\?key=[A-Za-z0-9_-]+)$/m, 10_000))[1]!;
+    await cli.waitFor(/sign in: http:\/\/127\.0\.0\.1:\d+\/signin with the email of a person who has a role \(the demo admin is admin@pressbridge\.local\)/, 10_000);
     // The first poll only records a baseline; an Acme release follows within a few ticks.
     await cli.waitFor(new RegExp(`approval email sent to ${APPROVER.replace(/\./g, "\\.")}`), 90_000);
     email = await newestEmail(join(dataDir, "outbox"));
@@ -77,16 +78,16 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it("keeps the outbox behind the operator token, kept in the data dir with mode 0600", async () => {
-    const token = new URL(signInUrl).searchParams.get("token")!;
-    expect(readFileSync(join(dataDir, "operator-token"), "utf8").trim()).toBe(token);
-    expect(statSync(join(dataDir, "operator-token")).mode & 0o777).toBe(0o600);
+  it("keeps the outbox behind the mailbox key (kept in the data dir with mode 0600) and the rest behind sign-in", async () => {
+    const token = new URL(signInUrl).searchParams.get("key")!;
+    expect(readFileSync(join(dataDir, "mailbox-key"), "utf8").trim()).toBe(token);
+    expect(statSync(join(dataDir, "mailbox-key")).mode & 0o777).toBe(0o600);
     for (const path of ["/outbox", "/queue", "/dashboard", `/plans/${email.planId}`]) {
       const res = await fetch(`${webUrl}${path}`);
       expect(res.status, path).toBe(401);
       expect(await res.text(), path).not.toContain("/review/");
     }
-    expect((await fetch(`${webUrl}/outbox`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await fetch(`${webUrl}/outbox?key=${token}`, { redirect: "manual" })).status).toBe(303);
   });
 
   it("opens the emailed link, edits the LinkedIn draft, approves, and sees the decision", async () => {
@@ -94,16 +95,24 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     const page = await context.newPage();
     const problems = watchForPageProblems(page);
 
-    // The operator signs in with the link `start` printed: the page shows a button, the POST signs in.
+    // The admin opens the outbox with the link `start` printed, asks for a sign-in link, finds it in
+    // the outbox, opens it (a button only) and presses Sign in.
     await page.goto(signInUrl);
-    expect(await context.cookies()).toEqual([]);
-    expect(await page.getByLabel("Operator token").inputValue()).toBe(new URL(signInUrl).searchParams.get("token"));
+    await page.waitForURL(`${webUrl}/outbox`);
+    await page.goto(`${webUrl}/signin`);
+    await page.getByLabel("Email address").fill("admin@pressbridge.local");
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    expect(await page.locator("h1").textContent()).toBe("Check your email");
+    await page.goto(`${webUrl}/outbox`);
+    await page.locator("a", { hasText: "Your Pressbridge sign-in link" }).first().click();
+    await page.locator("a.mail-link", { hasText: "/signin/link" }).click();
+    expect((await context.cookies()).map((c) => c.name)).toEqual(["pb_mailbox"]);
     await page.screenshot({ path: join(ARTIFACTS, "signin.png"), fullPage: true });
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${webUrl}/queue`);
-    const [session] = await context.cookies();
-    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/" });
-    expect(session!.expires * 1000 - Date.now()).toBeGreaterThan(11 * 3600_000);
+    const session = (await context.cookies()).find((c) => c.name === "pb_session");
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
+    expect(session!.expires * 1000 - Date.now()).toBeGreaterThan(6 * 86_400_000);
 
     // The email, as the outbox web page lists it: subject visible, the review link in the message.
     await page.goto(`${webUrl}/outbox`);

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { addPeople, memorySignIn } from "../support/memory-sessions.ts";
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
@@ -18,7 +19,8 @@ import { memoryWorkspace } from "../support/memory-workspace.ts";
  * Screenshots go to test-artifacts/dashboard*.png.
  */
 const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
-const ADMIN = "dashboard-admin-token-0123456789";
+const ADMIN = "admin@agency.example";
+const signIn = memorySignIn();
 const NOW = T0 + 10 * 24 * HOUR;
 const HOSTILE = `<img src=x onerror="document.title='pwned'"> =SUM(A1:A9) Acme, "quoted"`;
 
@@ -80,9 +82,13 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
     const port = await freePort();
     const app = createWebApp({
       review,
-      workspace: memoryWorkspace(config),
+      workspace: (() => {
+        const ws = memoryWorkspace(config);
+        addPeople(ws, { email: ADMIN, grants: [{ role: "admin" }] });
+        return ws;
+      })(),
       baseUrl: `http://127.0.0.1:${port}`,
-      adminToken: ADMIN,
+      signIn: signIn.deps,
       dashboard: { audits, plans, releases, feedStates: releases, clock },
     });
     web = await startWebServer(app, { port });
@@ -95,7 +101,7 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
     client?.destroy();
   });
 
-  it("needs the operator token", async () => {
+  it("needs a signed-in admin or lead", async () => {
     const res = await fetch(`${web.url}/dashboard`);
     expect(res.status).toBe(401);
     const csv = await fetch(`${web.url}/dashboard/acme.csv`);
@@ -111,7 +117,9 @@ describe.skipIf(skipBrowserTests())("audit dashboard in the browser (headless Ch
     // Not signed in: the dashboard answers with the sign-in form, which comes back here after.
     const refused = await page.goto(`${web.url}/dashboard?weeks=2`);
     expect(refused!.status()).toBe(401);
-    await page.getByLabel("Operator token").fill(ADMIN);
+    await page.getByLabel("Email address").fill(ADMIN);
+    await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+    await page.goto(/http:\/\/\S+\/signin\/link\?token=\S+/.exec(signIn.mailer.sent.at(-1)!.text)![0]);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${web.url}/dashboard?weeks=2`);
     page.on("response", (res) => {

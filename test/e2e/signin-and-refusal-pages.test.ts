@@ -10,18 +10,26 @@ import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridg
 import { T0, config, plan } from "../support/audit-fixtures.ts";
 import { launchBrowser, skipBrowserTests } from "../support/browser.ts";
 import { memoryWorkspace } from "../support/memory-workspace.ts";
+import { addPeople, memorySignIn } from "../support/memory-sessions.ts";
 
 /**
- * The pages the operator sign-in and the current-approver check add, in headless Chromium on a phone
- * (390 px) and a desktop (1280 px): the sign-in page from the printed link, the sign-in a protected
- * page answers with, a wrong token, and the refusal a removed approver's link gets. None may scroll
- * sideways, and every field has a label. Screenshots: test-artifacts/<page>-<width>.png.
+ * The pages of email sign-in and the current-approver check, in headless Chromium on a phone (390 px)
+ * and a desktop (1280 px): the sign-in a protected page answers with, a malformed address (kept in
+ * the field, the error next to it), "check your email", the emailed link's "Sign in" button, and the
+ * refusal a removed approver's link gets. None may scroll sideways, and every field has a label.
+ * Screenshots: test-artifacts/<page>-<width>.png.
  */
 const ARTIFACTS = resolve(import.meta.dirname, "../../test-artifacts");
-const TOKEN = "operator-token-for-the-page-test-0123456789abcdef";
+const ADMIN = "admin@agency.example";
+const signIn = memorySignIn();
 const keys: SigningKeys = { current: { id: "k1", secret: "s".repeat(40) }, previous: [] };
 const REMOVED = "pr-lead@acme.example";
 const clock = { now: () => new Date(T0 + 3_600_000) };
+
+function withAdmin(ws: ReturnType<typeof memoryWorkspace>) {
+  addPeople(ws, { email: ADMIN, grants: [{ role: "admin" }] });
+  return ws;
+}
 
 describe.skipIf(skipBrowserTests())("sign-in and refusal pages in the browser (headless Chromium)", () => {
   let browser: Browser | undefined;
@@ -47,7 +55,7 @@ describe.skipIf(skipBrowserTests())("sign-in and refusal pages in the browser (h
     const current = parseConfig({ ...config, clients: config.clients.map((c) => (c.id === "acme" ? { ...acme, approvers: acme.approvers.filter((a) => a !== REMOVED) } : c)) });
     const review = { plans, approvals, outbox, bus: new LocalEventBus({ routes: ROUTES }), clock, keys, currentApprovers: approversFromConfig(current) } satisfies ReviewDeps;
     const port = await freePort();
-    web = await startWebServer(createWebApp({ review, workspace: memoryWorkspace(current), baseUrl: `http://127.0.0.1:${port}`, adminToken: TOKEN }), { port });
+    web = await startWebServer(createWebApp({ review, workspace: withAdmin(memoryWorkspace(current)), baseUrl: `http://127.0.0.1:${port}`, signIn: signIn.deps }), { port });
     removedLink = `${web.url}/review/${signApprovalToken(keys, { planId: p.id, approver: REMOVED, expiresAt: new Date(p.windowDeadline) })}`;
   }, 120_000);
 
@@ -77,25 +85,33 @@ describe.skipIf(skipBrowserTests())("sign-in and refusal pages in the browser (h
       const context = await browser!.newContext({ viewport: { width, height: 800 } });
       const page = await context.newPage();
 
-      await page.goto(`${web.url}/signin?token=${TOKEN}`);
-      expect(await page.getByLabel("Operator token").inputValue()).toBe(TOKEN);
-      await check(page, "signin", width);
-
-      const needed = await page.goto(`${web.url}/plans/p_pages0000000001?from=a-long-query-string-that-must-wrap-on-a-phone`);
+      const target = `${web.url}/plans/p_pages0000000001?from=a-long-query-string-that-must-wrap-on-a-phone`;
+      const needed = await page.goto(target);
       expect(needed!.status()).toBe(401);
-      expect(await page.getByRole("alert").first().textContent()).toContain("needs the operator's sign-in");
+      expect(await page.getByRole("alert").first().textContent()).toContain("This page needs you to sign in.");
       await check(page, "signin-needed", width);
 
-      await page.getByLabel("Operator token").fill("not-the-token");
-      await page.getByRole("button", { name: "Sign in" }).click();
-      expect(await page.locator("#signin-error").textContent()).toContain("That is not the operator token.");
-      await check(page, "signin-wrong-token", width);
+      await page.getByLabel("Email address").fill("admin at agency");
+      await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+      expect(await page.locator("#email-error").textContent()).toContain("Enter an email address");
+      expect(await page.getByLabel("Email address").inputValue()).toBe("admin at agency");
+      await check(page, "signin-invalid-email", width);
       expect(await context.cookies()).toEqual([]);
 
-      await page.getByLabel("Operator token").fill(TOKEN);
+      const before = signIn.mailer.sent.length;
+      await page.getByLabel("Email address").fill(ADMIN);
+      await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+      expect(await page.locator("h1").textContent()).toBe("Check your email");
+      await check(page, "signin-sent", width);
+      const link = /http:\/\/\S+\/signin\/link\?token=\S+/.exec(signIn.mailer.sent[before]!.text)![0];
+
+      await page.goto(link);
+      expect(await context.cookies()).toEqual([]);
+      await check(page, "signin-link", width);
       await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(`${web.url}/plans/p_pages0000000001?from=a-long-query-string-that-must-wrap-on-a-phone`);
+      await page.waitForURL(target);
       expect(await page.locator("#status").count()).toBe(1);
+      expect((await context.cookies()).map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([["pb_session", true, "Lax"]]);
 
       const refused = await page.goto(removedLink);
       expect(refused!.status()).toBe(403);

@@ -49,7 +49,6 @@ import { functionId, resourcesOf, synthStack } from "./synth.ts";
 
 startRecording();
 
-const ADMIN_TOKEN = "replay-admin-token-0123456789abcdef";
 const SIGNING = JSON.stringify({ keyId: "k1", secret: "r".repeat(64), previous: [] });
 const WEB_DOMAIN = "replay-web.lambda-url.us-east-1.on.aws";
 const WEB_URL = `https://${WEB_DOMAIN}/`;
@@ -89,7 +88,7 @@ function environmentOf(name: string, configFile: string): Record<string, string>
   const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables)) env[key] = resolve(value, resolver);
-  for (const [key, json] of [["SIGNING_KEYS_SECRET_ARN", SIGNING], ["ADMIN_TOKEN_SECRET_ARN", JSON.stringify({ adminToken: ADMIN_TOKEN })], ["SECRETS_ARN", PLATFORM_CREDENTIALS]] as const) {
+  for (const [key, json] of [["SIGNING_KEYS_SECRET_ARN", SIGNING], ["SECRETS_ARN", PLATFORM_CREDENTIALS]] as const) {
     if (env[key] !== undefined) secrets.setSecret(env[key], json);
   }
   return {
@@ -151,7 +150,7 @@ function request(method: "GET" | "POST", path: string, options: { form?: Record<
     ...(options.form === undefined ? {} : { body: new URLSearchParams(options.form).toString() }),
   };
 }
-type WebResponse = { statusCode: number; body?: string; headers?: Record<string, string> };
+type WebResponse = { statusCode: number; body?: string; headers?: Record<string, string>; cookies?: string[] };
 
 const field = (html: string, name: string): string => {
   const value = new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
@@ -283,7 +282,6 @@ async function replayPipeline(): Promise<void> {
 
   // ---- approval-web: the approver's pages and decisions, the operator's pages ----
   const web = (await coldStart("approval-web")) as (event: unknown, context?: unknown) => Promise<WebResponse>;
-  const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const review = async (title: string) => {
     const path = linkFor(planIds.get(title)!);
     const page = await web(request("GET", path));
@@ -306,8 +304,19 @@ async function replayPipeline(): Promise<void> {
   const approvedB = await web(request("POST", `${rb.path}/decision`, { form: decision(rb.html, "approve") }));
   events.respondWith((req) => ({ status: 200, body: { FailedEntryCount: 0, Entries: req.entries.map(() => ({ EventId: randomUUID() })) } }));
   expect(approvedB.statusCode).toBe(303);
-  // The operator: sign-in, queue, plan page, dashboard (after an audit below, again).
-  expect((await web(request("POST", "/signin", { form: { token: ADMIN_TOKEN, next: "/queue" } }))).statusCode).toBe(303);
+  // The client's owner (its lead) signs in by email: the link arrives through SES; its page, its button.
+  expect((await web(request("POST", "/signin", { form: { email: "pr@acme.example", next: "/queue" } }))).statusCode).toBe(200);
+  const signInMail = ses.sent.find((m) => m.to.includes("pr@acme.example") && m.text.includes("/signin/link?token="));
+  expect(signInMail, "the sign-in email").toBeDefined();
+  const signInLink = new URL(/https:\/\/\S+\/signin\/link\?token=[A-Za-z0-9._-]+/.exec(signInMail!.text)![0]);
+  const linkPage = await web(request("GET", `${signInLink.pathname}${signInLink.search}`));
+  expect(linkPage.statusCode).toBe(200);
+  const signedIn = await web(request("POST", "/signin/link", { form: { token: field(linkPage.body!, "token"), next: "/queue" } }));
+  expect(signedIn.statusCode).toBe(303);
+  const session = /pb_session=([A-Za-z0-9_-]+)/.exec((signedIn.cookies ?? []).join("\n"))?.[1];
+  expect(session, "the session cookie").toBeDefined();
+  const bearer = { cookie: `pb_session=${session!}` };
+  // The lead: queue, plan page, dashboard (after an audit below, again).
   expect((await web(request("GET", "/queue", { headers: bearer }))).statusCode).toBe(200);
   expect((await web(request("GET", `/plans/${planIds.get(a.title)!}`, { headers: bearer }))).statusCode).toBe(200);
   expect((await web(request("GET", "/dashboard", { headers: bearer }))).statusCode).toBe(200);
@@ -331,6 +340,12 @@ async function replayPipeline(): Promise<void> {
   await audit({});
   expect((await web(request("GET", "/dashboard", { headers: bearer }))).statusCode).toBe(200);
   expect((await web(request("GET", "/dashboard/acme", { headers: bearer }))).statusCode).toBe(200);
+  // A day later (the idle expiry is 8 hours) the session has lapsed and is deleted on sight; then sign-out.
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  vi.setSystemTime(Date.now() + 24 * HOUR);
+  expect((await web(request("GET", "/queue", { headers: bearer }))).statusCode).toBe(401);
+  vi.useRealTimers();
+  expect((await web(request("POST", "/signout", { headers: bearer }))).statusCode).toBe(303);
   newEvents();
 
   // ---- 40 hours later: the sweep finds what is owed (outbox, D, E, reminders, B never published) ----

@@ -1,18 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DynamoApprovalStore, DynamoPlanStore, DynamoPublicationStore, createDynamoClient, ensureTable } from "@pressbridge/adapters";
-import { makeEvent, signApprovalToken, type AmplificationPlan } from "@pressbridge/core";
+import { DynamoApprovalStore, DynamoPlanStore, DynamoPublicationStore, DynamoSessionStore, DynamoWorkspaceStore, createDynamoClient, ensureTable } from "@pressbridge/adapters";
+import { grantRole, makeEvent, signApprovalToken, signSignInToken, startSession, systemClock, type AmplificationPlan } from "@pressbridge/core";
 import { startPutEventsServer, type PutEventsServer } from "../support/putevents-server.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../support/secrets-manager-server.ts";
 
 /**
- * The approval-web Lambda as deployed behind a Function URL: signing keys and the admin token from
- * Secrets Manager (a loopback one), plans and publishing records from DynamoDB Local.
+ * The approval-web Lambda as deployed behind a Function URL: signing keys from Secrets Manager (a
+ * loopback one), plans, publishing records, the workspace's people and sessions from DynamoDB Local.
+ * No admin-token secret: a person granted admin in the workspace signs in by email.
  */
 let events: PutEventsServer;
 let secrets: SecretsManagerServer;
 let client: ReturnType<typeof createDynamoClient>;
-const ADMIN_TOKEN = "admin-token-for-the-function-test-0123456789";
+const ADMIN = "admin@agency.example";
+let adminCookie: string;
 const SIGNING = { keyId: "k1", secret: "s".repeat(64), previous: [] };
 const NOW = new Date().toISOString();
 const PLAN_ID = "p_fnweb00000000000000001";
@@ -21,7 +23,6 @@ beforeAll(async () => {
   events = await startPutEventsServer();
   secrets = await startSecretsManagerServer();
   secrets.setSecret("signing", JSON.stringify(SIGNING));
-  secrets.setSecret("admin", JSON.stringify({ adminToken: ADMIN_TOKEN }));
   const tableName = `fnweb-${randomUUID()}`;
   client = createDynamoClient({ endpoint: inject("dynamoEndpoint") });
   await ensureTable(client, tableName);
@@ -35,6 +36,8 @@ beforeAll(async () => {
     skipped: [], briefs: [], announce: "announced", announceLeaseUntil: null,
   };
   await new DynamoPlanStore({ client, tableName }).createPlan(plan);
+  await grantRole({ workspace: new DynamoWorkspaceStore({ client, tableName }), clock: systemClock }, { email: ADMIN, role: "admin" }, "test");
+  adminCookie = `pb_session=${(await startSession({ sessions: new DynamoSessionStore({ client, tableName }), clock: systemClock }, ADMIN)).id}`;
   const decision = { action: "approved" as const, by: "s@acme.example", at: NOW, linkId: "l1", draftVersions: { x: 1 }, comment: null };
   const approved = makeEvent("AmplificationApproved", `amplification-decided:${PLAN_ID}`, { version: 1, planId: PLAN_ID, releaseId: "r_web", clientId: "acme", decidedBy: decision.by, decidedAt: NOW, draftVersions: { x: 1 }, linkId: "l1", comment: null }, NOW);
   await new DynamoApprovalStore({ client, tableName }).decide(PLAN_ID, decision, [{ index: 0, version: 1 }], { planId: PLAN_ID, at: NOW, by: decision.by, action: "approved", linkId: "l1", channel: null, draftVersions: { x: 1 }, comment: null }, approved);
@@ -56,7 +59,6 @@ beforeAll(async () => {
     EVENTBRIDGE_ENDPOINT: events.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     SIGNING_KEYS_SECRET_ARN: "signing",
-    ADMIN_TOKEN_SECRET_ARN: "admin",
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
@@ -89,35 +91,40 @@ const post = (path: string, form: Record<string, string>, headers: Record<string
 describe("functions/approval-web handler", () => {
   it("answers only at its Function URL's host, and takes a POST only from its origin (DNS rebinding)", async () => {
     const { handler } = await import("../../functions/approval-web.ts");
-    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const auth = { cookie: adminCookie };
     for (const host of ["evil.example", "127.0.0.1:3000", "abc.lambda-url.us-east-1.on.aws.evil.example"]) {
       const res = (await handler(get(`/plans/${PLAN_ID}`, { ...auth, host }) as never, {} as never)) as { statusCode: number };
       expect(res.statusCode, host).toBe(421);
     }
-    const crossSite = (await handler(post("/signin", { token: ADMIN_TOKEN }, { origin: "https://evil.example" }) as never, {} as never)) as { statusCode: number; cookies?: string[] };
+    const crossSite = (await handler(post("/signin/link", { token: "x" }, { origin: "https://evil.example" }) as never, {} as never)) as { statusCode: number; cookies?: string[] };
     expect(crossSite.statusCode).toBe(403);
     expect(crossSite.cookies ?? []).toEqual([]);
   });
 
-  it("signs the operator in with a POST of the admin token: a Secure, HttpOnly, SameSite=Strict session cookie", async () => {
+  it("signs an admin of the workspace in with the emailed link's button: a Secure, HttpOnly, SameSite=Lax session cookie", async () => {
     const { handler } = await import("../../functions/approval-web.ts");
     const origin = "https://abc.lambda-url.us-east-1.on.aws";
-    const res = (await handler(post("/signin", { token: ADMIN_TOKEN, next: `/plans/${PLAN_ID}` }, { origin }) as never, {} as never)) as { statusCode: number; headers: Record<string, string>; cookies?: string[] };
+    const token = signSignInToken({ current: { id: SIGNING.keyId, secret: SIGNING.secret }, previous: [] }, { email: ADMIN, expiresAt: new Date(Date.now() + 900_000) });
+    const shown = (await handler({ ...get("/signin/link"), rawQueryString: `token=${token}` } as never, {} as never)) as { statusCode: number; body: string; cookies?: string[] };
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain(ADMIN);
+    expect(shown.cookies ?? []).toEqual([]);
+    const res = (await handler(post("/signin/link", { token, next: `/plans/${PLAN_ID}` }, { origin }) as never, {} as never)) as { statusCode: number; headers: Record<string, string>; cookies?: string[] };
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/plans/${PLAN_ID}`);
     const cookie = (res.cookies ?? [res.headers["set-cookie"] ?? ""]).join("\n");
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/SameSite=Lax/);
     const page = (await handler(get(`/plans/${PLAN_ID}`, { cookie: cookie.split(";")[0]! }) as never, {} as never)) as { statusCode: number };
     expect(page.statusCode).toBe(200);
   });
 
-  it("shows an approved plan's publishing results and dry-run requests on the operator page, behind the admin token", async () => {
+  it("shows an approved plan's publishing results and dry-run requests on the plan page, behind sign-in", async () => {
     const { handler } = await import("../../functions/approval-web.ts");
     const refused = (await handler(get(`/plans/${PLAN_ID}`) as never, {} as never)) as { statusCode: number };
     expect(refused.statusCode).toBe(401);
-    const page = (await handler(get(`/plans/${PLAN_ID}`, { authorization: `Bearer ${ADMIN_TOKEN}` }) as never, {} as never)) as { statusCode: number; body: string };
+    const page = (await handler(get(`/plans/${PLAN_ID}`, { cookie: adminCookie }) as never, {} as never)) as { statusCode: number; body: string };
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("Acme &lt;b&gt;Opens&lt;/b&gt; a Lab");
     expect(page.body).toContain("X post: what would be sent (1 request)");

@@ -17,15 +17,20 @@ import {
 import { ROUTES, approversFromConfig, parseConfig, signApprovalToken, type AmplificationPlan, type ReviewDeps, type SigningKeys } from "@pressbridge/core";
 import { createWebApp, startWebServer, type RunningWebServer } from "@pressbridge/web";
 import { memoryWorkspace } from "../support/memory-workspace.ts";
+import { addPeople, memorySignIn, sessionCookie } from "../support/memory-sessions.ts";
 
 /**
  * DNS rebinding and the operator pages (issue #19, point 2). A page on any website whose name the
  * attacker rebinds to 127.0.0.1 reaches the local app with its own name in the Host header and its own
  * origin in Origin: the app answers only its configured base URL's host, takes a POST only from that
- * origin, and keeps every page that lists plans or links behind the operator token or its sign-in.
+ * origin, and keeps every page that lists plans or links behind a signed-in session (here an admin's;
+ * the roles are test/integration/signin-and-roles.test.ts).
  * The routes are enumerated from the app itself, so a new route is covered without editing this test.
  */
-const TOKEN = "operator-token-for-the-security-test-0123456789abcdef";
+const ADMIN = "admin@agency.example";
+const MAILBOX_KEY = "mailbox-key-for-the-security-test-0123456789abcdef";
+const signInStores = memorySignIn();
+let bearer: { cookie: string };
 const keys: SigningKeys = { current: { id: "k1", secret: "s".repeat(40) }, previous: [] };
 const PLAN_ID = "p_websec000000000000001";
 const OUTBOX_FILE = "2026-11-21T15-01-00.000Z-0a1b2c.eml";
@@ -75,13 +80,17 @@ beforeAll(async () => {
 
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  const workspace = memoryWorkspace(config);
+  addPeople(workspace, { email: ADMIN, grants: [{ role: "admin" }] });
+  bearer = { cookie: await sessionCookie(signInStores.store, clock, ADMIN) };
   app = createWebApp({
     review: reviewDeps(),
-    workspace: memoryWorkspace(config),
+    workspace,
     baseUrl: base,
-    adminToken: TOKEN,
+    signIn: signInStores.deps,
     dashboard: { audits: new DynamoAuditStore({ client, tableName }), plans, releases, feedStates: releases, clock },
     outbox: {
+      mailboxKey: MAILBOX_KEY,
       list: async () => [{ file: OUTBOX_FILE, to: ["ana@acme.example"], subject: "Approve amplification: Acme Opens a Lab", date: at }],
       read: async (file) => (file === OUTBOX_FILE ? { file, subject: "Approve amplification: Acme Opens a Lab", to: ["ana@acme.example"], date: at, text: `Review and approve: ${base}/review/${reviewToken}` } : undefined),
     },
@@ -141,7 +150,7 @@ function sendRaw(text: string): Promise<number> {
 
 /** Sample values for route parameters; a new parameter name fails the test until it has one. */
 function samplePath(path: string): string {
-  const samples: Record<string, string> = { token: reviewToken, planId: PLAN_ID, file: OUTBOX_FILE, channel: "x", client: "acme" };
+  const samples: Record<string, string> = { token: reviewToken, planId: PLAN_ID, file: OUTBOX_FILE, channel: "x", client: "acme", id: path.startsWith("/workspace/feeds") ? "wire" : path.startsWith("/releases") ? "r_websec" : "acme" };
   return path.replace(/:([A-Za-z]+)(\{[^}]*\})?/g, (_, name: string) => {
     const value = samples[name];
     if (value === undefined) throw new Error(`no sample value for route parameter :${name}; add one to samplePath`);
@@ -164,9 +173,9 @@ function routes(): Array<{ method: "GET" | "POST"; path: string }> {
 }
 
 /** Pages anyone may open: the link-authorised review page, the sign-in page, health and the root redirect. */
-const PUBLIC_GETS = new Set(["/", "/healthz", "/signin", "/review/:token"]);
+const KNOWN_GETS = new Set(["/outbox", `/outbox/${OUTBOX_FILE}`, "/queue", "/dashboard", "/dashboard/acme", "/dashboard/acme.csv", "/dashboard/acme.json", `/plans/${PLAN_ID}`]);
+const PUBLIC_GETS = new Set(["/", "/healthz", "/signin", "/signin/link", "/signout", "/review/:token"]);
 const FORM = "application/x-www-form-urlencoded";
-const bearer = { authorization: `Bearer ${TOKEN}` };
 
 async function reviewForm(): Promise<Record<string, string>> {
   const page = await send("GET", `/review/${reviewToken}`);
@@ -176,8 +185,9 @@ async function reviewForm(): Promise<Record<string, string>> {
   return { csrf, action: "approve", ...versions };
 }
 
-async function signIn(): Promise<string> {
-  const res = await send("POST", "/signin", { origin: base, "content-type": FORM }, new URLSearchParams({ token: TOKEN, next: "/outbox" }).toString());
+/** The mailbox link's cookie (what opens the local outbox without signing in). */
+async function mailboxCookie(): Promise<string> {
+  const res = await send("GET", `/outbox?key=${MAILBOX_KEY}`);
   expect(res.status).toBe(303);
   const cookie = ([] as string[]).concat(res.headers["set-cookie"] ?? [])[0] ?? "";
   return cookie.split(";")[0]!;
@@ -204,7 +214,7 @@ describe("the web app under DNS rebinding", () => {
   it("answers 400 without a Host, and 421 to an absolute-form target naming a foreign host", async () => {
     expect(await sendRaw("GET /outbox HTTP/1.0\r\n\r\n")).toBe(400);
     expect(await sendRaw("GET /outbox HTTP/1.1\r\nConnection: close\r\n\r\n")).toBe(400);
-    expect(await sendRaw(`GET http://evil.example:${port}/outbox HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`)).toBe(421);
+    expect(await sendRaw(`GET http://evil.example:${port}/outbox HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${bearer.cookie}\r\nConnection: close\r\n\r\n`)).toBe(421);
     expect((await app.request("/healthz")).status).toBe(400); // in process, no Host header either
   });
 
@@ -212,7 +222,7 @@ describe("the web app under DNS rebinding", () => {
     expect((await send("GET", "/healthz")).status).toBe(200);
     expect((await send("GET", "/healthz", { host: `localhost:${port}` })).status).toBe(200);
     expect((await send("GET", "/healthz", { host: `LOCALHOST:${port}` })).status).toBe(200);
-    const deployed = createWebApp({ review: reviewDeps(), workspace: memoryWorkspace(config), baseUrl: "https://approvals.example.com", adminToken: TOKEN });
+    const deployed = createWebApp({ review: reviewDeps(), workspace: memoryWorkspace(config), baseUrl: "https://approvals.example.com", signIn: memorySignIn().deps });
     expect((await deployed.request("https://approvals.example.com/healthz", { headers: { host: "approvals.example.com" } })).status).toBe(200);
     expect((await deployed.request("http://127.0.0.1/healthz", { headers: { host: "127.0.0.1" } })).status).toBe(421);
     expect((await deployed.request("http://localhost:3000/healthz", { headers: { host: "localhost:3000" } })).status).toBe(421);
@@ -240,27 +250,33 @@ describe("the web app under DNS rebinding", () => {
     }
     const retry = await send("POST", `/plans/${PLAN_ID}/retry`, { ...bearer, origin: `http://evil.example:${port}`, "content-type": FORM }, "");
     expect(retry.status).toBe(403);
-    const signin = await send("POST", "/signin", { origin: `http://evil.example:${port}`, "content-type": FORM }, new URLSearchParams({ token: TOKEN }).toString());
+    const signin = await send("POST", "/signin", { origin: `http://evil.example:${port}`, "content-type": FORM }, new URLSearchParams({ email: ADMIN }).toString());
     expect(signin.status).toBe(403);
+    expect(signInStores.mailer.sent).toEqual([]);
     expect(signin.headers["set-cookie"]).toBeUndefined();
     expect((await plans.getPlan(PLAN_ID))?.status).toBe("pending_approval");
     expect(await approvals.auditTrail(PLAN_ID)).toEqual([]);
   });
 
-  it("keeps every page that lists plans or links behind the operator token or sign-in", async () => {
+  it("keeps every page that lists plans or links behind a session (the outbox: or the mailbox link)", async () => {
     const operatorGets = routes().filter((r) => r.method === "GET" && !PUBLIC_GETS.has(r.path));
     expect(operatorGets.map((r) => r.path)).toEqual(expect.arrayContaining(["/outbox", "/outbox/:file", "/queue", "/dashboard", "/dashboard/:client", "/plans/:planId"]));
     const paths = [...operatorGets.map((r) => samplePath(r.path)), "/dashboard/acme.csv", "/dashboard/acme.json"];
-    const cookie = await signIn();
+    const mailbox = await mailboxCookie();
     for (const path of paths) {
       const anonymous = await send("GET", path);
       expect(anonymous.status, `${path} without credentials`).toBe(401);
       expect(anonymous.body, path).toContain('action="/signin"');
       expect(anonymous.body, path).not.toContain(reviewToken);
-      expect((await send("GET", path, { authorization: "Bearer not-the-token" })).status, `${path} with a wrong token`).toBe(401);
-      expect((await send("GET", path, bearer)).status, `${path} with the token`).toBe(200);
-      expect((await send("GET", path, { cookie })).status, `${path} signed in`).toBe(200);
+      expect((await send("GET", path, { cookie: "pb_session=not-a-session-id-0123456789abcdefghijklmnopq" })).status, `${path} with a made-up session`).toBe(401);
+      const asAdmin = (await send("GET", path, bearer)).status;
+      // The pages this file knows answer 200; any other (the workspace pages) at least lets an admin in.
+      if (KNOWN_GETS.has(path)) expect(asAdmin, `${path} signed in as an admin`).toBe(200);
+      else expect([401, 403, 500, 502, 503], `${path} signed in as an admin: ${asAdmin}`).not.toContain(asAdmin);
+      // The mailbox link opens the outbox, and nothing else.
+      expect((await send("GET", path, { cookie: mailbox })).status, `${path} with the mailbox cookie`).toBe(path.startsWith("/outbox") ? 200 : 401);
     }
+    expect((await send("GET", "/outbox?key=not-the-key")).status).toBe(403);
     const retry = await send("POST", `/plans/${PLAN_ID}/retry`, { origin: base, "content-type": FORM }, "");
     expect(retry.status).toBe(401);
   });
@@ -269,53 +285,6 @@ describe("the web app under DNS rebinding", () => {
     const page = await send("GET", `/review/${reviewToken}`);
     expect(page.status).toBe(200);
     expect(page.body).toContain("Reviewing as ana@acme.example");
-  });
-
-  it("signs in with a POST from the sign-in page: a signed, HttpOnly, SameSite=Strict cookie that expires", async () => {
-    // The printed sign-in URL only shows a form; a GET sets nothing.
-    const shown = await send("GET", `/signin?token=${TOKEN}&next=%2Fqueue`);
-    expect(shown.status).toBe(200);
-    expect(shown.headers["set-cookie"]).toBeUndefined();
-    expect(shown.body).toMatch(/<form method="post" action="\/signin">/);
-    expect(shown.body).toMatch(/<label[^>]*for="token"/);
-    expect(shown.body).toContain('name="next" value="/queue"');
-
-    const wrong = await send("POST", "/signin", { origin: base, "content-type": FORM }, new URLSearchParams({ token: "not-the-token" }).toString());
-    expect(wrong.status).toBe(401);
-    expect(wrong.headers["set-cookie"]).toBeUndefined();
-
-    const ok = await send("POST", "/signin", { origin: base, "content-type": FORM }, new URLSearchParams({ token: TOKEN, next: "/queue" }).toString());
-    expect(ok.status).toBe(303);
-    expect(ok.headers.location).toBe("/queue");
-    const setCookie = ([] as string[]).concat(ok.headers["set-cookie"] ?? []).join("\n");
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
-    expect(setCookie).toMatch(/Path=\//);
-    expect(setCookie).toMatch(/Max-Age=43200/);
-    expect(setCookie).not.toContain(TOKEN);
-    const cookie = setCookie.split(";")[0]!;
-    expect((await send("GET", "/queue", { cookie })).status).toBe(200);
-
-    // A tampered cookie, or one made for another token, is refused.
-    const [name, value] = cookie.split("=") as [string, string];
-    const [exp, sig] = value.split(".") as [string, string];
-    expect((await send("GET", "/queue", { cookie: `${name}=${Number(exp) + 86_400}.${sig}` })).status).toBe(401);
-    expect((await send("GET", "/queue", { cookie: `${name}=${exp}.${sig.slice(0, -2)}AA` })).status).toBe(401);
-    const other = createWebApp({ review: reviewDeps(), workspace: memoryWorkspace(config), baseUrl: base, adminToken: `${TOKEN}-rotated` });
-    expect((await other.request(`${base}/queue`, { headers: { host: `127.0.0.1:${port}`, cookie } })).status).toBe(401);
-
-    // No open redirect after sign-in.
-    for (const next of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "queue"]) {
-      const res = await send("POST", "/signin", { origin: base, "content-type": FORM }, new URLSearchParams({ token: TOKEN, next }).toString());
-      expect(res.headers.location, next).toBe("/queue");
-    }
-
-    // The session ends after 12 hours.
-    nowMs = START + 12 * 3600_000 - 1000;
-    expect((await send("GET", "/queue", { cookie })).status).toBe(200);
-    nowMs = START + 12 * 3600_000 + 1000;
-    expect((await send("GET", "/queue", { cookie })).status).toBe(401);
-    nowMs = START;
   });
 
   it("decides from the review page's own origin (127.0.0.1 or localhost on the port)", async () => {

@@ -1,3 +1,4 @@
+import { memorySignIn } from "../support/memory-sessions.ts";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { simpleParser } from "mailparser";
@@ -75,12 +76,11 @@ let mailer: SmtpMailer;
 let web: RunningWebServer;
 
 const review = (current: PressbridgeConfig = config): ReviewDeps => ({ plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(current) });
-const OPERATOR_TOKEN = "operator-token-for-the-approvals-test-0123456789";
 
 /** The web app on loopback, on a port chosen first so its base URL is known. */
 async function startWeb(current: PressbridgeConfig = config): Promise<RunningWebServer> {
   const port = await freePort();
-  return startWebServer(createWebApp({ review: review(current), workspace: memoryWorkspace(current), baseUrl: `http://127.0.0.1:${port}`, adminToken: OPERATOR_TOKEN }), { port });
+  return startWebServer(createWebApp({ review: review(current), workspace: memoryWorkspace(current), baseUrl: `http://127.0.0.1:${port}`, signIn: memorySignIn().deps }), { port });
 }
 const notify = (): NotifyDeps => ({ plans, emails, mailer, clock, keys, baseUrl: web.url, from: "approvals@pressbridge.example" });
 

@@ -1,3 +1,4 @@
+import { addPeople, memorySignIn, sessionCookie } from "../support/memory-sessions.ts";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { simpleParser } from "mailparser";
@@ -370,13 +371,16 @@ describe("publishing an approved plan", () => {
     await publishOnApproved(deps(), { planId: PLAN_ID } as never);
     bus.subscribe("publish", async (event) => {
       const detail = parseEventDetail("PublicationRetryRequested", event.detail);
-      expect(detail).toMatchObject({ requestedBy: "operator (web)", retryFailed: true });
+      expect(detail).toMatchObject({ requestedBy: "admin@example.com (web)", retryFailed: true });
       await publishOnEvent(deps(), { planId: detail.planId, retryFailed: detail.retryFailed });
     });
-    const app = createWebApp({ review: { plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, workspace: memoryWorkspace(config), baseUrl: "http://localhost", publications, adminToken: "admin-token-0123456789" });
+    const workspace = memoryWorkspace(config);
+    addPeople(workspace, { email: "admin@example.com", grants: [{ role: "admin" }] });
+    const signIn = memorySignIn();
+    const app = createWebApp({ review: { plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, workspace, baseUrl: "http://localhost", publications, signIn: signIn.deps });
     // The app answers only at its base URL's host.
     const host = { host: "localhost" };
-    const auth = { ...host, authorization: "Bearer admin-token-0123456789" };
+    const auth = { ...host, cookie: await sessionCookie(signIn.store, clock, "admin@example.com") };
     expect((await app.request(`/plans/${PLAN_ID}`, { headers: host })).status).toBe(401);
     const page = await (await app.request(`/plans/${PLAN_ID}`, { headers: auth })).text();
     const failure = (await plans.getPlan(PLAN_ID))!.publication!.actions.find((a) => a.platform === "x")!.reason!;

@@ -1,6 +1,5 @@
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { bodyLimit } from "hono/body-limit";
 import {
@@ -16,7 +15,8 @@ import {
   type PublicationStore,
   type ReviewDeps,
   type WorkspaceStore,
-  type Access,
+  canManage,
+  canSee,
 } from "@pressbridge/core";
 import { registerWorkspacePages } from "./workspace-routes.ts";
 import { planPage } from "./views/plan-page.ts";
@@ -24,8 +24,8 @@ import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView
 import { queuePage } from "./views/queue-page.ts";
 import { registerDashboard, type DashboardDeps } from "./dashboard-routes.ts";
 import { messagePage, reviewPage } from "./views/review-page.ts";
-import { signInPage } from "./views/signin-page.ts";
-import { SESSION_COOKIE, SESSION_SECONDS, isOperatorToken, isValidSession, newSession, safeNext } from "./operator-session.ts";
+import { registerSignIn, type SignInWebDeps } from "./signin-routes.ts";
+import type { AppEnv } from "./app-env.ts";
 import { requireOwnHost, requireOwnOrigin, siteAddress, type SiteAddress } from "./site-guard.ts";
 
 export interface WebDeps {
@@ -33,10 +33,15 @@ export interface WebDeps {
   /** The workspace (clients, feeds, people), read per request so every edit shows at once. */
   workspace: WorkspaceStore;
   logger?: Logger;
-  /** Local mode only: the on-disk outbox the web app shows at /outbox. */
+  /**
+   * Local mode only: the on-disk outbox the web app shows at /outbox. It holds every email, sign-in
+   * links too, so it opens only with the mailbox link (`/outbox?key=<mailboxKey>`, which sets a
+   * cookie for /outbox) that `pressbridge start` prints, or for a signed-in admin.
+   */
   outbox?: {
     list(): Promise<OutboxEntry[]>;
     read(file: string): Promise<OutboxMessageView | undefined>;
+    mailboxKey: string;
   };
   /**
    * The site's own base URL, where review links point. The app answers only at its host (and, for a
@@ -46,19 +51,21 @@ export interface WebDeps {
    */
   baseUrl: string | ((c: Context) => string | undefined);
   /**
-   * The operator token. Every page that lists plans or links (queue, dashboard and its exports,
-   * outbox, plan pages) needs it, as `Authorization: Bearer <token>` or through the session cookie
-   * the sign-in page sets; the review pages carry their own signed token instead.
+   * People sign in by email (docs/access.md): the links go out through this mailer, sessions and the
+   * rate limits live in these stores. Every page that lists plans or links (queue, dashboard and its
+   * exports, plan pages, the workspace pages) needs a session, and checks the person's role for the
+   * client; the review pages carry their own signed token instead.
    */
-  adminToken: string;
+  signIn: SignInWebDeps;
   /** Publishing records (results, dry-run requests) shown on the review and plan pages. */
   publications?: PublicationStore;
   /** The audit dashboard's reads (/dashboard); without it those pages answer 404. */
   dashboard?: Omit<DashboardDeps, "config">;
+  /** The release pages' reads and "Plan for client..." (workspace-routes.ts); without it /releases/:id answers 404. */
+  releasePages?: import("./workspace-routes.ts").ReleasePagesDeps;
 }
 
-/** What every signed-in page knows: who is asking, and what they may do (set by the sign-in check). */
-export type AppEnv = { Variables: { access: Access } };
+export type { AppEnv };
 
 const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
 const PLAN_ID = /^p_[A-Za-z0-9_-]{10,60}$/;
@@ -106,41 +113,14 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
   app.use("*", requireOwnOrigin(site));
   app.use("*", bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.html(messagePage("Too large", "The form was too large."), 413) }));
 
-  const isOperator = (c: Context): boolean => {
-    const auth = c.req.header("authorization");
-    if (auth !== undefined && auth.startsWith("Bearer ") && isOperatorToken(deps.adminToken, auth.slice(7))) return true;
-    return isValidSession(deps.adminToken, getCookie(c, SESSION_COOKIE), deps.review.clock.now());
-  };
-  /** The operator pages: without the token or a session, the sign-in page (401), coming back here after. */
-  const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (!isOperator(c)) {
-      const url = new URL(c.req.url);
-      const back = c.req.method === "GET" ? safeNext(`${url.pathname}${url.search}`) : "/queue";
-      return c.html(signInPage({ next: back, reason: "needed" }), 401);
-    }
-    c.set("access", { email: "operator", isAdmin: true, leads: new Set(), approves: new Set() });
-    await next();
-  };
-
-  /** The printed sign-in link opens this page; showing it sets nothing. */
-  app.get("/signin", (c) => {
-    const token = c.req.query("token");
-    return c.html(signInPage({ next: safeNext(c.req.query("next")), reason: "signin", ...(token !== undefined && token.length <= 1024 ? { token } : {}) }));
-  });
-
-  /** The sign-in button: the operator token in a POST from this site's page sets the session cookie. */
-  app.post("/signin", async (c) => {
-    const form = await c.req.parseBody();
-    const next = safeNext(form.next);
-    if (!isOperatorToken(deps.adminToken, form.token)) return c.html(signInPage({ next, reason: "wrong-token" }), 401);
-    setCookie(c, SESSION_COOKIE, newSession(deps.adminToken, deps.review.clock.now()), {
-      path: "/",
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: site(c)?.secure === true,
-      maxAge: SESSION_SECONDS,
-    });
-    return c.redirect(next, 303);
+  const { requireSignedIn, requireOutbox } = registerSignIn(app, {
+    signIn: deps.signIn,
+    workspace: deps.workspace,
+    clock: deps.review.clock,
+    keys: () => deps.review.keys,
+    site,
+    logger: deps.logger,
+    mailboxKey: deps.outbox?.mailboxKey,
   });
 
   app.get("/healthz", (c) => c.text("ok"));
@@ -201,6 +181,11 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     return respond(c, token, result);
   });
 
+  /** A signed-in person asking for a client's page or action their role does not cover. */
+  function notAllowed(c: Context) {
+    return c.html(messagePage("Not allowed", "Your role does not cover this client. Ask an admin or the client's lead."), 403);
+  }
+
   /** A link that cannot be used: gone (410), or its approver was removed from the client (403). */
   function unusable(c: Context, kind: "invalid" | "not-approver", message: string) {
     return kind === "not-approver" ? c.html(messagePage("No longer an approver", message), 403) : c.html(messagePage("Link not usable", message), 410);
@@ -229,12 +214,14 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     }
   }
 
-  app.get("/queue", requireAdmin, async (c) => {
+  /** The plans waiting for a decision, of the clients the person sees (admin: all; lead, approver: theirs). */
+  app.get("/queue", requireSignedIn, async (c) => {
+    const access = c.var.access;
     const now = deps.review.clock.now();
     const from = new Date(now.getTime() - 7 * 86_400_000).toISOString();
     const to = new Date(now.getTime() + 31 * 86_400_000).toISOString();
     const rows: Array<{ client: ClientConfig; plans: AmplificationPlan[] }> = [];
-    for (const client of (await deps.workspace.load()).clients) {
+    for (const client of (await deps.workspace.load()).clients.filter((x) => canSee(access, x.id))) {
       const plans = await deps.review.plans.listClientPlansByDeadline({ clientId: client.id, from, to, limit: 200 });
       rows.push({ client, plans: plans.filter((p) => p.status === "pending_approval").sort((a, b) => a.windowDeadline.localeCompare(b.windowDeadline)) });
     }
@@ -243,40 +230,42 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
 
   const publicationRecords = (planId: string) => deps.publications?.actionRecords(planId) ?? Promise.resolve([]);
 
-  app.get("/plans/:planId", requireAdmin, async (c) => {
+  /** A plan's page: for those who see its client. */
+  app.get("/plans/:planId", requireSignedIn, async (c) => {
     const planId = c.req.param("planId") ?? "";
     const plan = PLAN_ID.test(planId) ? await deps.review.plans.getPlan(planId) : undefined;
     if (plan === undefined) return c.html(messagePage("Not found", "There is no such plan."), 404);
+    if (!canSee(c.var.access, plan.clientId)) return notAllowed(c);
     const retried = c.req.query("retried") === "1" ? "Retry requested: the failed actions are being published again. Reload in a moment." : undefined;
     return c.html(planPage(plan, await publicationRecords(plan.id), deps.review.clock.now(), retried));
   });
 
-  /** Asks the publish consumer (through the bus) to retry the plan's failed actions; it publishes, not this app. */
-  app.post("/plans/:planId/retry", requireAdmin, async (c) => {
+  /**
+   * Asks the publish consumer (through the bus) to retry the plan's failed actions; it publishes, not
+   * this app. For those who manage the plan's client (admin, its lead).
+   */
+  app.post("/plans/:planId/retry", requireSignedIn, async (c) => {
     const planId = c.req.param("planId") ?? "";
     const plan = PLAN_ID.test(planId) ? await deps.review.plans.getPlan(planId) : undefined;
     if (plan === undefined) return c.html(messagePage("Not found", "There is no such plan."), 404);
+    if (!canManage(c.var.access, plan.clientId)) return notAllowed(c);
     if (plan.decision?.action !== "approved") return c.html(messagePage("Not approved", "Only an approved plan is published."), 409);
     const at = deps.review.clock.now().toISOString();
     // Recorded in the outbox, then published (the delivery kernel); the same failed state asked twice is one event.
-    await announce(deps.review, [publicationRetryEvent(plan, { requestedBy: "operator (web)", retryFailed: true, at })]);
+    await announce(deps.review, [publicationRetryEvent(plan, { requestedBy: `${c.var.access.email} (web)`, retryFailed: true, at })]);
     return c.redirect(`/plans/${plan.id}?retried=1#publication`, 303);
   });
 
-  app.get("/outbox", requireAdmin, async (c) => {
-    if (deps.outbox === undefined) return c.html(messagePage("No outbox", "Email is sent through a mail server in this deployment."), 404);
-    return c.html(outboxPage(await deps.outbox.list()));
-  });
+  app.get("/outbox", requireOutbox, async (c) => c.html(outboxPage(await deps.outbox!.list())));
 
-  app.get("/outbox/:file", requireAdmin, async (c) => {
-    if (deps.outbox === undefined) return c.html(messagePage("No outbox", "Email is sent through a mail server in this deployment."), 404);
-    const message = await deps.outbox.read(c.req.param("file") ?? "");
+  app.get("/outbox/:file", requireOutbox, async (c) => {
+    const message = await deps.outbox!.read(c.req.param("file") ?? "");
     if (message === undefined) return c.html(messagePage("Not found", "No such email in the outbox."), 404);
     return c.html(outboxMessagePage(message));
   });
 
-  registerDashboard(app, deps.dashboard === undefined ? undefined : { ...deps.dashboard, workspace: deps.workspace }, requireAdmin);
-  registerWorkspacePages(app, deps, requireAdmin);
+  registerDashboard(app, deps.dashboard === undefined ? undefined : { ...deps.dashboard, workspace: deps.workspace }, requireSignedIn);
+  registerWorkspacePages(app, deps, requireSignedIn);
 
   app.notFound((c) => c.html(messagePage("Not found", "There is nothing here."), 404));
   app.onError((err, c) => {

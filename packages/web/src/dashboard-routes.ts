@@ -8,9 +8,10 @@ import {
   type AuditStore,
   type ClientConfig,
   type WorkspaceStore,
+  canManage,
   configOf,
 } from "@pressbridge/core";
-import type { AppEnv } from "./app.ts";
+import type { AppEnv } from "./app-env.ts";
 import { timelineCsv } from "./views/dashboard-export.ts";
 import { clientDashboardPage, dashboardIndexPage } from "./views/dashboard-page.ts";
 import { messagePage } from "./views/review-page.ts";
@@ -46,33 +47,39 @@ async function recentPlans(deps: DashboardDeps, client: ClientConfig, now: Date,
 }
 
 /**
- * The dashboard pages, behind the same operator protection as the queue:
- * - /dashboard: every client's figures and live counts;
- * - /dashboard/<client>: the timeline (SVG drawn on the server), missed/at-risk/stale/feed lists and
+ * The dashboard pages, for admins and leads (requireSignedIn sets who is asking):
+ * - /dashboard: the figures and live counts of every client the person manages (admin: all, with
+ *   the findings of shared feeds; lead: theirs); a person who manages none (an approver) is refused;
+ * - /dashboard/<client>: for its lead or an admin: the timeline (SVG drawn on the server), missed/at-risk/stale/feed lists and
  *   the figures overall and per ISO week; ?weeks=N (1-26, default 4);
  * - /dashboard/<client>.csv and .json: the same data as exports.
  * The lists are computed live (auditWindows is read-only); the hourly report is what the digests use.
  */
-export function registerDashboard(app: Hono<AppEnv>, live: LiveDashboardDeps | undefined, requireAdmin: MiddlewareHandler<AppEnv>): void {
-  app.get("/dashboard", requireAdmin, async (c) => {
+export function registerDashboard(app: Hono<AppEnv>, live: LiveDashboardDeps | undefined, requireSignedIn: MiddlewareHandler<AppEnv>): void {
+  const notAllowed = (c: Context) => c.html(messagePage("Not allowed", "The dashboard is for a client's lead and for admins. Ask an admin."), 403);
+
+  app.get("/dashboard", requireSignedIn, async (c) => {
     if (live === undefined) return c.html(messagePage("No dashboard", "The dashboard is not configured in this deployment."), 404);
+    const access = c.var.access;
+    if (!access.isAdmin && access.leads.size === 0) return notAllowed(c);
     const deps = await withConfig(live);
     const now = deps.clock.now();
     const weeks = weeksParam(c);
     const [report, latest] = await Promise.all([auditWindows(deps, { now }), deps.audits.latestReport()]);
     const clients = [];
-    for (const client of deps.config.clients) {
+    for (const client of deps.config.clients.filter((x) => canManage(access, x.id))) {
       const { plans } = await recentPlans(deps, client, now, weeks);
       const counts = report.clients.find((x) => x.clientId === client.id) ?? { missed: 0, atRisk: 0, stale: 0, feedHealth: 0 };
       clients.push({ client, overall: windowFigures(plans, now), counts });
     }
-    return c.html(dashboardIndexPage({ clients, shared: report.findings.filter((f) => f.clientId === null), weeksShown: weeks, now, lastAudit: latest?.at ?? null }));
+    return c.html(dashboardIndexPage({ clients, shared: access.isAdmin ? report.findings.filter((f) => f.clientId === null) : [], weeksShown: weeks, now, lastAudit: latest?.at ?? null }));
   });
 
-  app.get("/dashboard/:client", requireAdmin, async (c) => {
+  app.get("/dashboard/:client", requireSignedIn, async (c) => {
     if (live === undefined) return c.html(messagePage("No dashboard", "The dashboard is not configured in this deployment."), 404);
-    const deps = await withConfig(live);
     const match = CLIENT_PARAM.exec(c.req.param("client"));
+    if (match !== null && !canManage(c.var.access, match[1]!)) return notAllowed(c);
+    const deps = await withConfig(live);
     const client = match === null ? undefined : deps.config.clients.find((x) => x.id === match[1]);
     if (client === undefined) return c.html(messagePage("Not found", "There is no such client."), 404);
     const format = match![2];

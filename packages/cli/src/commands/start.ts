@@ -4,13 +4,13 @@ import { auditDeps, currentConfig, freePort, listOutbox, pollDeps, readOutboxMes
 import { grantRole, pollFeeds, runAudit, saveEntity, ValidationError, type Logger, type PressbridgeConfig, type WorkspaceDeps } from "@pressbridge/core";
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
-import { DEFAULT_CONFIG_FILE, importConfigFile } from "../config-file.ts";
+import { DEFAULT_CONFIG_FILE, importConfigFile, loadConfigFile } from "../config-file.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { auditSummaryLine } from "../runtime/local-audit.ts";
 import { startDemoWire, type DemoWire } from "../demo/demo-wire.ts";
 import { dataDirFrom, openLocalContext, type LocalContext } from "../runtime/local-context.ts";
 import { owedLine } from "../runtime/owed-work.ts";
-import { loadOperatorToken } from "../runtime/operator-token.ts";
+import { loadMailboxKey } from "../runtime/mailbox-key.ts";
 
 /** Local scheduler ticks: as often as the most frequent feed wants, between 5 and 60 seconds. */
 export function tickSecondsFor(config: PressbridgeConfig): number {
@@ -59,6 +59,8 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   const logger = createCliLogger();
   const port = portFlag(args.port);
   const auditIntervalMs = auditIntervalSeconds() * 1000;
+  // An invalid file fails before anything is started.
+  if (typeof args.config === "string") loadConfigFile(args.config);
   let demoWire: DemoWire | undefined;
   if (args.demo === true) {
     demoWire = await startDemoWire({ intervalMs: Number(process.env.PRESSBRIDGE_DEMO_INTERVAL_MS ?? 10_000) });
@@ -87,14 +89,14 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   }
   // Deliveries left owed (by this data dir's earlier runs or a poll) are retried in the background.
   ctx.bus.start();
-  // The queue, dashboard, outbox and plan pages need the operator token (or its sign-in), locally too.
-  const operatorToken = loadOperatorToken(dataDir);
+  // People sign in by email, locally too; the link arrives in the outbox, which the mailbox key opens.
+  const mailboxKey = loadMailboxKey(dataDir);
   const web = await startWebServer(
     createWebApp({
       ...webAppDeps(ctx, ctx.keys),
       baseUrl: ctx.webBaseUrl!,
-      adminToken: operatorToken,
       outbox: {
+        mailboxKey,
         list: () => listOutbox(ctx.outboxDir),
         read: async (file) => {
           try {
@@ -116,8 +118,11 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   // Other commands of this data dir read where the app answers and which demo wire they may fetch.
   writeFileSync(join(dataDir, "web.json"), JSON.stringify({ url: web.url, pid: process.pid, ...(demoWire === undefined ? {} : { demoWire: demoWire.url }) }));
   let tickSeconds = tickSecondsFor(await currentConfig(ctx));
-  logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/dashboard (audit dashboard), ${web.url}/outbox (emails; ${ctx.mailDescription})`);
-  logger.info(`sign in to them (operator token in ${join(dataDir, "operator-token")}): ${ctx.webBaseUrl!}/signin?token=${operatorToken}`);
+  logger.info(`web app: ${web.url}/queue (approval queue), ${web.url}/dashboard (audit dashboard); emails: ${ctx.mailDescription}`);
+  logger.info(`outbox (every email, sign-in links too; key in ${join(dataDir, "mailbox-key")}): ${ctx.webBaseUrl!}/outbox?key=${mailboxKey}`);
+  logger.info(
+    `sign in: ${ctx.webBaseUrl!}/signin with the email of a person who has a role (${demoWire === undefined ? "pressbridge people add --email EMAIL --role admin" : `the demo admin is ${DEMO_ADMIN}`}); the link is emailed (${ctx.mailDescription})`,
+  );
   logger.info(`publishing: ${ctx.credentialsDescription}`);
   // The window audit: once at start, then hourly (PRESSBRIDGE_AUDIT_INTERVAL_SECONDS overrides).
   let nextAuditAt = 0;

@@ -4,14 +4,14 @@ type Html = ReturnType<typeof html>;
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
-header{background:#12263a;color:#fff;padding:12px 24px;display:flex;gap:24px;align-items:center}
+header{background:#12263a;color:#fff;padding:12px 24px;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center}
 header a{color:#cfe3ff;text-decoration:none}header strong{font-size:18px}
 main{max-width:980px;margin:24px auto;padding:0 16px}
 .card{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:16px 20px;margin-bottom:16px}
 h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:0 0 8px}
 .muted{color:#5b6475;font-size:14px}.pill{display:inline-block;padding:2px 8px;border-radius:10px;font-size:12px;background:#e8edf5}
 .pending_approval{background:#fff3cd}.approved,.published{background:#d1f0da}.rejected,.publish_failed{background:#f8d7da}
-input[type=password]{width:100%;max-width:36em;box-sizing:border-box;font-size:16px;padding:8px;margin-top:4px}
+input[type=password],input[type=email]{width:100%;max-width:36em;box-sizing:border-box;font-size:16px;padding:8px;margin-top:4px}
 code{overflow-wrap:anywhere}
 textarea{width:100%;box-sizing:border-box;min-height:60px;font:14px/1.4 ui-monospace,Menlo,monospace}
 pre{white-space:pre-wrap;word-wrap:break-word;background:#f8f9fb;padding:8px;border-radius:4px}
@@ -34,7 +34,7 @@ export function layout(title: string, body: Html, options: { nav?: boolean } = {
 <style>${raw(STYLE)}</style>
 </head>
 <body>
-<header><strong>Pressbridge</strong>${options.nav === false ? "" : html`<a href="/queue">Approval queue</a><a href="/dashboard">Dashboard</a><a href="/outbox">Outbox</a>`}</header>
+<header><strong>Pressbridge</strong>${options.nav === false ? "" : html`<a href="/queue">Approval queue</a><a href="/dashboard">Dashboard</a><a href="/outbox">Outbox</a><a href="/signout">Sign out</a>`}</header>
 <main>${body}</main>
 </body>
 </html>`;

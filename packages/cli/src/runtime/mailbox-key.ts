@@ -6,14 +6,15 @@ import { ValidationError } from "@pressbridge/core";
 const TOKEN = /^[A-Za-z0-9_-]{32,256}$/;
 
 /**
- * The local operator token: what the queue, the dashboard, the outbox and the plan pages need (in AWS
- * the admin-token secret plays this part). It lives in <data-dir>/operator-token, mode 0600, made on
- * first use: written complete to a temporary file, then linked into place, which fails if the file
+ * The local mailbox key: what opens the local outbox (/outbox?key=..., the link `pressbridge start`
+ * prints) without signing in, so a person can read the sign-in link emailed to them there. It grants
+ * the outbox only (which does hold everyone's sign-in links: keep the key to yourself). It lives in
+ * <data-dir>/mailbox-key, mode 0600, made on first use: written complete to a temporary file, then linked into place, which fails if the file
  * exists; so two `pressbridge start`s racing on one data dir end up with the same token, and nobody
  * ever reads a half-written one. An existing file is reread, and refused if others may read it.
  */
-export function loadOperatorToken(dataDir: string): string {
-  const file = join(dataDir, "operator-token");
+export function loadMailboxKey(dataDir: string): string {
+  const file = join(dataDir, "mailbox-key");
   mkdirSync(dataDir, { recursive: true });
   const fresh = randomBytes(32).toString("base64url");
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
@@ -28,9 +29,9 @@ export function loadOperatorToken(dataDir: string): string {
   }
   const mode = statSync(file).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw new ValidationError("operatorToken", `${file} is readable by others (mode ${mode.toString(8)}); run \`chmod 600 ${file}\``);
+    throw new ValidationError("mailboxKey", `${file} is readable by others (mode ${mode.toString(8)}); run \`chmod 600 ${file}\``);
   }
   const token = readFileSync(file, "utf8").trim();
-  if (!TOKEN.test(token)) throw new ValidationError("operatorToken", `${file} does not hold an operator token; delete it to make a new one`);
+  if (!TOKEN.test(token)) throw new ValidationError("mailboxKey", `${file} does not hold a mailbox key; delete it to make a new one`);
   return token;
 }

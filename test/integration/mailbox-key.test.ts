@@ -3,16 +3,17 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadOperatorToken } from "../../packages/cli/src/runtime/operator-token.ts";
+import { loadMailboxKey } from "../../packages/cli/src/runtime/mailbox-key.ts";
 
 /**
- * The local operator token of `pressbridge start`: made once per data dir (mode 0600), reread after,
- * the same for processes racing to make it, and refused when others may read it.
+ * The local mailbox key of `pressbridge start` (it opens the local outbox): made once per data dir
+ * (mode 0600), reread after, the same for processes racing to make it, and refused when others may
+ * read it.
  */
-const MODULE = resolve(import.meta.dirname, "../../packages/cli/src/runtime/operator-token.ts");
+const MODULE = resolve(import.meta.dirname, "../../packages/cli/src/runtime/mailbox-key.ts");
 const dirs: string[] = [];
 const scratch = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), "pb-operator-token-"));
+  const dir = mkdtempSync(join(tmpdir(), "pb-mailbox-key-"));
   dirs.push(dir);
   return dir;
 };
@@ -20,9 +21,9 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** loadOperatorToken in a separate Node process (the project's Node 24, which runs the TypeScript). */
+/** loadMailboxKey in a separate Node process (the project's Node 24, which runs the TypeScript). */
 function loadInChild(dataDir: string): Promise<string> {
-  const code = `const { loadOperatorToken } = await import(${JSON.stringify(MODULE)}); process.stdout.write(loadOperatorToken(${JSON.stringify(dataDir)}));`;
+  const code = `const { loadMailboxKey } = await import(${JSON.stringify(MODULE)}); process.stdout.write(loadMailboxKey(${JSON.stringify(dataDir)}));`;
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -34,34 +35,34 @@ function loadInChild(dataDir: string): Promise<string> {
   });
 }
 
-describe("the local operator token", () => {
-  it("is made on first use in <data-dir>/operator-token with mode 0600, and reread afterwards", () => {
+describe("the local mailbox key", () => {
+  it("is made on first use in <data-dir>/mailbox-key with mode 0600, and reread afterwards", () => {
     const dir = join(scratch(), "data");
-    const token = loadOperatorToken(dir);
+    const token = loadMailboxKey(dir);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const file = join(dir, "operator-token");
+    const file = join(dir, "mailbox-key");
     expect(readFileSync(file, "utf8")).toBe(`${token}\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(loadOperatorToken(dir)).toBe(token);
-    expect(readdirSync(dir)).toEqual(["operator-token"]); // no temporary file left behind
+    expect(loadMailboxKey(dir)).toBe(token);
+    expect(readdirSync(dir)).toEqual(["mailbox-key"]); // no temporary file left behind
   });
 
   it("is the same for processes racing to make it", async () => {
     const dir = scratch();
     const tokens = await Promise.all(Array.from({ length: 6 }, () => loadInChild(dir)));
     expect(new Set(tokens).size).toBe(1);
-    expect(readFileSync(join(dir, "operator-token"), "utf8").trim()).toBe(tokens[0]);
-    expect(readdirSync(dir)).toEqual(["operator-token"]);
+    expect(readFileSync(join(dir, "mailbox-key"), "utf8").trim()).toBe(tokens[0]);
+    expect(readdirSync(dir)).toEqual(["mailbox-key"]);
   });
 
   it("refuses a token file others may read, and one that holds no token", () => {
     const dir = scratch();
-    const file = join(dir, "operator-token");
-    loadOperatorToken(dir);
+    const file = join(dir, "mailbox-key");
+    loadMailboxKey(dir);
     chmodSync(file, 0o644);
-    expect(() => loadOperatorToken(dir)).toThrow(/readable by others.*chmod 600/);
+    expect(() => loadMailboxKey(dir)).toThrow(/readable by others.*chmod 600/);
     writeFileSync(file, "short\n", { mode: 0o600 });
     chmodSync(file, 0o600);
-    expect(() => loadOperatorToken(dir)).toThrow(/does not hold an operator token/);
+    expect(() => loadMailboxKey(dir)).toThrow(/does not hold a mailbox key/);
   });
 });
