@@ -18,7 +18,7 @@ import {
   canManage,
   canSee,
 } from "@pressbridge/core";
-import { registerWorkspacePages } from "./workspace-routes.ts";
+import { registerWorkspacePages, type ReleasePagesDeps } from "./workspace-routes.ts";
 import { planPage } from "./views/plan-page.ts";
 import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView } from "./views/outbox-page.ts";
 import { queuePage } from "./views/queue-page.ts";
@@ -62,10 +62,10 @@ export interface WebDeps {
   /** The audit dashboard's reads (/dashboard); without it those pages answer 404. */
   dashboard?: Omit<DashboardDeps, "config">;
   /** The release pages' reads and "Plan for client..." (workspace-routes.ts); without it /releases/:id answers 404. */
-  releasePages?: import("./workspace-routes.ts").ReleasePagesDeps;
+  releasePages?: ReleasePagesDeps;
 }
 
-export type { AppEnv };
+export type { AppEnv } from "./app-env.ts";
 
 const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
 const PLAN_ID = /^p_[A-Za-z0-9_-]{10,60}$/;

@@ -25,8 +25,12 @@ import {
   type Workspace,
   type WorkspaceDeps,
   type WorkspaceLogEntry,
+  type WorkspaceStore,
+  type Clock,
+  type PlanStore,
+  type FeedStateStore,
 } from "@pressbridge/core";
-import type { AppEnv, WebDeps } from "./app.ts";
+import type { AppEnv } from "./app-env.ts";
 import { messagePage } from "./views/review-page.ts";
 import { clientFormOf, clientPage, clientsIndexPage, newClientForm, CLIENT_FORM_KEYS, type ClientForm, type KeywordPreview } from "./views/workspace-clients.ts";
 import { EMPTY_FEED_FORM, feedsPage, type FeedForm } from "./views/workspace-feeds.ts";
@@ -35,6 +39,14 @@ import { logPage } from "./views/workspace-log.ts";
 import { mediaListCsv, mediaListPage } from "./views/workspace-media-list.ts";
 import { EMPTY_PERSON_FORM, peoplePage, type PersonForm, type ShownGrant } from "./views/workspace-people.ts";
 import { releasePage, releasesPage } from "./views/workspace-releases.ts";
+
+/** What the workspace pages read and write (a part of the web app's WebDeps). */
+export interface WorkspacePagesDeps {
+  workspace: WorkspaceStore;
+  review: { clock: Clock; plans: Pick<PlanStore, "getPlan"> };
+  dashboard?: { feedStates: Pick<FeedStateStore, "getFeedStates">; releases: Pick<ReleaseStore, "listReleases"> };
+  releasePages?: ReleasePagesDeps;
+}
 
 /** What the release pages read, and how "Plan for client..." plans a release again. */
 export interface ReleasePagesDeps {
@@ -167,7 +179,7 @@ function clientErrors(err: ValidationError, input: Record<string, unknown> | und
  * server: admins everything, leads their own clients (canManage), approvers none of these pages.
  * No GET changes anything; every POST has passed the app's own-origin check.
  */
-export function registerWorkspacePages(app: Hono<AppEnv>, deps: WebDeps & { releasePages?: ReleasePagesDeps }, requireSignedIn: MiddlewareHandler<AppEnv>): void {
+export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDeps, requireSignedIn: MiddlewareHandler<AppEnv>): void {
   const edits: WorkspaceDeps = { workspace: deps.workspace, clock: deps.review.clock };
   const now = () => deps.review.clock.now();
 
