@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ClientConfig, FeedConfig, PressbridgeConfig } from "../config/config-schema.ts";
+import { defaultAdLocations } from "../config/ad-locations.ts";
 import { TransientError, ValidationError } from "../errors.ts";
 import type { Clock, StoredContact, StoredMediaList, WorkspaceStore } from "../ports.ts";
 import { hashEmailForAudience, normaliseEmail, parseMediaListCsv } from "../plans/briefs/media-list.ts";
@@ -141,6 +142,7 @@ export async function saveEntity(
     if (mode === "create" && before !== undefined) throw new ValidationError("id", `a ${kind} "${id}" already exists`);
     if (mode === "update" && before === undefined) throw new ValidationError("id", `there is no ${kind} "${id}"`);
     const merged = before === undefined || mode === "upsert" ? definedOnly(input) : { ...before, ...definedOnly(input) };
+    if (kind === "client" && before !== undefined) followTimeZone(merged, before as ClientConfig, input);
     const value = kind === "client" ? parseEntity("client", merged) : parseEntity("feed", merged);
     const entity = { kind, id: value.id, value } as WorkspaceEntity;
     const next = withEntity(ws, entity);
@@ -158,6 +160,19 @@ export async function saveEntity(
     await deps.workspace.commit([putWrite(ws, entity)], entry);
     return { status: before === undefined ? "created" : "updated", value, entry };
   });
+}
+
+/**
+ * A client whose ad countries were its time zone's default follows a new time zone (unless the same
+ * change sets the countries): moving Acme to Europe/Berlin targets Germany, not the old default.
+ */
+function followTimeZone(merged: Record<string, unknown>, before: ClientConfig, input: Record<string, unknown>): void {
+  const newZone = input.timezone;
+  const givenLocations = (input.adDefaults as { locations?: unknown } | undefined)?.locations;
+  if (typeof newZone !== "string" || newZone === before.timezone || givenLocations !== undefined) return;
+  if (JSON.stringify(before.adDefaults.locations) !== JSON.stringify(defaultAdLocations(before.timezone))) return;
+  const { locations: _old, ...rest } = { ...before.adDefaults, ...((input.adDefaults as object | undefined) ?? {}) };
+  merged.adDefaults = rest;
 }
 
 function definedOnly(input: Record<string, unknown>): Record<string, unknown> {
@@ -309,12 +324,13 @@ export interface ImportSummary {
 /**
  * Imports a config file (and its people) as an idempotent upsert: each client, feed and person in
  * the file is created or replaced by the file's value; what the workspace has beyond the file stays.
- * Importing the same file twice writes nothing the second time. Media lists (already read and
- * hashed by the caller) replace the clients' lists.
+ * Importing the same file twice writes nothing the second time. The settings are imported only when
+ * the file has an `audit` or `security` section (`settingsGiven`, default true). Media lists
+ * (already read and hashed by the caller) replace the clients' lists.
  */
 export async function importWorkspace(
   deps: WorkspaceDeps,
-  file: { config: PressbridgeConfig; people: readonly Person[] },
+  file: { config: PressbridgeConfig; people: readonly Person[]; settingsGiven?: boolean },
   actor: string,
   mediaLists: readonly StoredMediaList[] = [],
 ): Promise<ImportSummary> {
@@ -328,7 +344,8 @@ export async function importWorkspace(
       ...file.config.clients.map((value) => ({ kind: "client" as const, id: value.id, value: withoutFileOnly(value) })),
       ...file.config.feeds.map((value) => ({ kind: "feed" as const, id: value.id, value })),
       ...file.people.map((value) => ({ kind: "person" as const, id: value.email, value })),
-      { kind: "settings" as const, id: "workspace" as const, value: { audit: file.config.audit, security: file.config.security } },
+      // A file without audit/security sections leaves the workspace's settings as they are.
+      ...(file.settingsGiven === false ? [] : [{ kind: "settings" as const, id: "workspace" as const, value: { audit: file.config.audit, security: file.config.security } }]),
     ];
     let next = ws;
     const writes: WorkspaceWrite[] = [];

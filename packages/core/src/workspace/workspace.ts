@@ -221,7 +221,7 @@ export function hasAnyRole(access: Access): boolean {
 }
 
 /** Parses a config file (or an export) into what an import writes; errors name the field (`clients[1].owner`). */
-export function parseWorkspaceFile(input: unknown): { config: PressbridgeConfig; people: Person[] } {
+export function parseWorkspaceFile(input: unknown): { config: PressbridgeConfig; people: Person[]; settingsGiven: boolean } {
   const people = z.object({ people: z.array(Person).default([]) }).safeParse(input ?? {});
   if (!people.success) {
     const issue = people.error.issues[0]!;
@@ -233,5 +233,6 @@ export function parseWorkspaceFile(input: unknown): { config: PressbridgeConfig;
     const issue = config.error.issues[0]!;
     throw new ValidationError(formatPath(issue.path), issue.message, { cause: config.error });
   }
-  return { config: config.data, people: people.data.people };
+  const settingsGiven = isPlainObject(input) && ("audit" in input || "security" in input);
+  return { config: config.data, people: people.data.people, settingsGiven };
 }
