@@ -22,7 +22,7 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
 import { ensureBundle } from "./function-bundles.ts";
-import type { FunctionSpec } from "./function-specs.ts";
+import type { FunctionSpec, TableAction } from "./function-specs.ts";
 import type { PressbridgeState } from "./state-construct.ts";
 
 /** The config file's name in the config layer (mounted at /opt). */
@@ -36,6 +36,14 @@ export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
  */
 const DEPLOY_TIME_VALUE_BYTES = 160;
 
+/**
+ * What loading the workspace may call (SeedingWorkspaceStore over DynamoWorkspaceStore): META
+ * (GetItem) and the WORKSPACE partition (Query); when it was never seeded, the seed's commits
+ * (TransactWriteItems of Puts and the revision's Update: PutItem, UpdateItem), the media lists'
+ * contacts (BatchWriteItem; their META by GetItem, their generations by Query) and markSeeded (UpdateItem).
+ */
+export const WORKSPACE_ACTIONS: readonly TableAction[] = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"];
+
 /** Namespace of the custom metrics the functions emit (Powertools metrics). */
 export const METRICS_NAMESPACE = "Pressbridge";
 
@@ -45,6 +53,8 @@ export interface PressbridgeFunctionProps {
   readonly state: PressbridgeState;
   /** The layer holding the validated service config as /opt/<CONFIG_FILE_NAME>. */
   readonly configLayer: lambda.ILayerVersion;
+  /** The first admin's email, set as PRESSBRIDGE_FIRST_ADMIN when the function loads the workspace (spec.loadsWorkspace). */
+  readonly firstAdmin?: string;
   /** Invoked asynchronously (a schedule or an EventBridge rule): gets a dead-letter queue. */
   readonly asynchronous: boolean;
   readonly logRetention: logs.RetentionDays;
@@ -121,6 +131,7 @@ export class PressbridgeFunction extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: "--enable-source-maps",
     };
+    if (spec.loadsWorkspace === true && props.firstAdmin !== undefined) environment.PRESSBRIDGE_FIRST_ADMIN = props.firstAdmin;
     if (spec.readsPlatformSecrets) environment.SECRETS_ARN = state.platformSecret.secretArn;
     if (spec.readsSigningKeys) environment.SIGNING_KEYS_SECRET_ARN = state.signingSecret.secretArn;
     if (spec.readsAdminToken) environment.ADMIN_TOKEN_SECRET_ARN = state.adminTokenSecret.secretArn;
@@ -210,6 +221,10 @@ export class PressbridgeFunction extends Construct {
    */
   private grantTable(state: PressbridgeState): void {
     const { name, tableActions: actions, queriesIndexes: indexes = [] } = this.spec;
+    if (this.spec.loadsWorkspace === true) {
+      const missing = WORKSPACE_ACTIONS.filter((a) => !actions.includes(a));
+      if (missing.length > 0) throw new Error(`function "${name}" loads the workspace, which may seed it: its tableActions need ${missing.join(", ")}`);
+    }
     if (actions.length > 0) this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [state.table.tableArn] }));
     if (indexes.length === 0) return;
     for (const index of indexes) {

@@ -60,6 +60,13 @@ export interface FunctionSpec {
   /** Grants events:PutEvents on the service bus (and nothing else on EventBridge). */
   readonly putsEvents: boolean;
   /**
+   * Reads the workspace (clients, feeds, people, settings) from the table, which seeds it when it was
+   * never seeded (SeedingWorkspaceStore): its tableActions must hold WORKSPACE_ACTIONS
+   * (infra/function-construct.ts; the synth fails naming a missing one), and it gets
+   * PRESSBRIDGE_FIRST_ADMIN when the `firstAdmin` setting is given.
+   */
+  readonly loadsWorkspace?: boolean;
+  /**
    * Grants secretsmanager:GetSecretValue (nothing else) on the stage's platform-credentials secret and
    * sets SECRETS_ARN. Only the functions that call the ad/social platforms (publish) need it.
    */
@@ -123,9 +130,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // created with conditional Puts (PutItem, alone or in a transaction); aliases (PutItem), second
     // sources (UpdateItem), the feed's seen keys and cleared outbox items (BatchWriteItem), feed
     // states (PutItem). Query: the base table only, for the holder of a fingerprint claim when a
-    // cancelled create did not return it (DynamoReleaseStore.fingerprintHolder). No GetItem, no index.
-    tableActions: ["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:Query"],
+    // cancelled create did not return it (DynamoReleaseStore.fingerprintHolder). The workspace (its
+    // feeds): META (GetItem), the WORKSPACE partition (Query), and its seed's writes. No index.
+    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:Query"],
     putsEvents: true,
+    loadsWorkspace: true,
     schedule: { expression: "rate(1 minute)", input: {} },
     // The next tick is the retry: a poll that failed is not worth repeating a minute later.
     asyncRetryAttempts: 0,
@@ -145,13 +154,17 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 30,
     // Query: the release's partition (getRelease, base table). The plan and its Amplification Planned
     // outbox item in one transaction (PutItem); GetItem: the plan, when a create's answer was lost;
-    // the release's planning record (UpdateItem); the outbox cleared (BatchWriteItem).
+    // the release's planning record (UpdateItem); the outbox cleared (BatchWriteItem). The workspace
+    // (clients, and their media lists: a list's META by GetItem, its contacts by Query).
     tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchWriteItem"],
     putsEvents: true,
+    loadsWorkspace: true,
   },
   {
     name: "approval-web",
     description: "The approval web app: review pages (GET shows), decisions and edits (POST), the queue, the audit dashboard",
+    // The workspace per request: the current approvers, and the workspace pages' edits (commits, media lists, the log).
+    loadsWorkspace: true,
     memoryMiB: 512,
     timeoutSeconds: 15,
     // Decisions and edits are TransactWriteItems of an Update (plan) and Puts (audit, outbox); a retry
@@ -188,8 +201,9 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // The outbox flush (GSI1 OUTBOX partition, PutEvents, BatchWriteItem); the delivery sweep (GSI1
     // month partitions, a plan's email records and a release's partition on the base table, the
     // redeliveries recorded in the outbox with PutItem); reminders (plans by deadline on GSI2, the
-    // plan by GetItem, sendOnce); stalled publications (GSI2, PutEvents).
+    // plan by GetItem, sendOnce); stalled publications (GSI2, PutEvents). The workspace (clients' windows and approvers).
     tableActions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    loadsWorkspace: true,
     queriesIndexes: ["GSI1", "GSI2"],
     putsEvents: true,
     sendsEmail: true,
@@ -226,9 +240,10 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // Reads: plans by deadline (GSI2), releases by detection (GSI1), plan lookups and the latest
     // report (GetItem), feed states and announced findings in batches (BatchGetItem). Writes: the
     // report and the latest pointer (PutItem), the digest's conditional claims (PutItem) and their
-    // updates (UpdateItem), Audit Completed through the outbox (PutItem, BatchWriteItem). It never
-    // queries the base table.
-    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+    // updates (UpdateItem), Audit Completed through the outbox (PutItem, BatchWriteItem). The base
+    // table is queried for the workspace only (its WORKSPACE partition, and a seed's media lists).
+    tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:Query"],
+    loadsWorkspace: true,
     queriesIndexes: ["GSI1", "GSI2"],
     putsEvents: true,
     sendsEmail: true,

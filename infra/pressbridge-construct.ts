@@ -24,6 +24,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
 import type { PressbridgeConfig } from "../packages/core/src/config/config-schema.ts";
+import type { Person } from "../packages/core/src/workspace/workspace.ts";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,8 +52,20 @@ const EMAIL_PATTERN = /^[^\s@]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[
 export interface PressbridgeProps {
   /** The stage: names the bus (pressbridge-<stage>) and decides production protections. */
   readonly stage: string;
-  /** The validated service config (parseConfig), handed to every function as a layer file (PRESSBRIDGE_CONFIG_FILE). */
+  /**
+   * The validated service config (parseConfig), handed to every function as a layer file
+   * (PRESSBRIDGE_CONFIG_FILE). It seeds the stage's workspace once, on the first load after the
+   * first deploy; a later deploy's config never changes the workspace (docs/deploy.md).
+   */
   readonly config: PressbridgeConfig;
+  /** The config file's `people` (admins and leads), shipped with it to seed the workspace. */
+  readonly people?: readonly Person[];
+  /**
+   * The first admin's email (PRESSBRIDGE_FIRST_ADMIN on the functions that load the workspace):
+   * granted admin when the workspace is seeded, and again whenever it has no admin at all (a
+   * locked-out workspace), never removing anyone.
+   */
+  readonly firstAdmin?: string;
   /**
    * The directory of the config file: clients' `mediaList` paths are relative to it (as locally).
    * Each list is read at synth and shipped hashed (see writeConfigAsset). Default: the working directory.
@@ -143,8 +156,11 @@ export class Pressbridge extends Construct {
     // The config ships as a Lambda layer file (/opt/pressbridge.config.json), not an environment
     // variable: Lambda caps a function's environment at 4 KB, about 20 feeds' worth. The clients'
     // media lists ship beside it, hashed (/opt/media-lists/<client id>.json).
-    this.configAssetDir = writeConfigAsset(props.config, props.configDir ?? process.cwd(), (message) =>
-      Annotations.of(this).addWarningV2("pressbridge:media-list", message),
+    this.configAssetDir = writeConfigAsset(
+      props.config,
+      props.configDir ?? process.cwd(),
+      (message) => Annotations.of(this).addWarningV2("pressbridge:media-list", message),
+      props.people,
     );
     const configLayer = new lambda.LayerVersion(compute, "ConfigLayer", {
       description: `Pressbridge service config (${props.stage})`,
@@ -166,6 +182,7 @@ export class Pressbridge extends Construct {
         stage: props.stage,
         state: this.state,
         configLayer,
+        ...(props.firstAdmin === undefined ? {} : { firstAdmin: props.firstAdmin.trim().toLowerCase() }),
         asynchronous: route !== undefined || spec.schedule !== undefined,
         logRetention,
         removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -285,6 +302,9 @@ function validateProps(props: PressbridgeProps): void {
   if (props.mailFrom !== undefined && !EMAIL_PATTERN.test(props.mailFrom)) {
     throw new Error(`mailFrom "${props.mailFrom}": must be an email address such as pressbridge@news.example.com`);
   }
+  if (props.firstAdmin !== undefined && !EMAIL_PATTERN.test(props.firstAdmin.trim())) {
+    throw new Error(`firstAdmin "${props.firstAdmin}": must be an email address (the person who signs in first, as an admin)`);
+  }
   if (props.sesConfigurationSet !== undefined && !CONFIGURATION_SET_PATTERN.test(props.sesConfigurationSet)) {
     throw new Error(`sesConfigurationSet "${props.sesConfigurationSet}": must be an SES configuration set name (1-64 letters, digits, - or _)`);
   }
@@ -308,13 +328,18 @@ export const MEDIA_LISTS_DIR = "media-lists";
  * Writes the config layer's directory (content-addressed, so an unchanged config reuses the asset):
  * the config file, and for each client with a `mediaList` its hashed list as
  * media-lists/<client id>.json (HashedMediaList: each contact's SHA-256 audience hash, outlet and
- * beat; no names, no emails), with that client's `mediaList` pointing at it. So journalists' emails
- * are never stored in AWS, and FileMediaLists in the functions reads the hashed list beside the
- * config (/opt). A CSV is parsed as locally (parseMediaListCsv); skipped lines are a synth warning;
+ * beat; no names, no emails), with that client's `mediaList` pointing at it, and the file's people.
+ * So journalists' emails are never stored in AWS: the seed of the workspace imports the hashed
+ * lists beside the config (/opt) into the table (SeedingWorkspaceStore). A CSV is parsed as locally (parseMediaListCsv); skipped lines are a synth warning;
  * an unreadable or oversized list fails the synth naming clients[i].mediaList. A list that is
  * already hashed (.json) is validated and shipped as it is.
  */
-export function writeConfigAsset(config: PressbridgeConfig, configDir: string, warn: (message: string) => void = () => {}): string {
+export function writeConfigAsset(
+  config: PressbridgeConfig,
+  configDir: string,
+  warn: (message: string) => void = () => {},
+  people: readonly Person[] = [],
+): string {
   const files = new Map<string, string>();
   const clients = config.clients.map((client, i) => {
     if (client.mediaList === undefined) return client;
@@ -331,7 +356,7 @@ export function writeConfigAsset(config: PressbridgeConfig, configDir: string, w
     files.set(name, `${JSON.stringify(list, null, 2)}\n`);
     return { ...client, mediaList: name };
   });
-  files.set(CONFIG_FILE_NAME, `${JSON.stringify({ ...config, clients }, null, 2)}\n`);
+  files.set(CONFIG_FILE_NAME, `${JSON.stringify({ ...config, clients, ...(people.length === 0 ? {} : { people }) }, null, 2)}\n`);
   const hash = createHash("sha256");
   for (const [name, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) hash.update(`${name}\u0000${text}\u0000`);
   const dir = join(tmpdir(), "pressbridge-config-assets", hash.digest("hex").slice(0, 16));

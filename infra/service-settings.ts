@@ -11,10 +11,15 @@
  * | platform secret   | platformSecretArn   | PRESSBRIDGE_PLATFORM_SECRET_ARN    | a new secret per stage          |
  * | SES config set    | sesConfigurationSet | PRESSBRIDGE_SES_CONFIGURATION_SET  | none                            |
  * | web concurrency   | webReservedConcurrency | PRESSBRIDGE_WEB_RESERVED_CONCURRENCY | 10 (a number, or "none") |
+ * | first admin       | firstAdmin          | PRESSBRIDGE_FIRST_ADMIN            | none                            |
+ *
+ * The config file (with its `people`, if any) seeds the stage's workspace once; after that the
+ * workspace is managed in the app and a deploy's file is ignored (docs/deploy.md).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { parseConfig, type PressbridgeConfig } from "../packages/core/src/config/config-schema.ts";
+import { parseWorkspaceFile, type Person } from "../packages/core/src/workspace/workspace.ts";
 import { ValidationError } from "../packages/core/src/errors.ts";
 import type { PressbridgeProps } from "./pressbridge-construct.ts";
 
@@ -25,6 +30,8 @@ export type SettingLookup = (contextKey: string, envName: string) => string | un
 
 export interface LoadedConfig {
   readonly config: PressbridgeConfig;
+  /** The file's `people` (admins and leads to seed the workspace with). */
+  readonly people: Person[];
   /** The file it came from, or undefined for the empty default config. */
   readonly file?: string;
 }
@@ -37,7 +44,7 @@ export function loadServiceConfig(file: string | undefined, root: string): Loade
   const path = file === undefined || file === "" ? join(root, DEFAULT_CONFIG_FILE) : isAbsolute(file) ? file : join(root, file);
   if (!existsSync(path)) {
     if (file !== undefined && file !== "") throw new ValidationError("PRESSBRIDGE_CONFIG_FILE", `no config file at ${path}`);
-    return { config: parseConfig({}) };
+    return { config: parseConfig({}), people: [] };
   }
   let json: unknown;
   try {
@@ -46,7 +53,7 @@ export function loadServiceConfig(file: string | undefined, root: string): Loade
     throw new ValidationError("PRESSBRIDGE_CONFIG_FILE", `${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   try {
-    return { config: parseConfig(json), file: path };
+    return { ...parseWorkspaceFile(json), file: path };
   } catch (err) {
     if (err instanceof ValidationError) throw new ValidationError(err.field, `${err.message.slice(err.field.length + 2)} (in ${path})`, { cause: err });
     throw err;
@@ -59,11 +66,12 @@ export function serviceProps(stage: string, lookup: SettingLookup, root: string)
     const value = lookup(key, env);
     return value === undefined || value.trim() === "" ? undefined : value.trim();
   };
-  const { config, file } = loadServiceConfig(setting("configFile", "PRESSBRIDGE_CONFIG_FILE"), root);
+  const { config, people, file } = loadServiceConfig(setting("configFile", "PRESSBRIDGE_CONFIG_FILE"), root);
   const mailFrom = setting("mailFrom", "PRESSBRIDGE_MAIL_FROM");
   const alarmTopicArn = setting("alarmTopicArn", "PRESSBRIDGE_ALARM_TOPIC_ARN");
   const platformSecretArn = setting("platformSecretArn", "PRESSBRIDGE_PLATFORM_SECRET_ARN");
   const sesConfigurationSet = setting("sesConfigurationSet", "PRESSBRIDGE_SES_CONFIGURATION_SET");
+  const firstAdmin = setting("firstAdmin", "PRESSBRIDGE_FIRST_ADMIN");
   const web = setting("webReservedConcurrency", "PRESSBRIDGE_WEB_RESERVED_CONCURRENCY");
   let webReservedConcurrency: number | "none" | undefined;
   if (web !== undefined) {
@@ -75,6 +83,8 @@ export function serviceProps(stage: string, lookup: SettingLookup, root: string)
   return {
     stage,
     config,
+    ...(people.length === 0 ? {} : { people }),
+    ...(firstAdmin === undefined ? {} : { firstAdmin }),
     // Media-list paths in the config are relative to the config file.
     configDir: file === undefined ? root : dirname(file),
     ...(mailFrom === undefined ? {} : { mailFrom }),

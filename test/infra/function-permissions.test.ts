@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
@@ -39,6 +39,10 @@ import { functionId, resourcesOf, synthStack } from "./synth.ts";
  *   audit again later (the clock moved on), when outbox leftovers, owed deliveries, reminders,
  *   stalled publications and at-risk windows are due.
  *
+ * The table starts empty: poll-feeds' first load seeds the workspace from the deploy's config file
+ * (its client, feeds, person, the hashed media list beside it, the first admin), so its calls are
+ * the seed's; every function that loads the workspace must be allowed them too (any may be first).
+ *
  * An SDK middleware records each call; each call must be allowed by the function's synthesised IAM
  * policy (the IAM action and resource it needs, e.g. a TransactWriteItems Put needs dynamodb:PutItem
  * on the table, a Query of GSI2 dynamodb:Query on table/.../index/GSI2, a SendEmail with a
@@ -56,6 +60,7 @@ const CONFIGURATION_SET = "pressbridge-replay";
 /** X has none (a dry run); LinkedIn's are incomplete, so its action fails for good and the owner is emailed. */
 const PLATFORM_CREDENTIALS = JSON.stringify({ acme: { linkedin: { note: "incomplete on purpose" } } });
 const HOUR = 3600_000;
+const FIRST_ADMIN = "ops@agency.example";
 
 let template: Template;
 let resolver: Resolver;
@@ -173,7 +178,7 @@ function decision(html: string, action: "approve" | "reject"): Record<string, st
 }
 
 beforeAll(async () => {
-  template = synthStack("replay", { sesConfigurationSet: CONFIGURATION_SET }).template;
+  template = synthStack("replay", { sesConfigurationSet: CONFIGURATION_SET, firstAdmin: FIRST_ADMIN }).template;
   tableName = `replay-${randomUUID()}`;
   resolver = replayResolver(template, { tableName, webUrl: WEB_URL });
   [feeds, events, secrets, ses] = await Promise.all([startFeedServer(), startPutEventsServer(), startSecretsManagerServer(), startSesV2Server()]);
@@ -182,12 +187,17 @@ beforeAll(async () => {
   );
   await ensureTable(raw, tableName);
   dir = mkdtempSync(join(tmpdir(), "pressbridge-replay-"));
+  // The layer's hashed media list beside the config, as the synth ships it.
+  mkdirSync(join(dir, "media-lists"));
+  const sha = (email: string) => createHash("sha256").update(email).digest("hex");
+  writeFileSync(join(dir, "media-lists", "acme.json"), JSON.stringify({ source: "journalists.csv", contacts: [{ emailSha256: sha("ana@trade.example"), outlet: "Trade Weekly" }] }));
   writeFileSync(
     join(dir, "pressbridge.config.json"),
     JSON.stringify({
       clients: [
-        { id: "acme", name: "Acme Corp", owner: "pr@acme.example", approvers: ["social@acme.example"], keywords: ["Acme"], channels: ["x", "linkedin"], adPlatforms: ["meta"] },
+        { id: "acme", name: "Acme Corp", owner: "pr@acme.example", approvers: ["social@acme.example"], keywords: ["Acme"], channels: ["x", "linkedin"], adPlatforms: ["meta"], mediaList: "media-lists/acme.json" },
       ],
+      people: [{ email: "lead@agency.example", grants: [{ role: "lead", clientId: "acme" }] }],
       feeds: [
         { id: "wire", url: `${feeds.url}/wire` },
         { id: "mirror", url: `${feeds.url}/mirror` },
@@ -425,6 +435,29 @@ describe("every function's role is exactly what its code calls (replayed)", () =
       const withoutSet = grantsOf(name).filter((g) => !g.resource.includes(":configuration-set/"));
       const denied = requirementsOf(name).filter((r) => !allows(withoutSet, r));
       expect([...new Set(denied.map(describeRequirement))], name).toEqual([`ses:SendEmail on arn:aws:ses:us-east-1:123456789012:configuration-set/${CONFIGURATION_SET}`]);
+    }
+  });
+
+  it("every function that loads the workspace read it from the table, and may seed it: the seed's calls are allowed by its role", () => {
+    const isWorkspaceCall = (c: { service: string; input: unknown }) => c.service === "dynamodb" && /"(WORKSPACE|WSLOG|MEDIALIST#[^"]*)"/.test(JSON.stringify(c.input));
+    const seed = callsOf("poll-feeds").filter(isWorkspaceCall);
+    // The seed: META and the partition read, the import's and the first admin's commits (Puts and the
+    // revision's Update in transactions), the media list's contacts and its META, markSeeded.
+    expect(new Set(seed.map((c) => c.operation))).toEqual(new Set(["GetItem", "Query", "TransactWriteItems", "BatchWriteItem", "UpdateItem"]));
+    const loaders = FUNCTIONS.filter((f) => f.loadsWorkspace === true).map((f) => f.name);
+    expect(loaders.sort()).toEqual(["approval-sweep", "approval-web", "audit", "plan-amplification", "poll-feeds"]);
+    for (const name of loaders) {
+      const reads = callsOf(name).filter(isWorkspaceCall).map((c) => c.operation);
+      expect(reads, `${name} read the workspace`).toEqual(expect.arrayContaining(["GetItem"]));
+      const grants = grantsOf(name);
+      const denied = [...new Set(seed.flatMap(iamRequirements).filter((r) => !allows(grants, r)).map(describeRequirement))];
+      expect(denied, `${name} may seed the workspace`).toEqual([]);
+    }
+    // The first admin reaches exactly the functions that load the workspace.
+    for (const spec of FUNCTIONS) {
+      const fn = resourcesOf(template, "AWS::Lambda::Function")[functionId(template, spec.name)]!;
+      const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.PRESSBRIDGE_FIRST_ADMIN, spec.name).toBe(spec.loadsWorkspace === true ? FIRST_ADMIN : undefined);
     }
   });
 

@@ -189,7 +189,7 @@ describe("service settings (shared by infra/app.ts and sst.config.ts)", () => {
   const dir = mkdtempSync(join(tmpdir(), "pressbridge-settings-"));
 
   it("uses the empty config when no file is named and pressbridge.config.json is absent", () => {
-    expect(loadServiceConfig(undefined, dir)).toEqual({ config: parseConfig({}) });
+    expect(loadServiceConfig(undefined, dir)).toEqual({ config: parseConfig({}), people: [] });
   });
 
   it("reads pressbridge.config.json from the root by default, and a named file relative to it", () => {
