@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { signToken, tokenMac, verifyToken, type SignedTokenCheck, type SigningKey, type SigningKeys } from "./signed-token.ts";
 
 /**
  * Approval link tokens: `<payload>.<signature>`, both base64url. The payload names the plan, the
@@ -8,16 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
  * time. A token proves who may look at and decide on a plan; it never decides by itself (a GET only
  * shows the page).
  */
-export interface SigningKey {
-  id: string;
-  /** At least 32 bytes of secret material, base64 or raw. Never logged. */
-  secret: string;
-}
-
-export interface SigningKeys {
-  current: SigningKey;
-  previous: SigningKey[];
-}
+export type { SigningKey, SigningKeys } from "./signed-token.ts";
 
 export interface ApprovalTokenClaims {
   /** Plan id. */
@@ -32,14 +24,12 @@ export interface ApprovalTokenClaims {
   n: string;
 }
 
-export type TokenCheck =
-  | { ok: true; claims: ApprovalTokenClaims }
-  | { ok: false; reason: "malformed" | "bad-signature" | "unknown-key" | "expired"; claims?: ApprovalTokenClaims };
+export type TokenCheck = SignedTokenCheck<ApprovalTokenClaims>;
 
 const MIN_SECRET_BYTES = 32;
 
 function mac(key: SigningKey, payload: string, purpose: string): Buffer {
-  return createHmac("sha256", key.secret).update(`${purpose}\u0000${payload}`).digest();
+  return tokenMac(key, purpose, payload);
 }
 
 export function assertUsableKeys(keys: SigningKeys): void {
@@ -57,37 +47,17 @@ export function signApprovalToken(keys: SigningKeys, claims: { planId: string; a
     k: keys.current.id,
     n: claims.linkId ?? randomBytes(9).toString("base64url"),
   };
-  const payload = Buffer.from(JSON.stringify(body)).toString("base64url");
-  return `${payload}.${mac(keys.current, payload, "approval-link").toString("base64url")}`;
+  return signToken(keys, "approval-link", body);
 }
 
-function decodeClaims(payload: string): ApprovalTokenClaims | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<ApprovalTokenClaims>;
-    if (typeof value.p !== "string" || typeof value.a !== "string" || typeof value.e !== "number" || typeof value.k !== "string" || typeof value.n !== "string") {
-      return undefined;
-    }
-    return value as ApprovalTokenClaims;
-  } catch {
-    return undefined;
-  }
+function decodeClaims(v: Record<string, unknown>): ApprovalTokenClaims | undefined {
+  if (typeof v.p !== "string" || typeof v.a !== "string" || typeof v.e !== "number" || typeof v.k !== "string" || typeof v.n !== "string") return undefined;
+  return v as unknown as ApprovalTokenClaims;
 }
 
 /** Verifies signature, key and expiry. Never throws on bad input. */
 export function verifyApprovalToken(keys: SigningKeys, token: string, now: Date): TokenCheck {
-  if (typeof token !== "string" || token.length > 2048) return { ok: false, reason: "malformed" };
-  const parts = token.split(".");
-  if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]!) || !/^[A-Za-z0-9_-]+$/.test(parts[1]!)) return { ok: false, reason: "malformed" };
-  const [payload, signature] = parts as [string, string];
-  const claims = decodeClaims(payload);
-  if (claims === undefined) return { ok: false, reason: "malformed" };
-  const key = [keys.current, ...keys.previous].find((k) => k.id === claims.k);
-  if (key === undefined) return { ok: false, reason: "unknown-key" };
-  const expected = mac(key, payload, "approval-link");
-  const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad-signature" };
-  if (claims.e * 1000 <= now.getTime()) return { ok: false, reason: "expired", claims };
-  return { ok: true, claims };
+  return verifyToken(keys, "approval-link", token, now, { maxLength: 2048, decode: decodeClaims });
 }
 
 /**
