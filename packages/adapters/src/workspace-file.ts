@@ -13,6 +13,8 @@ export interface WorkspaceFile {
   path: string;
   config: PressbridgeConfig;
   people: Person[];
+  /** Whether the file has an audit or security section (without one, an import keeps the workspace's settings). */
+  settingsGiven: boolean;
 }
 
 /** Validates a config file's JSON (clients, feeds, settings, people); an invalid field is named, with the file. */
