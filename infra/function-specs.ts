@@ -140,11 +140,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     asyncRetryAttempts: 0,
     maxEventAgeSeconds: 120,
     bundleSizeWaiver: {
-      maxBytes: 490_000,
+      maxBytes: 520_000,
       reason:
-        "Feed decoding needs a charset detector (chardet, ~42 KB) for undeclared legacy bytes and iconv-lite's single-byte " +
-        "tables (~33 KB) for labels outside the WHATWG list; iconv-lite's multi-byte tables (~400 KB) are left out (TextDecoder " +
-        "has those encodings). xml2js pulls in xmlbuilder (~69 KB) that parsing never uses: stubbing it in the bundle would bring this back under 400 KB.",
+        "Feed decoding needs a charset detector (chardet, ~42 KB) for undeclared legacy bytes and iconv-lite's single-byte tables " +
+        "(~33 KB) for labels outside the WHATWG list (its multi-byte tables are left out: TextDecoder has those), with rss-parser and " +
+        "sax (~66 KB; xmlbuilder is stubbed). The feeds come from the workspace in the table, with the deploy's seed of an empty one " +
+        "(~25 KB with the zone-to-country table), and the one wiring bundles every job's use case (the audit's too).",
     },
   },
   {
@@ -180,6 +181,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     httpEndpoint: true,
     readsSigningKeys: true,
     sendsEmail: true,
+    bundleSizeWaiver: {
+      maxBytes: 500_000,
+      reason:
+        "The one web app serves the review pages, the queue, the dashboard, sign-in and now every workspace page (clients, feeds, " +
+        "people, media-list upload, the log, releases): ~80 KB of views. Review-page edits revalidate drafts with twitter-text (~43 KB) " +
+        "and the workspace edits validate with the config's zod schemas (~99 KB); splitting the pages into a second function would bring this under 400 KB.",
+    },
   },
   {
     name: "notify-approvers",
@@ -231,6 +239,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // Retryable failures (throttling, 5xx) fail the invocation: Lambda retries twice, then the DLQ.
     asyncRetryAttempts: 2,
     maxEventAgeSeconds: 3600,
+    bundleSizeWaiver: {
+      maxBytes: 430_000,
+      reason:
+        "Four platforms' publishers (~97 KB of adapters), twitter-text (~43 KB) for X's weighted length, zod (~99 KB), and the shared " +
+        "AWS adapter set's workspace seeding (~13 KB), which publish never runs: handing the seed in only from the functions that load " +
+        "the workspace would bring this to ~405 KB.",
+    },
   },
   {
     name: "audit",
