@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import {
   EMPTY_WORKSPACE,
@@ -31,8 +32,9 @@ const SK_PREFIX: Record<WorkspaceKind, string> = { client: "CLIENT#", feed: "FEE
  * - `WSLOG`: the log of changes (people's edits: small), `<at>#<id>`, written in the same transaction
  *   as the change.
  * - `MEDIALIST#<client>`: `META` (the current generation, source, who imported it when) and one item
- *   per contact `C#<generation>#<emailSha256>`; an import writes a new generation, then moves META
- *   to it in one conditional write, then deletes the old one.
+ *   per contact `C#<generation>#<emailSha256>`; an import writes a new generation (a unique id), then
+ *   moves META to it in one write conditional on the generation it read, then deletes the old one;
+ *   an import that lost that race deletes only its own.
  */
 export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore {
   /** The last workspace read, with the revision META had then. */
@@ -157,8 +159,9 @@ export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore 
 
   async putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry): Promise<void> {
     const meta = await this.mediaListMeta(list.clientId);
-    const old = meta?.generation as number | undefined;
-    const generation = (old ?? 0) + 1;
+    const old = meta?.generation as string | number | undefined;
+    // Unique per write, never a counter: two imports racing must not write (or, the loser, delete) the same items.
+    const generation = `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
     const pk = keys.mediaList(list.clientId);
     await this.batchPut(list.contacts.map((c) => ({ PK: pk, SK: `C#${generation}#${c.emailSha256}`, type: "MediaContact", contact: JSON.stringify(c) })));
     const moved = await this.tryWrite(
@@ -196,11 +199,11 @@ export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore 
       }),
     );
     if (!deleted) throw new WorkspaceConflictError(`the media list of ${clientId} was replaced meanwhile; delete it again`);
-    await this.deleteGeneration(clientId, meta.generation as number);
+    await this.deleteGeneration(clientId, meta.generation as string | number);
     return true;
   }
 
-  private async deleteGeneration(clientId: string, generation: number): Promise<void> {
+  private async deleteGeneration(clientId: string, generation: string | number): Promise<void> {
     const items = await this.queryPrefix(keys.mediaList(clientId), `C#${generation}#`);
     await this.batchDelete(items.map((i) => ({ PK: i.PK as string, SK: i.SK as string })));
   }
