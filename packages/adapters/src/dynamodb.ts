@@ -11,3 +11,4 @@ export * from "./dynamodb-plan-store.ts";
 export * from "./dynamodb-local.ts";
 export * from "./process-liveness.ts";
 export * from "./dynamodb-workspace-store.ts";
+export * from "./dynamodb-session-store.ts";

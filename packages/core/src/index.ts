@@ -47,3 +47,4 @@ export * from "./workspace/workspace-edits.ts";
 export * from "./access/signin-token.ts";
 export * from "./access/sessions.ts";
 export * from "./access/signin.ts";
+export * from "./access/revoke-access.ts";

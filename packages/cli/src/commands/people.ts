@@ -1,4 +1,4 @@
-import { grantRole, membersOf, revokeRole, type Grant } from "@pressbridge/core";
+import { grantRole, membersOf, revokeAccess, type Grant } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { CLI_ACTOR, inWorkspace, printResult } from "../runtime/workspace-context.ts";
@@ -36,14 +36,18 @@ export async function peopleAddCommand(args: CommandArgs): Promise<number> {
   return 0;
 }
 
-/** `pressbridge people remove --email [--role R] [--client ID]`: one role, or every role and the record. */
+/**
+ * `pressbridge people remove --email [--role R] [--client ID]`: one role, or every role and the
+ * record; a person left with no role is signed out everywhere (their sessions are deleted).
+ */
 export async function peopleRemoveCommand(args: CommandArgs): Promise<number> {
   const email = requiredFlag(args, "email", "the person's email address");
   const role = roleFlag(args, false);
   const clientId = typeof args.client === "string" ? args.client : undefined;
-  const result = await inWorkspace(args, createCliLogger(), (ctx) => withFlagNames("person", () => revokeRole(ctx, { email, role, clientId }, CLI_ACTOR)));
-  printResult(args, { status: result.status, email: result.value }, () =>
-    result.status === "removed" ? `took ${role === undefined ? "every role" : role}${clientId === undefined ? "" : ` of ${clientId}`} from ${result.value}\n` : `${result.value} has no such role; nothing changed\n`,
+  const result = await inWorkspace(args, createCliLogger(), (ctx) => withFlagNames("person", () => revokeAccess(ctx, { email, role, clientId }, CLI_ACTOR)));
+  const signedOut = result.sessionsEnded === 0 ? "" : `; signed out of ${result.sessionsEnded} session(s)`;
+  printResult(args, { status: result.status, email: result.value, sessionsEnded: result.sessionsEnded }, () =>
+    result.status === "removed" ? `took ${role === undefined ? "every role" : role}${clientId === undefined ? "" : ` of ${clientId}`} from ${result.value}${signedOut}\n` : `${result.value} has no such role; nothing changed${signedOut}\n`,
   );
   return 0;
 }

@@ -1,5 +1,5 @@
-import { DynamoWorkspaceStore } from "@pressbridge/adapters/dynamodb";
-import { systemClock, type Clock, type FeedStateStore, type Logger, type WorkspaceStore } from "@pressbridge/core";
+import { DynamoSessionStore, DynamoWorkspaceStore } from "@pressbridge/adapters/dynamodb";
+import { systemClock, type Clock, type FeedStateStore, type Logger, type SessionStore, type WorkspaceStore } from "@pressbridge/core";
 import type { CommandArgs } from "../command-args.ts";
 import { dataDirFrom, openLocalStore } from "./local-store.ts";
 
@@ -8,13 +8,14 @@ export const CLI_ACTOR = "cli";
 
 /**
  * What the workspace commands need, and no more: the data dir's workspace and feed states on its
- * table (a running `start`'s DynamoDB Local when there is one, else one started for the command).
- * No bus, mailer or publishers: an edit is a table write, and the running instance (or the next
+ * table (a running `start`'s DynamoDB Local when there is one, else one started for the command),
+ * and its sessions (`people remove` ends those of a person left with no role). No bus, mailer or publishers: an edit is a table write, and the running instance (or the next
  * poll) reads it at its next tick.
  */
 export interface WorkspaceContext {
   workspace: WorkspaceStore;
   feedStates: FeedStateStore;
+  sessions: SessionStore;
   clock: Clock;
   close(): Promise<void>;
 }
@@ -25,6 +26,7 @@ export async function openWorkspaceContext(args: CommandArgs, logger: Logger): P
   const ctx: WorkspaceContext = {
     workspace: new DynamoWorkspaceStore({ client: opened.client, tableName: opened.store.tableName }),
     feedStates: opened.store,
+    sessions: new DynamoSessionStore({ client: opened.client, tableName: opened.store.tableName }),
     clock: systemClock,
     close: () => opened.close(),
   };
