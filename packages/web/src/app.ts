@@ -18,7 +18,8 @@ import {
   canManage,
   canSee,
 } from "@pressbridge/core";
-import { registerWorkspacePages, type ReleasePagesDeps } from "./workspace-routes.ts";
+import { MEDIA_LIST_UPLOAD_MAX_BYTES, MEDIA_LIST_UPLOAD_PATH, registerWorkspacePages, type ReleasePagesDeps } from "./workspace-routes.ts";
+import { mediaListTooLargePage } from "./views/workspace-media-list.ts";
 import { planPage } from "./views/plan-page.ts";
 import { outboxMessagePage, outboxPage, type OutboxEntry, type OutboxMessageView } from "./views/outbox-page.ts";
 import { queuePage } from "./views/queue-page.ts";
@@ -67,6 +68,9 @@ export interface WebDeps {
 
 export type { AppEnv } from "./app-env.ts";
 
+/** The largest request body, except the media-list upload's (MEDIA_LIST_UPLOAD_MAX_BYTES). */
+const FORM_MAX_BYTES = 256 * 1024;
+
 const TOKEN = /^[A-Za-z0-9_-]{10,1024}\.[A-Za-z0-9_-]{20,100}$/;
 const PLAN_ID = /^p_[A-Za-z0-9_-]{10,60}$/;
 
@@ -111,7 +115,13 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
   };
   app.use("*", requireOwnHost(site));
   app.use("*", requireOwnOrigin(site));
-  app.use("*", bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.html(messagePage("Too large", "The form was too large."), 413) }));
+  // Bodies: 256 KB for every form; the media-list upload (a CSV file) has its own 2 MB.
+  const formLimit = bodyLimit({ maxSize: FORM_MAX_BYTES, onError: (c) => c.html(messagePage("Too large", "The form was too large."), 413) });
+  const uploadLimit = bodyLimit({
+    maxSize: MEDIA_LIST_UPLOAD_MAX_BYTES,
+    onError: (c) => c.html(mediaListTooLargePage(MEDIA_LIST_UPLOAD_PATH.exec(c.req.path)![1]!, MEDIA_LIST_UPLOAD_MAX_BYTES), 413),
+  });
+  app.use("*", (c, next) => (c.req.method === "POST" && MEDIA_LIST_UPLOAD_PATH.test(c.req.path) ? uploadLimit(c, next) : formLimit(c, next)));
 
   const { requireSignedIn, requireOutbox } = registerSignIn(app, {
     signIn: deps.signIn,
@@ -225,7 +235,7 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
       const plans = await deps.review.plans.listClientPlansByDeadline({ clientId: client.id, from, to, limit: 200 });
       rows.push({ client, plans: plans.filter((p) => p.status === "pending_approval").sort((a, b) => a.windowDeadline.localeCompare(b.windowDeadline)) });
     }
-    return c.html(queuePage(rows, now));
+    return c.html(queuePage(rows, now, access));
   });
 
   const publicationRecords = (planId: string) => deps.publications?.actionRecords(planId) ?? Promise.resolve([]);
@@ -237,7 +247,7 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     if (plan === undefined) return c.html(messagePage("Not found", "There is no such plan."), 404);
     if (!canSee(c.var.access, plan.clientId)) return notAllowed(c);
     const retried = c.req.query("retried") === "1" ? "Retry requested: the failed actions are being published again. Reload in a moment." : undefined;
-    return c.html(planPage(plan, await publicationRecords(plan.id), deps.review.clock.now(), retried));
+    return c.html(planPage(plan, await publicationRecords(plan.id), deps.review.clock.now(), retried, c.var.access));
   });
 
   /**
@@ -256,12 +266,12 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     return c.redirect(`/plans/${plan.id}?retried=1#publication`, 303);
   });
 
-  app.get("/outbox", requireOutbox, async (c) => c.html(outboxPage(await deps.outbox!.list())));
+  app.get("/outbox", requireOutbox, async (c) => c.html(outboxPage(await deps.outbox!.list(), c.get("access"))));
 
   app.get("/outbox/:file", requireOutbox, async (c) => {
     const message = await deps.outbox!.read(c.req.param("file") ?? "");
     if (message === undefined) return c.html(messagePage("Not found", "No such email in the outbox."), 404);
-    return c.html(outboxMessagePage(message));
+    return c.html(outboxMessagePage(message, c.get("access")));
   });
 
   registerDashboard(app, deps.dashboard === undefined ? undefined : { ...deps.dashboard, workspace: deps.workspace }, requireSignedIn);

@@ -9,6 +9,7 @@ import {
   type ClientConfig,
   type WorkspaceStore,
   canManage,
+  managesAnyClient,
   configOf,
 } from "@pressbridge/core";
 import type { AppEnv } from "./app-env.ts";
@@ -61,7 +62,7 @@ export function registerDashboard(app: Hono<AppEnv>, live: LiveDashboardDeps | u
   app.get("/dashboard", requireSignedIn, async (c) => {
     if (live === undefined) return c.html(messagePage("No dashboard", "The dashboard is not configured in this deployment."), 404);
     const access = c.var.access;
-    if (!access.isAdmin && access.leads.size === 0) return notAllowed(c);
+    if (!managesAnyClient(access)) return notAllowed(c);
     const deps = await withConfig(live);
     const now = deps.clock.now();
     const weeks = weeksParam(c);
@@ -72,7 +73,7 @@ export function registerDashboard(app: Hono<AppEnv>, live: LiveDashboardDeps | u
       const counts = report.clients.find((x) => x.clientId === client.id) ?? { missed: 0, atRisk: 0, stale: 0, feedHealth: 0 };
       clients.push({ client, overall: windowFigures(plans, now), counts });
     }
-    return c.html(dashboardIndexPage({ clients, shared: access.isAdmin ? report.findings.filter((f) => f.clientId === null) : [], weeksShown: weeks, now, lastAudit: latest?.at ?? null }));
+    return c.html(dashboardIndexPage({ access, clients, shared: access.isAdmin ? report.findings.filter((f) => f.clientId === null) : [], weeksShown: weeks, now, lastAudit: latest?.at ?? null }));
   });
 
   app.get("/dashboard/:client", requireSignedIn, async (c) => {
@@ -109,6 +110,6 @@ export function registerDashboard(app: Hono<AppEnv>, live: LiveDashboardDeps | u
         releases: rows,
       });
     }
-    return c.html(clientDashboardPage({ client, report, rows, overall, weeks: perWeek, since, weeksShown: weeks, lastAudit: latest?.at ?? null }, now));
+    return c.html(clientDashboardPage({ client, report, rows, overall, weeks: perWeek, since, weeksShown: weeks, lastAudit: latest?.at ?? null }, now, c.var.access));
   });
 }

@@ -110,7 +110,12 @@ export function registerSignIn(app: Hono<AppEnv>, w: Wiring): { requireSignedIn:
       setCookie(c, MAILBOX_COOKIE, mailboxMac(w.mailboxKey), { path: "/outbox", httpOnly: true, sameSite: "Lax", secure: w.site(c)?.secure === true });
       return c.redirect("/outbox", 303);
     }
-    if (sameText(mailboxMac(w.mailboxKey), getCookie(c, MAILBOX_COOKIE))) return next();
+    if (sameText(mailboxMac(w.mailboxKey), getCookie(c, MAILBOX_COOKIE))) {
+      // The mailbox key opens the outbox; who is signed in as well (if anyone) only shapes the header.
+      const access = await signedInAs(c);
+      if (access !== undefined) c.set("access", access);
+      return next();
+    }
     const access = await signedInAs(c);
     if (access === undefined) return needSignIn(c);
     if (!access.isAdmin) return c.html(messagePage("Not allowed", "The outbox holds every email (sign-in links too): only an admin sees it."), 403);

@@ -6,12 +6,14 @@ import {
   WorkspaceConflictError,
   canManage,
   configOf,
+  managesAnyClient,
   deleteMediaList,
   grantRole,
   importMediaList,
   matchClients,
   membersOf,
   removeEntity,
+  revokeAccess,
   revokeRole,
   saveEntity,
   type Access,
@@ -29,6 +31,7 @@ import {
   type Clock,
   type PlanStore,
   type FeedStateStore,
+  type SessionStore,
 } from "@pressbridge/core";
 import type { AppEnv } from "./app-env.ts";
 import { messagePage } from "./views/review-page.ts";
@@ -46,6 +49,8 @@ export interface WorkspacePagesDeps {
   review: { clock: Clock; plans: Pick<PlanStore, "getPlan"> };
   dashboard?: { feedStates: Pick<FeedStateStore, "getFeedStates">; releases: Pick<ReleaseStore, "listReleases"> };
   releasePages?: ReleasePagesDeps;
+  /** Sessions: a person left with no role by a Remove is signed out at once (revokeAccess). */
+  signIn?: { sessions: SessionStore };
 }
 
 /** What the release pages read, and how "Plan for client..." plans a release again. */
@@ -56,6 +61,14 @@ export interface ReleasePagesDeps {
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * The media-list upload's own body limit (the rest of the app keeps 256 KB): a CSV of 2,000
+ * contacts, the most a list holds (MAX_MEDIA_LIST_SIZE), with long outlets and beats is ~0.5 MB.
+ */
+export const MEDIA_LIST_UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
+/** The upload's path (POST); the capture is the client id. */
+export const MEDIA_LIST_UPLOAD_PATH = /^\/workspace\/clients\/([a-z0-9][a-z0-9-]{0,62})\/media-list$/;
 const RELEASE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const LOG_CURSOR = /^[0-9T:.Z-]{10,40}#[A-Za-z0-9]{1,40}$/;
 const LOG_PAGE = 50;
@@ -63,11 +76,6 @@ const RECENT_DAYS = 7;
 const PREVIEW_DAYS = 14;
 const MAX_RELEASES_READ = 500;
 const DAY_MS = 86_400_000;
-
-/** Whether a person has any workspace page at all (admins, and leads of a client). */
-function managesAnything(access: Access): boolean {
-  return access.isAdmin || access.leads.size > 0;
-}
 
 /** The clients a person manages, in the workspace's order. */
 function manageable(ws: Workspace, access: Access): ClientConfig[] {
@@ -186,7 +194,7 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
   /** Signed in, and an admin or a lead: the workspace pages' gate. */
   const requireManager: MiddlewareHandler<AppEnv> = async (c, next) => {
     const access = c.var.access;
-    if (access === undefined || !managesAnything(access)) {
+    if (access === undefined || !managesAnyClient(access)) {
       return c.html(forbiddenPage(access, "The workspace pages are for admins and client leads. Approvers review plans from the links in their emails."), 403);
     }
     await next();
@@ -563,7 +571,8 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
     // An admin cannot lock themselves out: another admin takes the role away.
     if (role === "admin" && email.trim().toLowerCase() === access.email) return peopleView(c, EMPTY_PERSON_FORM, { fields: {}, form: "You cannot take your own admin role; another admin can." }, undefined, 422);
     try {
-      const result = await revokeRole(edits, { email, role, clientId: role === "admin" ? undefined : clientId }, access.email);
+      const input = { email, role, clientId: role === "admin" ? undefined : clientId };
+      const result = deps.signIn === undefined ? await revokeRole(edits, input, access.email) : await revokeAccess({ ...edits, sessions: deps.signIn.sessions }, input, access.email);
       return c.redirect(doneUrl(result.status === "unchanged" ? "lacked" : "revoked", result.value, role, role === "admin" ? "" : clientId), 303);
     } catch (err) {
       if (err instanceof ValidationError) return peopleView(c, EMPTY_PERSON_FORM, { fields: {}, form: reasonOf(err) }, undefined, 422);

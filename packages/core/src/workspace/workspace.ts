@@ -215,6 +215,11 @@ export function canSee(access: Access, clientId: string): boolean {
   return access.isAdmin || access.approves.has(clientId);
 }
 
+/** Whether a person manages any client (an admin, or a lead of one): the workspace pages and the dashboard are theirs. */
+export function managesAnyClient(access: Access): boolean {
+  return access.isAdmin || access.leads.size > 0;
+}
+
 /** Whether a person has any role at all (a person with none is refused sign-in, without saying so). */
 export function hasAnyRole(access: Access): boolean {
   return access.isAdmin || access.approves.size > 0;

@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import { FINDING_KINDS, type AuditFinding, type AuditReport, type ClientConfig, type FindingKind, type TimelineRow, type WindowFigures } from "@pressbridge/core";
+import { FINDING_KINDS, type Access, type AuditFinding, type AuditReport, type ClientConfig, type FindingKind, type TimelineRow, type WindowFigures } from "@pressbridge/core";
 import { formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
 import { timelineSvg } from "./timeline-svg.ts";
@@ -45,6 +45,7 @@ const FIGURE_HEAD = html`<th>Releases</th><th>Amplified within window</th><th>Me
 
 /** /dashboard: every client's figures and live counts. */
 export function dashboardIndexPage(model: {
+  access?: Access;
   clients: Array<{ client: ClientConfig; overall: WindowFigures; counts: { missed: number; atRisk: number; stale: number; feedHealth: number } }>;
   shared: AuditFinding[];
   weeksShown: number;
@@ -60,7 +61,7 @@ ${model.clients.map(
   (c) => html`<tr><td><a href="/dashboard/${c.client.id}">${c.client.name}</a></td>${figuresCells(c.overall)}<td class="${c.counts.missed ? "bad" : ""}">${c.counts.missed}</td><td class="${c.counts.atRisk ? "warn" : ""}">${c.counts.atRisk}</td><td>${c.counts.stale}</td></tr>`,
 )}</table></div>
 ${model.shared.length === 0 ? "" : html`<div class="card"><h2>Shared wires</h2>${findingList(model.shared, "UTC", model.now)}</div>`}`;
-  return layout("Dashboard", body);
+  return layout("Dashboard", body, { access: model.access });
 }
 
 function findingList(findings: readonly AuditFinding[], timeZone: string, now: Date) {
@@ -73,7 +74,7 @@ ${findings.map(
 }
 
 /** /dashboard/:clientId: the timeline, the lists, the figures overall and per ISO week, the exports. */
-export function clientDashboardPage(m: ClientDashboard, now: Date) {
+export function clientDashboardPage(m: ClientDashboard, now: Date, access?: Access) {
   const tz = m.client.timezone;
   const byKind = (kind: FindingKind) => m.report.findings.filter((f) => f.kind === kind);
   const body = html`<p><a href="/dashboard">← All clients</a></p>
@@ -92,5 +93,5 @@ ${FINDING_KINDS.map((kind) => {
     list.length === 0 ? html`<p class="muted">None.</p>` : findingList(list, tz, now)
   }</div>`;
 })}`;
-  return layout(`Dashboard · ${m.client.name}`, body);
+  return layout(`Dashboard · ${m.client.name}`, body, { access });
 }

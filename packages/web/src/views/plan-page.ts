@@ -1,12 +1,12 @@
 import { html } from "hono/html";
-import type { AmplificationPlan, PublishActionRecord } from "@pressbridge/core";
+import type { Access, AmplificationPlan, PublishActionRecord } from "@pressbridge/core";
 import { formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
 import { publicationSection } from "./publication-section.ts";
 import { safeHref } from "./safe-href.ts";
 
 /** An operator's view of one plan: status, decision and what publishing did, with a retry for failures. */
-export function planPage(plan: AmplificationPlan, records: readonly PublishActionRecord[], now: Date, message?: string) {
+export function planPage(plan: AmplificationPlan, records: readonly PublishActionRecord[], now: Date, message?: string, access?: Access) {
   const retryForm = html`<form method="post" action="/plans/${plan.id}/retry"><p class="muted">Fixed the cause (renewed a token, for example)? Retry the failed actions; what was published is never sent again.</p><button type="submit">Retry failed actions</button></form>`;
   const body = html`
 ${message === undefined ? "" : html`<div class="card notice" role="status" id="message">${message}</div>`}
@@ -19,5 +19,5 @@ ${plan.release.url === null ? "" : html`<p><a href="${safeHref(plan.release.url)
 ${plan.decision === undefined ? html`<p class="muted">Waiting for an approver's decision.</p>` : html`<p>${plan.decision.action === "approved" ? "Approved" : "Rejected"} by ${plan.decision.by}, ${formatInZone(plan.decision.at, plan.timezone)}</p>`}
 </div>
 ${publicationSection(plan, records, { retryForm })}`;
-  return layout(plan.release.title || "Plan", body);
+  return layout(plan.release.title || "Plan", body, { access });
 }

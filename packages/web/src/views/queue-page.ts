@@ -1,10 +1,10 @@
 import { html } from "hono/html";
-import type { AmplificationPlan, ClientConfig } from "@pressbridge/core";
+import type { Access, AmplificationPlan, ClientConfig } from "@pressbridge/core";
 import { formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
 
 /** Pending plans per client, soonest deadline first. Shows no review links: those are personal. */
-export function queuePage(clients: ReadonlyArray<{ client: ClientConfig; plans: AmplificationPlan[] }>, now: Date) {
+export function queuePage(clients: ReadonlyArray<{ client: ClientConfig; plans: AmplificationPlan[] }>, now: Date, access?: Access) {
   const body = html`<h1>Approval queue</h1>
 <p class="muted">Plans waiting for a decision, per client, soonest deadline first. Each approver has a personal review link in their email (or run <code>pressbridge approvals</code>).</p>
 ${clients.map(
@@ -21,5 +21,5 @@ ${plans.map(
 }
 </div>`,
 )}`;
-  return layout("Approval queue", body);
+  return layout("Approval queue", body, { access });
 }

@@ -45,12 +45,13 @@ export function workspacePage(title: string, access: Access, current: WorkspaceS
     html`<style>${raw(STYLE)}</style>
 <nav class="ws" aria-label="Workspace">${link("clients", "/workspace", "Clients")}${link("feeds", "/workspace/feeds", "Feeds")}${link("people", "/workspace/people", "People")}${link("log", "/workspace/log", "Log of changes")}${link("releases", "/releases", "Releases")}<span class="muted">${access.email}${access.isAdmin ? " (admin)" : " (lead)"}</span></nav>
 ${body}`,
+    { access },
   );
 }
 
 /** The refusal: signed in, but this page or client is not theirs. */
 export function forbiddenPage(access: Access | undefined, text: string): Html {
-  return layout("Not allowed", html`<div class="card error" role="alert"><h1>Not allowed</h1><p>${text}</p>${access === undefined ? "" : html`<p class="muted">Signed in as ${access.email}.</p>`}</div>`);
+  return layout("Not allowed", html`<div class="card error" role="alert"><h1>Not allowed</h1><p>${text}</p>${access === undefined ? "" : html`<p class="muted">Signed in as ${access.email}.</p>`}</div>`, { access });
 }
 
 /** Field errors by form key, and one error that belongs to no field. */

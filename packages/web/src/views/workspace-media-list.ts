@@ -2,6 +2,7 @@ import { html } from "hono/html";
 import type { Access, ClientConfig, StoredMediaList } from "@pressbridge/core";
 import { csvCell } from "./dashboard-export.ts";
 import { formatInZone } from "./format.ts";
+import { layout } from "./layout.ts";
 import { clip, notice, workspacePage, type FormErrors, type Html } from "./workspace-layout.ts";
 
 export interface MediaListPageModel {
@@ -44,7 +45,7 @@ ${
 <h2>${m.list === undefined ? "Upload a list" : "Replace the list"}</h2>
 <div class="field${fileError === undefined ? "" : " invalid"}"><label for="f-file">CSV file</label>
 <input type="file" id="f-file" name="file" accept=".csv,text/csv" required aria-describedby="file-hint${fileError === undefined ? "" : " file-error"}">
-<p class="hint" id="file-hint">Columns: name, email, outlet, beat, x_handle (a header row naming them; email is required). Emails are stored only as a SHA-256 hash and a masked form.</p>
+<p class="hint" id="file-hint">Columns: name, email, outlet, beat, x_handle (a header row naming them; email is required). At most 2,000 contacts and 2 MB. Emails are stored only as a SHA-256 hash and a masked form.</p>
 ${fileError === undefined ? "" : html`<p class="field-error" id="file-error" role="alert">${fileError}</p>`}</div>
 <p><button type="submit" class="approve">Upload</button></p>
 </form>
@@ -67,4 +68,19 @@ export function mediaListCsv(list: StoredMediaList): string {
   const rows = [["name", "masked_email", "outlet", "beat", "x_handle", "email_sha256"]];
   for (const c of list.contacts) rows.push([c.name ?? "", c.maskedEmail, c.outlet ?? "", c.beat ?? "", c.xHandle ?? "", c.emailSha256]);
   return `\uFEFF${rows.map((r) => r.map((v) => csvCell(v)).join(",")).join("\r\n")}\r\n`;
+}
+
+/**
+ * An upload over the media-list upload's body limit (answered before the request is read, so before
+ * sign-in is checked: it shows nothing of the client, only the way back to the upload form).
+ */
+export function mediaListTooLargePage(clientId: string, maxBytes: number): Html {
+  const mb = maxBytes / (1024 * 1024);
+  return layout(
+    "File too large",
+    html`<div class="card error" role="alert" id="too-large"><h1>File too large</h1>
+<p>The CSV file is larger than ${mb} MB, the most a media-list upload takes. A list holds at most 2,000 contacts; remove columns other than name, email, outlet, beat and x_handle, or split the list.</p>
+<p><a href="/workspace/clients/${clientId}/media-list">Back to the media list</a></p></div>`,
+    { nav: false },
+  );
 }
