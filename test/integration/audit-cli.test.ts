@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DynamoPlanStore, DynamoReleaseStore, createDynamoClient, ensureTable } from "@pressbridge/adapters";
 import { HOUR, T0, at, config, feedState, plan, release } from "../support/audit-fixtures.ts";
 import { runCli, startCli } from "../support/run-cli.ts";
+import { signInOverHttp } from "../support/http-signin.ts";
 
 /** `pressbridge audit` as a user runs it: real bin, DynamoDB Local, the outbox mailer. */
 let dir: string;
@@ -76,9 +77,10 @@ describe("pressbridge audit", () => {
     try {
       const web = await cli.waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/dashboard \(audit dashboard\)/, 90_000);
       await cli.waitFor(/audit: \d+ missed, \d+ at risk, \d+ stale, \d+ feed problem\(s\)/, 90_000);
-      const token = (await cli.waitFor(/\/signin\?token=([A-Za-z0-9_-]+)/, 10_000))[1];
       expect((await fetch(`${web[1]}/dashboard/acme`)).status).toBe(401);
-      const page = await fetch(`${web[1]}/dashboard/acme`, { headers: { authorization: `Bearer ${token}` } });
+      // The client's owner is its lead: they sign in by email (the link arrives in the local outbox).
+      const cookie = await signInOverHttp(web[1]!, config.clients[0]!.owner, join(dir, "start", "outbox"));
+      const page = await fetch(`${web[1]}/dashboard/acme`, { headers: { cookie } });
       expect(page.status).toBe(200);
       const text = await page.text();
       expect(text).toContain("<h1>Acme Corp</h1>");
