@@ -127,6 +127,8 @@ describe("the header's Workspace link", () => {
       const cookie = await cookieOf(email);
       const queue = await (await app.request(BASE + "/queue", { headers: { ...HOST, cookie } })).text();
       expect(workspaceLink.test(queue), `${email} /queue`).toBe(shown);
+      // The dashboard, like the workspace, is for admins and leads: an approver's header has no link that answers 403.
+      expect(/<header>.*<a href="\/dashboard">Dashboard<\/a>.*<\/header>/s.test(queue), `${email} /queue dashboard link`).toBe(shown);
       expect(queue).toContain('<nav aria-label="Main">');
     }
     const admin = await cookieOf(ADMIN);

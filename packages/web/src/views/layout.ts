@@ -28,13 +28,15 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;
 export interface LayoutOptions {
   /** false: no navigation (sign-in and review pages, reached without a session). */
   nav?: boolean;
-  /** Who is signed in: admins and leads get the Workspace link. Absent: no Workspace link. */
+  /** Who is signed in: admins and leads get the Dashboard and Workspace links. Absent: neither. */
   access?: Access | undefined;
 }
 
 /** The page shell. Every value interpolated with `html` is escaped; only this file's constants are raw. */
 export function layout(title: string, body: Html, options: LayoutOptions = {}): Html {
-  const workspace = options.access !== undefined && managesAnyClient(options.access) ? html`<a href="/workspace">Workspace</a>` : "";
+  // The dashboard and the workspace are for admins and leads; an approver's header has neither (both would answer 403).
+  const manages = options.access !== undefined && managesAnyClient(options.access);
+  const workspace = manages ? html`<a href="/dashboard">Dashboard</a><a href="/workspace">Workspace</a>` : "";
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -45,7 +47,7 @@ export function layout(title: string, body: Html, options: LayoutOptions = {}): 
 <style>${raw(STYLE)}</style>
 </head>
 <body>
-<header><strong>Pressbridge</strong>${options.nav === false ? "" : html`<nav aria-label="Main"><a href="/queue">Approval queue</a><a href="/dashboard">Dashboard</a>${workspace}<a href="/outbox">Outbox</a><a href="/signout">Sign out</a></nav>`}</header>
+<header><strong>Pressbridge</strong>${options.nav === false ? "" : html`<nav aria-label="Main"><a href="/queue">Approval queue</a>${workspace}<a href="/outbox">Outbox</a><a href="/signout">Sign out</a></nav>`}</header>
 <main>${body}</main>
 </body>
 </html>`;
