@@ -245,8 +245,9 @@ export async function grantRole(
       action: before === undefined ? "create" : "update",
       kind: "person",
       targetId: email,
+      // The summary says it all in words; a JSON "grants" diff would only repeat it less readably.
       summary: `made ${email} ${grant.role === "admin" ? "an admin" : `${grant.role} of ${grant.clientId}`}`,
-      changes: [{ field: "grants", from: null, to: grant }],
+      changes: [],
     });
     await deps.workspace.commit(writes, entry);
     return { status: before === undefined ? "created" : "updated", value: person, entry };
