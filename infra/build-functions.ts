@@ -23,7 +23,6 @@ export const STUB_ENV: Readonly<Record<string, string>> = {
   SECRETS_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:pressbridge-init-check",
   MAIL_FROM: "pressbridge@example.com",
   SIGNING_KEYS_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:pressbridge-signing-init-check",
-  ADMIN_TOKEN_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:pressbridge-admin-init-check",
   WEB_BASE_URL: "https://approvals.example.com",
   AWS_REGION: "us-east-1",
   POWERTOOLS_LOG_LEVEL: "WARN",

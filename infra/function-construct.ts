@@ -134,7 +134,6 @@ export class PressbridgeFunction extends Construct {
     if (spec.loadsWorkspace === true && props.firstAdmin !== undefined) environment.PRESSBRIDGE_FIRST_ADMIN = props.firstAdmin;
     if (spec.readsPlatformSecrets) environment.SECRETS_ARN = state.platformSecret.secretArn;
     if (spec.readsSigningKeys) environment.SIGNING_KEYS_SECRET_ARN = state.signingSecret.secretArn;
-    if (spec.readsAdminToken) environment.ADMIN_TOKEN_SECRET_ARN = state.adminTokenSecret.secretArn;
     if (spec.sendsEmail) {
       if (props.mailFrom === undefined) {
         throw new Error(`function "${spec.name}" sends email: set the sender (context mailFrom or PRESSBRIDGE_MAIL_FROM, see docs/deploy.md)`);
@@ -182,7 +181,6 @@ export class PressbridgeFunction extends Construct {
     const secretsRead = [
       ...(spec.readsPlatformSecrets ? [state.platformSecret] : []),
       ...(spec.readsSigningKeys ? [state.signingSecret] : []),
-      ...(spec.readsAdminToken ? [state.adminTokenSecret] : []),
     ];
     if (secretsRead.length > 0) {
       // Not secret.grantRead(): that adds secretsmanager:DescribeSecret, which no function calls.

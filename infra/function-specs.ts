@@ -80,8 +80,6 @@ export interface FunctionSpec {
   readonly sendsEmail?: boolean;
   /** Grants secretsmanager:GetSecretValue on the approval signing-key secret and sets SIGNING_KEYS_SECRET_ARN. */
   readonly readsSigningKeys?: boolean;
-  /** Grants secretsmanager:GetSecretValue on the queue page's admin-token secret and sets ADMIN_TOKEN_SECRET_ARN. */
-  readonly readsAdminToken?: boolean;
   /** Sets WEB_BASE_URL to the Function URL of the function with `httpEndpoint` (review links). */
   readonly linksToWebApp?: boolean;
   /** An EventBridge Scheduler schedule invoking the function, e.g. "rate(1 minute)", with this input. */

@@ -31,8 +31,6 @@ export class PressbridgeState extends Construct {
   readonly platformSecret: secretsmanager.ISecret;
   /** The approval-link signing key ({"keyId","secret","previous":[...]}), generated at deploy. */
   readonly signingSecret: secretsmanager.Secret;
-  /** The bearer token of the approval queue page ({"adminToken"}), generated at deploy. */
-  readonly adminTokenSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StateProps) {
     super(scope, id);
@@ -100,12 +98,7 @@ export class PressbridgeState extends Construct {
       },
       removalPolicy,
     });
-    this.adminTokenSecret = new secretsmanager.Secret(this, "AdminToken", {
-      description: `Pressbridge ${props.stage}: bearer token of the approval queue page`,
-      generateSecretString: { secretStringTemplate: "{}", generateStringKey: "adminToken", passwordLength: 48, excludePunctuation: true },
-      removalPolicy,
-    });
-    for (const secret of [this.signingSecret, this.adminTokenSecret]) {
+    for (const secret of [this.signingSecret]) {
       NagSuppressions.addResourceSuppressions(secret, [
         {
           id: "AwsSolutions-SMG4",

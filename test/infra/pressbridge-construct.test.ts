@@ -81,12 +81,12 @@ describe("stateful: the table matches packages/adapters/src/table-design.ts", ()
     prod.hasResourceProperties("AWS::Events::Archive", { RetentionDays: 365 });
   });
 
-  it("has a platform-credentials secret, a generated signing key and admin token per stage, retained on production", () => {
-    dev.resourceCountIs("AWS::SecretsManager::Secret", 3);
+  it("has a platform-credentials secret and a generated signing key per stage (no admin token: people sign in), retained on production", () => {
+    dev.resourceCountIs("AWS::SecretsManager::Secret", 2);
     dev.hasResourceProperties("AWS::SecretsManager::Secret", {
       GenerateSecretString: { GenerateStringKey: "secret", SecretStringTemplate: JSON.stringify({ keyId: "k1", previous: [] }), PasswordLength: 64 },
     });
-    dev.hasResourceProperties("AWS::SecretsManager::Secret", { GenerateSecretString: { GenerateStringKey: "adminToken" } });
+    expect(JSON.stringify(dev.findResources("AWS::SecretsManager::Secret"))).not.toContain("adminToken");
     expect(Object.values(prod.findResources("AWS::SecretsManager::Secret")).every((r) => r.DeletionPolicy === "Retain")).toBe(true);
   });
 });

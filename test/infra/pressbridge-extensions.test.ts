@@ -142,8 +142,8 @@ describe("extension points", () => {
   it("an existing platform secret is referenced by ARN instead of creating one", () => {
     const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pressbridge/platforms-AbCdEf";
     const { template: t } = synthStack("ext", { ...base, platformSecretArn: arn });
-    // Only the generated approval secrets remain; the platform secret is the given one.
-    t.resourceCountIs("AWS::SecretsManager::Secret", 2);
+    // Only the generated signing-key secret remains; the platform secret is the given one.
+    t.resourceCountIs("AWS::SecretsManager::Secret", 1);
     const variables = (resourcesOf(t, "AWS::Lambda::Function")[functionId(t, "publisher")]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.SECRETS_ARN).toBe(arn);
   });

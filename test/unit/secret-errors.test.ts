@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SecretsManagerCredentialSource, SecretsManagerSigningKeys, readSecretField } from "../../packages/adapters/src/secrets-manager-keys.ts";
+import { SecretsManagerCredentialSource, SecretsManagerSigningKeys } from "../../packages/adapters/src/secrets-manager-keys.ts";
 import { loadSigningKeys } from "../../packages/cli/src/runtime/local-secrets.ts";
 import { loadLocalCredentials } from "../../packages/cli/src/runtime/local-credentials.ts";
 import { parsePlatformCredentials } from "../../packages/core/src/publishing/platform-credentials.ts";
@@ -30,8 +30,8 @@ function renderings(err: unknown): string[] {
 
 /** The secret text of each value, as markers that must appear nowhere. */
 const MALFORMED: ReadonlyArray<{ value: string; marker: string }> = [
-  { value: '{"adminToken": "s3cr3t-value', marker: "s3cr3t" },
-  { value: '{"adminToken": s3cr3t-value}', marker: "s3cr3t" },
+  { value: '{"keyId": "s3cr3t-value', marker: "s3cr3t" },
+  { value: '{"keyId": s3cr3t-value}', marker: "s3cr3t" },
   { value: '{"keyId": "k1", "secret": "s3cr3t-signing-key-0123456789abcdef" x}', marker: "s3cr3t" },
   { value: "s3cr3t-token-pasted-without-json", marker: "s3cr3t" },
   { value: '{"acme": {"x": {"accessToken": "s3cr3t-access" "consumerKey": "k"}}}', marker: "s3cr3t" },
@@ -65,11 +65,6 @@ describe("Secrets Manager readers (packages/adapters/src/secrets-manager-keys.ts
     const err = await failure(() => new SecretsManagerCredentialSource({ secretId: "platforms", client: secretsManager(value) }).credentialsFor("acme", "x"));
     expectNoSecret(err, marker);
     expect((err as Error).message).toBe("SECRETS_ARN: the secret is not JSON");
-  });
-
-  it.each(MALFORMED)("the admin token: $value", async ({ value, marker }) => {
-    const err = await failure(() => readSecretField("admin", "adminToken", secretsManager(value)));
-    expectNoSecret(err, marker);
   });
 
   it("signing keys of the wrong shape say which part is wrong, never its value", async () => {

@@ -118,19 +118,6 @@ function signingKeysOf(value: unknown): SigningKeys {
   return keys;
 }
 
-/** Reads one string field of a JSON secret (e.g. the queue page's adminToken), once per container. */
-export async function readSecretField(secretId: string, field: string, client: SecretsManagerClient = new SecretsManagerClient({})): Promise<string> {
-  const res = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  let value: unknown;
-  try {
-    value = (parseSecretJson(res.SecretString, field) as Record<string, unknown> | null)?.[field];
-  } catch {
-    value = undefined;
-  }
-  if (typeof value !== "string" || value.length < 16) throw new ValidationError(field, `the secret has no usable "${field}"`);
-  return value;
-}
-
 /** Platform credentials (the PlatformCredentialsDocument JSON) from the stage's Secrets Manager secret. */
 export class SecretsManagerCredentialSource implements CredentialSource {
   private readonly secret: CachedJsonSecret<CredentialSource>;
