@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { newRelease } from "../support/releases.ts";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoEventOutbox, DynamoPlanStore, DynamoReleaseStore, LocalEventBus, createDynamoClient, ensureTable } from "@pressbridge/adapters";
 import {
@@ -46,29 +47,17 @@ const planned = () => bus.published.filter((e) => e.detailType === "Amplificatio
 
 async function seedRelease(over: Partial<NewRelease> & { id: string }): Promise<void> {
   const at = "2026-11-21T15:00:00.000Z";
-  await releases.createRelease({
-    identity: `url:https://wire.example/${over.id}`,
-    title: "Initech Ships TPS Reports 2.0",
-    summary: "Initech today shipped a new version of its reporting suite.",
-    url: `https://wire.example/${over.id}`,
-    publishedAt: at,
-    publishedAtPrecision: "datetime",
-    detectedAt: at,
-    wire: "Example Wire",
-    issuer: "Initech",
-    tickers: [],
-    language: "en",
-    wireReleaseId: null,
-    industries: [],
-    subjects: [],
-    keywords: [],
-    fingerprint: null,
-    clientId: null,
-    announce: "announced",
-    announceLeaseUntil: null,
-    sources: [{ feedId: "wire", url: null, seenAt: at }],
-    ...over,
-  });
+  await releases.createRelease(
+    newRelease(over.id, at, {
+      title: "Initech Ships TPS Reports 2.0",
+      summary: "Initech today shipped a new version of its reporting suite.",
+      wire: "Example Wire",
+      issuer: "Initech",
+      tickers: [],
+      sources: [{ feedId: "wire", url: null, seenAt: at }],
+      ...over,
+    }),
+  );
 }
 
 const detailOf = (releaseId: string) => ({
