@@ -5,11 +5,13 @@ import { keys } from "./table-design.ts";
 
 /**
  * FeedStateStore on the one table (see docs/data-model.md): one item a feed, read with
- * BatchGetItem, written with a condition on the version read (optimistic concurrency).
+ * BatchGetItem (eventually consistent when the caller says it may be: the poll, whose write is
+ * conditional on the version it read), written with a condition on the version read (optimistic
+ * concurrency).
  */
 export class DynamoFeedStateStore extends DynamoTable implements FeedStateStore {
-  async getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>> {
-    const items = await this.batchGet(feedIds.map((id) => keys.feedState(id)));
+  async getFeedStates(feedIds: readonly string[], options: { consistent?: boolean } = {}): Promise<Map<string, FeedState>> {
+    const items = await this.batchGet(feedIds.map((id) => keys.feedState(id)), options);
     const out = new Map<string, FeedState>();
     for (const item of items) {
       const state = item.state as FeedState | undefined;

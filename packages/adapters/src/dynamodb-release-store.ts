@@ -49,8 +49,8 @@ export class DynamoReleaseStore extends DynamoTable implements ReleaseStore, Fee
   /** The feed states, on the same client, table and counter; this store answers for them too. */
   readonly feedStates: DynamoFeedStateStore;
 
-  getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>> {
-    return this.feedStates.getFeedStates(feedIds);
+  getFeedStates(feedIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, FeedState>> {
+    return this.feedStates.getFeedStates(feedIds, options);
   }
 
   putFeedState(state: FeedState, expectedVersion: number | undefined): Promise<"written" | "stale"> {

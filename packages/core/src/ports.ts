@@ -42,8 +42,12 @@ export interface FeedFetcher {
 
 /** Persistence of per-feed polling state. */
 export interface FeedStateStore {
-  /** States of the given feeds (missing ones are absent from the map). Batched reads. */
-  getFeedStates(feedIds: readonly string[]): Promise<Map<string, FeedState>>;
+  /**
+   * States of the given feeds (missing ones are absent from the map). Batched reads, strongly
+   * consistent unless `consistent: false` (half the read cost; the answer may miss the last second's
+   * writes, for a caller whose writes are guarded by the version anyway, like the poll).
+   */
+  getFeedStates(feedIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, FeedState>>;
   /** Writes a feed's state; `expectedVersion` guards against an older poller overwriting a newer one. */
   putFeedState(state: FeedState, expectedVersion: number | undefined): Promise<"written" | "stale">;
 }

@@ -20,7 +20,10 @@ import {
   wireNameFor,
   withinFingerprintWindow,
 } from "../releases/release-identity.ts";
+import { knownItemKey, knownItemsOf, rememberItems } from "./known-items.ts";
 import { isFeedDue, nextPollAfterFailure, nextScheduledPoll } from "./poll-schedule.ts";
+
+export { KNOWN_ITEMS_LIMIT, knownItemKey, knownItemsOf, rememberItems } from "./known-items.ts";
 
 export interface PollDeps {
   config: PressbridgeConfig;
@@ -93,7 +96,8 @@ export const STALE_BEFORE_BASELINE_SECONDS = 3600;
  * Steps, per feed (feeds in parallel, each isolated: one failing feed never stops the others):
  * 1. conditional GET with the stored validators; 304 or an identical body hash -> "unchanged", no write;
  * 2. parse and normalise the items; a parse failure marks the feed unhealthy with the reason;
- * 3. derive each item's release id and title fingerprint and look them all up in one batch;
+ * 3. derive each item's release id; the items the feed's memory does not know (known-items.ts) are
+ *    looked up by id, and those unknown by id by title fingerprint and seen keys;
  * 4. create unknown releases with conditional writes (one winner among racing pollers), attach known
  *    releases seen on a new feed as a source, merge same-headline releases from another wire;
  * 5. each release this poller creates (not a first-poll baseline) is written with its "Release
@@ -107,7 +111,7 @@ export async function pollFeeds(deps: PollDeps, options: PollOptions = {}): Prom
   const tickSeconds = deps.tickSeconds ?? 60;
   const wanted = options.feedIds === undefined ? undefined : new Set(options.feedIds);
   const feeds = deps.config.feeds.filter((f) => f.enabled && (wanted === undefined || wanted.has(f.id)));
-  const states = await deps.feedStates.getFeedStates(feeds.map((f) => f.id));
+  const states = await readFeedStates(deps.feedStates, feeds.map((f) => f.id));
   const due = options.all === true ? feeds : feeds.filter((f) => isFeedDue(f, states.get(f.id), startedAt, tickSeconds));
   const dueIds = new Set(due.map((f) => f.id));
   let done = 0;
@@ -123,6 +127,33 @@ export async function pollFeeds(deps: PollDeps, options: PollOptions = {}): Prom
     feeds: results,
     notDue: feeds.filter((f) => !dueIds.has(f.id)).map((f) => f.id),
   };
+}
+
+/**
+ * The feed states a poll starts from, read eventually consistent: every feed is read on every tick,
+ * and a consistent read costs twice as much. A state read a second late is safe here:
+ * - every state ever written describes a document that was processed to the end (validators, body
+ *   hash, known items), so an older one only makes the poll fetch, or look up, more than needed;
+ * - the poll's own state write is conditional on the version it read, so a state read stale is
+ *   never written over a newer one (the write answers "stale" and the newer state stays);
+ * - the releases are created with conditional writes, so re-processing a document creates and
+ *   announces nothing twice.
+ * The one thing an older state could change is the baseline: a feed whose state says "no baseline
+ * yet" (or that has no state) announces nothing on this poll. So those feeds, few (new or never
+ * read successfully), are read again consistently before the poll trusts that.
+ */
+async function readFeedStates(store: FeedStateStore, feedIds: readonly string[]): Promise<Map<string, FeedState>> {
+  const states = await store.getFeedStates(feedIds, { consistent: false });
+  const unsure = feedIds.filter((id) => (states.get(id)?.baselineAt ?? null) === null);
+  if (unsure.length > 0) {
+    const checked = await store.getFeedStates(unsure, { consistent: true });
+    for (const id of unsure) {
+      const state = checked.get(id);
+      if (state === undefined) states.delete(id);
+      else states.set(id, state);
+    }
+  }
+  return states;
 }
 
 async function pollOneFeed(
@@ -222,6 +253,7 @@ async function pollOneFeed(
       itemsSeen: parsed.items.length,
       ...(parsed.warnings.length === 0 ? {} : { warnings: parsed.warnings }),
       ...(ingest.volatileParams.length === 0 ? {} : { volatileParams: ingest.volatileParams }),
+      ...(ingest.knownItems.length === 0 ? {} : { knownItems: ingest.knownItems }),
     };
     await deps.feedStates.putFeedState(newState, state?.version);
     result.consecutiveFailures = 0;
@@ -253,6 +285,8 @@ async function pollOneFeed(
       lastHttpStatus: httpStatus ?? null,
       itemsSeen: state?.itemsSeen ?? 0,
       ...(state?.volatileParams === undefined ? {} : { volatileParams: state.volatileParams }),
+      // The memory the poll started from: nothing of this document is known to be settled.
+      ...(state?.knownItems === undefined ? {} : { knownItems: state.knownItems }),
     };
     result.consecutiveFailures = failures;
     result.nextPollAt = failedState.nextPollAt;
@@ -289,6 +323,8 @@ interface IngestOutcome {
   publishWarning: string | null;
   /** The feed's volatile query parameters after this document (learnt ones added). */
   volatileParams: string[];
+  /** The feed's known-item memory after this document, every item of which is settled. */
+  knownItems: string[];
 }
 
 interface Candidate {
@@ -307,8 +343,10 @@ interface Candidate {
 const MAX_VOLATILE_PARAMS = 20;
 
 /**
- * Settles a changed feed's items. The order of the steps is what makes announcements exactly-once:
- * 1. one batched lookup of every item's release id; for the items not known
+ * Settles a changed feed's items. The items the feed's memory knows (settled by an earlier poll under
+ * the same release id, see known-items.ts) need nothing: no read, no write. For the others, the
+ * order of the steps is what makes announcements exactly-once:
+ * 1. one batched lookup of every such item's release id; for the items not known
  *    by id, a second one of their title fingerprints and of the keys the feed remembers items by;
  * 2. in document order, each unknown item is an item the feed showed before (its id changed: a
  *    rotating GUID or query parameter, which is learnt), merges into a release with the same
@@ -343,10 +381,12 @@ async function ingestItems(
     const url = releaseUrl(item.url, volatile) ?? null;
     candidates.set(id, { item, id, identity, fingerprint: titleFingerprint(item.title), seen, at: releaseTime(item, nowIso), url });
   }
-  const list = [...candidates.values()];
-  // Two different items of one document are two items, whatever keys they share.
-  for (const c of list) c.seen = c.seen.filter((k) => seenCount.get(k) === 1);
-  const byId = await deps.releases.lookup(list.map((c) => c.id), []);
+  const all = [...candidates.values()];
+  // Two different items of one document are two items, whatever keys they share (known ones included).
+  for (const c of all) c.seen = c.seen.filter((k) => seenCount.get(k) === 1);
+  const remembered = knownItemsOf(state);
+  const list = all.filter((c) => !remembered.has(knownItemKey(c.id)));
+  const byId = list.length === 0 ? emptyLookup() : await deps.releases.lookup(list.map((c) => c.id), []);
   const misses = list.filter((c) => !byId.releases.has(c.id));
   const lookup =
     misses.length === 0
@@ -361,7 +401,7 @@ async function ingestItems(
         };
 
   const outcome: IngestOutcome = {
-    announced: [], baselined: 0, merged: 0, sawNewItem: false, publishWarning: null, volatileParams: [...volatile],
+    announced: [], baselined: 0, merged: 0, sawNewItem: false, publishWarning: null, volatileParams: [...volatile], knownItems: [],
   };
   const isFirstPoll = state === undefined || state.baselineAt === null;
   const source = (c: Candidate): ReleaseSource => ({ feedId: feed.id, url: c.url, seenAt: nowIso });
@@ -464,7 +504,15 @@ async function ingestItems(
   if ((await publishRecorded(deps, toAnnounce, { feedId: feed.id })) === "left-in-outbox") {
     outcome.publishWarning = `announcing ${toAnnounce.length} release(s) failed; they wait in the outbox and the next flush publishes them`;
   }
+  // Every write above succeeded (a failure throws, and the poll keeps its old memory): every item of
+  // the document is settled, and may be remembered.
+  outcome.knownItems = rememberItems(all.map((c) => c.id), state?.knownItems);
   return outcome;
+}
+
+/** What a lookup of nothing finds (every item of the document is known). */
+function emptyLookup(): ReleaseLookup {
+  return { releases: new Map(), fingerprints: new Map(), seen: new Map() };
 }
 
 /** The release a new item becomes: announced (its event goes into the outbox with it) or a baseline. */
