@@ -9,6 +9,7 @@ import {
   type WorkspaceLogEntry,
   type WorkspaceStore,
   type WorkspaceWrite,
+  writeTarget,
 } from "@pressbridge/core";
 
 /**
@@ -27,14 +28,18 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
   async commit(writes: readonly WorkspaceWrite[], entry: WorkspaceLogEntry): Promise<void> {
     const versions = new Map(this.ws.versions);
     for (const w of writes) {
-      const key = entityKey(w.op === "put" ? w.entity.kind : w.kind, w.op === "put" ? w.entity.id : w.id);
+      const target = writeTarget(w);
+      const key = entityKey(target.kind, target.id);
       if (versions.get(key) !== w.expectedVersion) throw new WorkspaceConflictError(`${key} moved`);
     }
     let next: Workspace = { ...this.ws, versions };
     for (const w of writes) {
-      const kind = w.op === "put" ? w.entity.kind : w.kind;
-      const id = w.op === "put" ? w.entity.id : w.id;
+      const { kind, id } = writeTarget(w);
       const key = entityKey(kind, id);
+      if (w.op === "touch") {
+        versions.set(key, w.expectedVersion + 1);
+        continue;
+      }
       if (w.op === "remove") {
         versions.delete(key);
         if (kind === "client") next = { ...next, clients: next.clients.filter((c) => c.id !== id) };
@@ -62,6 +67,7 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
   }
 
   async putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry): Promise<void> {
+    if (!this.ws.clients.some((c) => c.id === list.clientId)) throw new WorkspaceConflictError(`client ${list.clientId} is gone`);
     this.lists.set(list.clientId, structuredClone(list));
     this.entries.unshift(entry);
   }

@@ -22,8 +22,8 @@ import { SecretsManagerCredentialSource, SecretsManagerSigningKeys } from "./sec
 import { lazyAdapterSet, type AdapterSet } from "./wiring.ts";
 
 /** Every store of the one table, on one client (and request counter): the same in AWS and locally. */
-export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter }) {
-  const workspace = new DynamoWorkspaceStore(table);
+export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter; logger?: Logger }) {
+  const workspace = new DynamoWorkspaceStore({ client: table.client, tableName: table.tableName, ...(table.counter ? { counter: table.counter } : {}), ...(table.logger ? { logger: table.logger } : {}) });
   const sessions = new DynamoSessionStore(table);
   return {
     releases: new DynamoReleaseStore(table),
@@ -113,7 +113,7 @@ export function awsAdapterSet(options: {
   const deployFile = lazy(() => deployFileFromEnv(env));
   const deployConfig = (): PressbridgeConfig => deployFile().config;
   const signingKeys = lazy(() => new SecretsManagerSigningKeys({ secretId: requiredEnv("SIGNING_KEYS_SECRET_ARN", env) }));
-  const stores = lazy(() => tableAdapters(table()));
+  const stores = lazy(() => tableAdapters({ ...table(), logger: options.logger }));
   const described = env.PRESSBRIDGE_CONFIG_FILE || (env.PRESSBRIDGE_CONFIG ? "PRESSBRIDGE_CONFIG" : undefined);
   const seedFile: DeployFile | undefined = described === undefined ? undefined : { describe: described, read: deployFile };
   const workspace = lazy(

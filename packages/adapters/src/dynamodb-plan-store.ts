@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
-import type { AmplificationPlan, BusEvent, PlanStore } from "@pressbridge/core";
+import { TransientError, mergePlanning, type AmplificationPlan, type BusEvent, type PlanStore, type ReleasePlanning } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-table.ts";
 import { keys, monthsBetween } from "./table-design.ts";
 
@@ -43,17 +43,33 @@ export class DynamoPlanStore extends DynamoTable implements PlanStore {
     return res.Item === undefined ? undefined : toPlan(res.Item);
   }
 
-  async recordReleasePlanning(releaseId: string, planning: { plannedAt: string; clientIds: string[]; planIds: string[] }): Promise<void> {
-    await this.send(
-      "UpdateItem",
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.release(releaseId),
-        UpdateExpression: "SET planning = :planning",
-        ConditionExpression: "attribute_exists(PK)",
-        ExpressionAttributeValues: { ":planning": planning },
-      }),
-    );
+  /**
+   * Merges into what the release has: the union of clients (and their plans), the first plannedAt.
+   * The write is conditional on the planning it read, so a replan and a redelivered plan racing
+   * both keep their clients (a blind SET let the later one drop the other's); a lost race reads
+   * again.
+   */
+  async recordReleasePlanning(releaseId: string, planning: ReleasePlanning): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send<{ Item?: Item }>("GetItem", new GetCommand({ TableName: this.tableName, Key: keys.release(releaseId), ConsistentRead: true, ProjectionExpression: "PK, planning" }));
+      if (res.Item === undefined) throw new TransientError(`release ${releaseId} is not stored; its planning cannot be recorded yet`);
+      const before = (res.Item.planning as ReleasePlanning | null | undefined) ?? null;
+      const merged = mergePlanning(before, planning);
+      if (before !== null && JSON.stringify(merged) === JSON.stringify(before)) return;
+      const written = await this.tryWrite(
+        "UpdateItem",
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.release(releaseId),
+          UpdateExpression: "SET planning = :planning",
+          ...(before === null
+            ? { ConditionExpression: "attribute_exists(PK) AND (attribute_not_exists(planning) OR planning = :null)", ExpressionAttributeValues: { ":planning": merged, ":null": null } }
+            : { ConditionExpression: "planning = :before", ExpressionAttributeValues: { ":planning": merged, ":before": before } }),
+        }),
+      );
+      if (written) return;
+      if (attempt >= 5) throw new TransientError(`the planning of release ${releaseId} kept changing meanwhile; retry`);
+    }
   }
 
   async listPlans(options: { from: string; to: string; limit: number }): Promise<AmplificationPlan[]> {

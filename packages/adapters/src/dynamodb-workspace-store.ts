@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
 import {
   EMPTY_WORKSPACE,
   WorkspaceConflictError,
   entityKey,
   parseEntity,
+  silentLogger,
+  writeTarget,
   type ClientConfig,
   type FeedConfig,
+  type Logger,
   type Person,
   type StoredContact,
   type StoredMediaList,
@@ -16,12 +20,31 @@ import {
   type WorkspaceStore,
   type WorkspaceWrite,
 } from "@pressbridge/core";
+import type { RequestCounter } from "./dynamodb-client.ts";
 import { DynamoTable } from "./dynamodb-table.ts";
 import { keys } from "./table-design.ts";
 
 type Item = Record<string, NativeAttributeValue>;
 
 const SK_PREFIX: Record<WorkspaceKind, string> = { client: "CLIENT#", feed: "FEED#", person: "PERSON#", settings: "SETTINGS" };
+const KINDS = new Set<string>(Object.keys(SK_PREFIX));
+
+/**
+ * The layout of a workspace item this code writes. An item of a higher schema was written by a
+ * newer Pressbridge (a deploy rolling out, or rolled back): this one leaves it out and says so
+ * rather than misreading it.
+ */
+export const WORKSPACE_SCHEMA = 1;
+
+/**
+ * A generation of a media list that is not the current one and older than this was left by an
+ * import that stopped half-way (its META never moved to it): the next import deletes it. A younger
+ * one may be an import still in progress.
+ */
+const STALE_GENERATION_MS = 15 * 60_000;
+
+/** Reads of a media list that met a swap half-way before giving up (each one re-reads from META). */
+const MEDIA_LIST_READS = 5;
 
 /**
  * The workspace on the one table (docs/data-model.md, "Workspace"):
@@ -36,9 +59,21 @@ const SK_PREFIX: Record<WorkspaceKind, string> = { client: "CLIENT#", feed: "FEE
  *   moves META to it in one write conditional on the generation it read, then deletes the old one;
  *   an import that lost that race deletes only its own.
  */
+/** When a generation was made: its id starts with the time in base 36 (older numeric ones read as 0: stale). */
+function generationTime(generation: string): number {
+  const t = parseInt(generation.slice(0, 8), 36);
+  return /^[0-9a-z]{8}/.test(generation) && Number.isFinite(t) ? t : 0;
+}
+
 export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore {
   /** The last workspace read, with the revision META had then. */
   private cached: { revision: number; workspace: Workspace } | undefined;
+  private readonly logger: Logger;
+
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter; logger?: Logger }) {
+    super(options);
+    this.logger = options.logger ?? silentLogger;
+  }
 
   /**
    * The workspace, read-only. Every commit moves META's revision in its transaction, so a load
@@ -61,36 +96,51 @@ export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore 
     let settings = EMPTY_WORKSPACE.settings;
     let seededAt: string | undefined;
     const versions = new Map<string, number>();
+    const unreadable: NonNullable<Workspace["unreadable"]> = [];
     for (const item of items) {
       if (item.SK === "META") {
         seededAt = item.seededAt as string;
         continue;
       }
-      const kind = item.kind as WorkspaceKind;
-      const value: unknown = JSON.parse(item.data as string);
-      versions.set(entityKey(kind, item.entityId as string), item.version as number);
-      // Parsed again: a field added to the schema since the item was written gets its default.
-      if (kind === "client") clients.push(parseEntity("client", value));
-      else if (kind === "feed") feeds.push(parseEntity("feed", value));
-      else if (kind === "person") people.push(parseEntity("person", value));
-      else settings = parseEntity("settings", value);
+      const kind = String(item.kind);
+      const id = String(item.entityId ?? item.SK);
+      if (KINDS.has(kind) && typeof item.version === "number") versions.set(entityKey(kind as WorkspaceKind, id), item.version);
+      // One item that cannot be read is left out (and said so), never the whole workspace.
+      try {
+        const schema = (item.schema as number | undefined) ?? 1;
+        if (schema > WORKSPACE_SCHEMA) throw new Error(`written by a newer version of Pressbridge (schema ${schema})`);
+        if (!KINDS.has(kind)) throw new Error(`unknown kind "${kind}"`);
+        const value: unknown = JSON.parse(item.data as string);
+        // Parsed again: a field added to the schema since the item was written gets its default.
+        if (kind === "client") clients.push(parseEntity("client", value));
+        else if (kind === "feed") feeds.push(parseEntity("feed", value));
+        else if (kind === "person") people.push(parseEntity("person", value));
+        else settings = parseEntity("settings", value);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        unreadable.push({ kind, id, reason });
+        this.logger.error("a workspace item could not be read; it is left out", { kind, id, reason });
+      }
     }
-    return { clients, feeds, people, settings, versions, seededAt };
+    return { clients, feeds, people, settings, versions, seededAt, ...(unreadable.length > 0 ? { unreadable } : {}) };
   }
 
   async commit(writes: readonly WorkspaceWrite[], entry: WorkspaceLogEntry): Promise<void> {
     if (writes.length === 0) return;
     if (writes.length > 99) throw new Error(`a workspace commit holds at most 99 writes, got ${writes.length}`);
     const TransactItems: object[] = writes.map((w) => {
-      const id = w.op === "put" ? w.entity.id : w.id;
-      const kind = w.op === "put" ? w.entity.kind : w.kind;
+      const { kind, id } = writeTarget(w);
       const Key = keys.workspaceEntity(SK_PREFIX[kind], kind === "settings" ? "" : id);
+      if (w.op === "touch") {
+        return { Update: { TableName: this.tableName, Key, UpdateExpression: "ADD version :one", ConditionExpression: "version = :v", ExpressionAttributeValues: { ":v": w.expectedVersion, ":one": 1 } } };
+      }
       if (w.op === "remove") {
         return { Delete: { TableName: this.tableName, Key, ConditionExpression: "version = :v", ExpressionAttributeValues: { ":v": w.expectedVersion } } };
       }
       const Item = {
         ...Key,
         type: "WorkspaceEntity",
+        schema: WORKSPACE_SCHEMA,
         kind,
         entityId: id,
         data: JSON.stringify(w.entity.value),
@@ -139,17 +189,28 @@ export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore 
     return (res.Items ?? []).map((item) => JSON.parse(item.entry as string) as WorkspaceLogEntry);
   }
 
+  /**
+   * The current list. An import moves META before it deletes the old generation, so a read whose
+   * META is unchanged after its query read the whole of one generation; one that met a swap reads
+   * again from the new META.
+   */
   async mediaList(clientId: string): Promise<StoredMediaList | undefined> {
-    const meta = await this.mediaListMeta(clientId);
-    if (meta === undefined) return undefined;
-    const items = await this.queryPrefix(keys.mediaList(clientId), `C#${meta.generation}#`);
-    return {
-      clientId,
-      source: meta.source as string,
-      importedAt: meta.importedAt as string,
-      importedBy: meta.importedBy as string,
-      contacts: items.map((i) => JSON.parse(i.contact as string) as StoredContact),
-    };
+    let meta = await this.mediaListMeta(clientId);
+    for (let read = 1; meta !== undefined; read++) {
+      const items = await this.queryPrefix(keys.mediaList(clientId), `C#${meta.generation}#`);
+      const after = await this.mediaListMeta(clientId);
+      if (after?.generation === meta.generation || read >= MEDIA_LIST_READS) {
+        return {
+          clientId,
+          source: meta.source as string,
+          importedAt: meta.importedAt as string,
+          importedBy: meta.importedBy as string,
+          contacts: items.map((i) => JSON.parse(i.contact as string) as StoredContact),
+        };
+      }
+      meta = after;
+    }
+    return undefined;
   }
 
   private async mediaListMeta(clientId: string): Promise<Item | undefined> {
@@ -168,6 +229,8 @@ export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore 
       "TransactWriteItems",
       new TransactWriteCommand({
         TransactItems: [
+          // Only a client the workspace has gets a list: one removed meanwhile must not be given one.
+          { ConditionCheck: { TableName: this.tableName, Key: keys.workspaceEntity(SK_PREFIX.client, list.clientId), ConditionExpression: "attribute_exists(PK)" } },
           {
             Put: {
               TableName: this.tableName,
@@ -180,10 +243,12 @@ export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore 
       }),
     );
     if (!moved) {
-      await this.deleteGeneration(list.clientId, generation);
-      throw new WorkspaceConflictError(`the media list of ${list.clientId} was replaced by someone else meanwhile; import it again`);
+      await this.deleteGenerations(list.clientId, (g) => g === String(generation));
+      throw new WorkspaceConflictError(`the media list of ${list.clientId} was replaced or its client removed meanwhile; import it again`);
     }
-    if (old !== undefined) await this.deleteGeneration(list.clientId, old);
+    // The list replaced, and any left by an import that stopped half-way long enough ago.
+    const staleBefore = Date.now() - STALE_GENERATION_MS;
+    await this.deleteGenerations(list.clientId, (g) => g !== generation && (g === String(old) || generationTime(g) < staleBefore));
   }
 
   async deleteMediaList(clientId: string, entry: WorkspaceLogEntry): Promise<boolean> {
@@ -199,13 +264,16 @@ export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore 
       }),
     );
     if (!deleted) throw new WorkspaceConflictError(`the media list of ${clientId} was replaced meanwhile; delete it again`);
-    await this.deleteGeneration(clientId, meta.generation as string | number);
+    // Every generation: the current one, and any an import left half-way.
+    await this.deleteGenerations(clientId, () => true);
     return true;
   }
 
-  private async deleteGeneration(clientId: string, generation: string | number): Promise<void> {
-    const items = await this.queryPrefix(keys.mediaList(clientId), `C#${generation}#`);
-    await this.batchDelete(items.map((i) => ({ PK: i.PK as string, SK: i.SK as string })));
+  /** Deletes the contacts of the generations `which` picks (a generation is the text between `C#` and the next `#`). */
+  private async deleteGenerations(clientId: string, which: (generation: string) => boolean): Promise<void> {
+    const items = await this.queryPrefix(keys.mediaList(clientId), "C#");
+    const doomed = items.filter((i) => which(String(i.SK).split("#")[1] ?? ""));
+    await this.batchDelete(doomed.map((i) => ({ PK: i.PK as string, SK: i.SK as string })));
   }
 
   async markSeeded(at: string, by: string): Promise<boolean> {

@@ -52,6 +52,7 @@ import {
   type SweepDeps,
   type WorkspaceStore,
   configOf,
+  orphanFeeds,
 } from "@pressbridge/core";
 
 /**
@@ -118,8 +119,12 @@ export function lazyAdapterSet(factories: { [K in keyof AdapterSet]: () => Adapt
  * call, so a client, feed or approver added in the app or the CLI is used by the next poll tick, the
  * next plan, the next decision. One query.
  */
-export async function currentConfig(a: Pick<AdapterSet, "workspace">): Promise<PressbridgeConfig> {
-  return configOf(await a.workspace.load());
+export async function currentConfig(a: Pick<AdapterSet, "workspace"> & { logger?: Logger }): Promise<PressbridgeConfig> {
+  const ws = await a.workspace.load();
+  const orphans = orphanFeeds(ws);
+  // Left by older data: the feed is not polled until its client is back or the feed removed.
+  if (orphans.length > 0) a.logger?.warn("feeds bound to a removed client are not polled", { feedIds: orphans.map((f) => f.id) });
+  return configOf(ws);
 }
 
 export async function pollDeps(a: AdapterSet, extra: Partial<PollDeps> = {}): Promise<PollDeps> {

@@ -26,6 +26,7 @@ export * from "./email/html-template.ts";
 export * from "./email/address-hygiene.ts";
 export * from "./email/format-time.ts";
 export { multiLine, oneLine } from "./text/fit-text.ts";
+export { csvCell } from "./text/csv-cell.ts";
 export * from "./publishing/publisher.ts";
 export * from "./publishing/publish-actions.ts";
 export * from "./publishing/publish-plan.ts";

@@ -1,7 +1,7 @@
 import type { BusEvent } from "./events/catalog.ts";
 import type { AmplificationPlan, MediaContact, PlanAuditEntry, PlanDecision, PlanDraft, PlanPublication, PublishedAction } from "./plans/plan.ts";
 import type { DryRunPreview } from "./publishing/publisher.ts";
-import type { CreateOutcome, FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup } from "./releases/release.ts";
+import type { CreateOutcome, FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup, ReleasePlanning } from "./releases/release.ts";
 import type { Workspace, WorkspaceLogEntry, WorkspaceWrite } from "./workspace/workspace.ts";
 
 /** Current time; injected so windows, backoff and expiry are testable with a fake clock. */
@@ -92,8 +92,12 @@ export interface PlanStore {
    */
   createPlan(plan: AmplificationPlan, announcement: BusEvent): Promise<"created" | "exists">;
   getPlan(planId: string): Promise<AmplificationPlan | undefined>;
-  /** Records on the release which clients it matched (possibly none) so nothing falls through unseen. */
-  recordReleasePlanning(releaseId: string, planning: { plannedAt: string; clientIds: string[]; planIds: string[] }): Promise<void>;
+  /**
+   * Records on the release which clients it matched (possibly none) so nothing falls through unseen;
+   * merged into what is recorded already (mergePlanning), never replacing it, so concurrent plans keep
+   * each other's clients.
+   */
+  recordReleasePlanning(releaseId: string, planning: ReleasePlanning): Promise<void>;
   /** Plans created in [from, to], newest first (the creation-time index). */
   listPlans(options: { from: string; to: string; limit: number }): Promise<AmplificationPlan[]>;
   /** One client's plans whose window deadline is in [from, to], latest deadline first (the per-client deadline index). */

@@ -2,8 +2,11 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import {
   AD_PLATFORMS,
   CHANNELS,
+  EditedMeanwhileError,
   ValidationError,
   WorkspaceConflictError,
+  entityKey,
+  fieldChanges,
   canManage,
   configOf,
   managesAnyClient,
@@ -165,6 +168,25 @@ const CLIENT_FIELD_INPUTS: Record<string, string> = {
   supportingAsset: "assetTitle",
 };
 
+/** The client form's fields in words, for "they changed: keywords, time zone". */
+const FIELD_LABELS: Record<string, string> = {
+  name: "name",
+  owner: "owner",
+  approvers: "approvers",
+  keywords: "keywords",
+  timezone: "time zone",
+  windowHours: "window",
+  channels: "channels",
+  adPlatforms: "ad platforms",
+  trendHashtags: "trend hashtags",
+  dailyBudget: "daily budget",
+  currency: "currency",
+  flightDays: "flight",
+  locations: "locations",
+  assetTitle: "asset title",
+  assetUrl: "asset URL",
+};
+
 function clientErrors(err: ValidationError, input: Record<string, unknown> | undefined): FormErrors {
   const m = /^([A-Za-z]+(?:\.[A-Za-z]+)*)(?:\[(\d+)\])?/.exec(err.field);
   const path = m?.[1] ?? err.field;
@@ -223,7 +245,10 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
     const ws = await deps.workspace.load();
     const feeds = new Map<string, number>();
     for (const f of ws.feeds) if (f.clientId !== undefined) feeds.set(f.clientId, (feeds.get(f.clientId) ?? 0) + 1);
-    return c.html(clientsIndexPage(c.var.access, manageable(ws, c.var.access), feeds, message));
+    // Items the store could not read are left out of everything; an admin is told which (saving the same id again replaces one).
+    const unreadable = c.var.access.isAdmin ? (ws.unreadable ?? []) : [];
+    const warning = unreadable.length === 0 ? undefined : `${unreadable.length} stored item(s) could not be read and are left out: ${unreadable.slice(0, 5).map((u) => `${u.kind} ${u.id} (${u.reason.slice(0, 120)})`).join("; ")}.`;
+    return c.html(clientsIndexPage(c.var.access, manageable(ws, c.var.access), feeds, [message, warning].filter((x) => x !== undefined).join(" ") || undefined));
   };
   app.get("/workspace", ...guard, (c) => {
     const removed = c.req.query("removed") ?? "";
@@ -262,7 +287,7 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
       clientPage({
         access: c.var.access,
         existing: found.client,
-        form: clientFormOf(found.client),
+        form: clientFormOf(found.client, found.ws.versions.get(entityKey("client", found.client.id))),
         errors: NO_ERRORS,
         saved: saved === "created" ? "Client added." : saved === "1" ? "Settings saved." : saved === "unchanged" ? "Nothing changed." : undefined,
         mediaListContacts: list?.contacts.length,
@@ -283,15 +308,37 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
     let input: Record<string, unknown> | undefined;
     try {
       input = clientInput(f);
-      // The form carries every setting: the client becomes what it says (a cleared asset goes).
-      const result = await saveEntity(edits, "client", input, c.var.access.email, "upsert");
+      // The form carries every setting: the client becomes what it says (a cleared asset goes),
+      // unless someone saved it since this form was shown (its version).
+      const version = /^\d+$/.test(f.version) ? Number(f.version) : undefined;
+      const result = await saveEntity(edits, "client", input, c.var.access.email, "replace", { expectedVersion: version });
       return c.redirect(`/workspace/clients/${found.client.id}?saved=${result.status === "unchanged" ? "unchanged" : "1"}`, 303);
     } catch (err) {
       if (err instanceof ValidationError) return c.html(page({ errors: clientErrors(err, input) }), 422);
+      if (err instanceof EditedMeanwhileError) return editedMeanwhile(c, found.client, f, err);
       if (err instanceof WorkspaceConflictError) return conflict(c);
       throw err;
     }
   });
+
+  /**
+   * Someone else saved (or removed) this client since the form was shown: the form comes back as
+   * typed, nothing saved, with what changed; saving again (the form now carries the new version)
+   * replaces their change knowingly.
+   */
+  async function editedMeanwhile(c: Context<AppEnv>, shown: ClientConfig, f: ClientForm, err: EditedMeanwhileError) {
+    if (err.currentVersion === undefined) return c.html(messagePage("Removed meanwhile", `The client ${shown.id} was removed by someone else while you edited it; nothing was saved.`), 409);
+    const ws = await deps.workspace.load();
+    const now = ws.clients.find((x) => x.id === shown.id) ?? shown;
+    // What the form was made from is gone; what a person needs is where their values and the saved ones differ.
+    const differ = fieldChanges({ ...clientFormOf(now, undefined), version: "" }, { ...f, id: now.id, version: "" }).map((ch) => FIELD_LABELS[ch.field] ?? ch.field);
+    const list = await deps.workspace.mediaList(shown.id);
+    const message = `Someone else saved this client while you were editing it. Nothing was saved; your values are below${differ.length > 0 ? ` (they differ from the saved ones in: ${differ.join(", ")})` : ""}. Check them and save again to replace the other change.`;
+    return c.html(
+      clientPage({ access: c.var.access, existing: now, form: { ...f, version: String(ws.versions.get(entityKey("client", shown.id)) ?? "") }, errors: { fields: {}, form: message }, mediaListContacts: list?.contacts.length }),
+      409,
+    );
+  }
 
   /** Which releases of the last PREVIEW_DAYS the typed keywords would match, with the planner's own matcher. */
   async function keywordPreview(f: ClientForm): Promise<KeywordPreview> {
@@ -361,7 +408,7 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
     if (found instanceof Response) return found;
     const body = await c.req.parseBody();
     const file = body.file;
-    const page = async (errors: FormErrors, imported?: { contacts: number; merged: number; skipped: Array<{ line: number; reason: string }> }, status: 200 | 422 = 200) =>
+    const page = async (errors: FormErrors, imported?: { contacts: number; merged: number; skipped: Array<{ line: number; reason: string }> }, status: 200 | 409 | 422 = 200) =>
       c.html(mediaListPage({ access: c.var.access, client: found.client, list: await deps.workspace.mediaList(found.client.id), errors, imported }), status);
     if (typeof file === "string" || file === undefined || file.size === 0) return page({ fields: { file: "Choose a CSV file to upload." } }, undefined, 422);
     const source = (file.name.split(/[\\/]/).pop() ?? "upload.csv").replace(/[^\w .()-]/g, "_").slice(0, 100) || "upload.csv";
@@ -370,6 +417,7 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
       return page(NO_ERRORS, { contacts: result.list.contacts.length, merged: result.merged, skipped: result.errors });
     } catch (err) {
       if (err instanceof ValidationError) return page({ fields: { file: reasonOf(err) } }, undefined, 422);
+      if (err instanceof WorkspaceConflictError) return page({ fields: { file: "Someone else replaced this list (or removed the client) at the same moment; nothing was imported. Upload it again." } }, undefined, 409);
       throw err;
     }
   });
@@ -406,7 +454,12 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
     if (found instanceof Response) return found;
     const body = await form(c);
     if (body.confirm !== "yes") return c.redirect(`/workspace/clients/${found.client.id}/media-list/delete`, 303);
-    await deleteMediaList(edits, found.client.id, c.var.access.email);
+    try {
+      await deleteMediaList(edits, found.client.id, c.var.access.email);
+    } catch (err) {
+      if (err instanceof WorkspaceConflictError) return conflict(c);
+      throw err;
+    }
     return c.redirect(`/workspace/clients/${found.client.id}/media-list?deleted=1`, 303);
   });
 
@@ -586,6 +639,8 @@ export function registerWorkspacePages(app: Hono<AppEnv>, deps: WorkspacePagesDe
   /** Whether a lead sees a log entry: it is about one of their clients (its settings, list, feeds or roles). */
   function entryVisible(access: Access, ws: Workspace, e: WorkspaceLogEntry): boolean {
     if (access.isAdmin) return true;
+    // Entries name their clients (grants and removed feeds included); older ones are judged by their target.
+    if (e.clientIds !== undefined) return e.clientIds.some((id) => access.leads.has(id));
     if (e.kind === "client" || e.kind === "media-list") return access.leads.has(e.targetId);
     if (e.kind === "feed") {
       const feed = ws.feeds.find((f) => f.id === e.targetId);

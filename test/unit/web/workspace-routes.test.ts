@@ -52,6 +52,7 @@ function harness(): Harness {
     stored("r_nobody", 3, { title: `Initech <script>alert(1)</script> results`, planning: { plannedAt: "x", clientIds: [], planIds: [] } }),
     stored("r_globex", 2, { title: "Globex opens a plant", planning: { plannedAt: "x", clientIds: ["globex"], planIds: [] } }),
     stored("r_old", 24 * 30, { title: "Acme old news" }),
+    stored("r_shared", 1, { title: "Two companies sign a deal", planning: { plannedAt: "x", clientIds: ["acme", "globex"], planIds: ["p_acme_plan_000001", "p_globex_plan_00001"] } }),
   ];
   const plan = { id: "p_acme_plan_000000", clientId: "acme", clientName: "Acme Corp", status: "pending_approval", windowDeadline: new Date(NOW + 3_600_000).toISOString(), timezone: "UTC" } as AmplificationPlan;
   const replans: ReplanRequest[] = [];
@@ -468,5 +469,45 @@ describe("releases", () => {
     const after = await (await h.app.request(res.headers.get("location")!, { headers: { "x-as": LEAD_A } })).text();
     expect(after).toContain("Planned for acme");
     expect((await get("/releases/r_missing", ADMIN)).status).toBe(404);
+  });
+});
+
+describe("two people editing one client", () => {
+  it("refuses a save made from an older form with 409, keeps what was typed, names where they differ, and a second save wins knowingly", async () => {
+    const page = await (await get("/workspace/clients/acme", LEAD_A)).text();
+    const version = /name="version" value="(\d+)"/.exec(page)![1]!;
+    // The admin saves a change meanwhile.
+    expect((await post("/workspace/clients/acme", ADMIN, acmeForm({ keywords: "Acme\nCoyote", version }))).status).toBe(303);
+    const stale = await post("/workspace/clients/acme", LEAD_A, acmeForm({ keywords: "Acme\nRoadrunner", version }));
+    expect(stale.status).toBe(409);
+    const body = await stale.text();
+    expect(body).toContain("Someone else saved this client while you were editing it. Nothing was saved; your values are below (they differ from the saved ones in: keywords)");
+    expect(body).toContain("Acme\nRoadrunner");
+    expect((await h.ws.load()).clients.find((c) => c.id === "acme")!.keywords).toEqual(["Acme", "Coyote"]);
+    const newer = /name="version" value="(\d+)"/.exec(body)![1]!;
+    expect(Number(newer)).toBe(Number(version) + 1);
+    expect((await post("/workspace/clients/acme", LEAD_A, acmeForm({ keywords: "Acme\nRoadrunner", version: newer }))).status).toBe(303);
+    expect((await h.ws.load()).clients.find((c) => c.id === "acme")!.keywords).toEqual(["Acme", "Roadrunner"]);
+  });
+});
+
+describe("what a lead sees of other clients", () => {
+  it("the log shows a lead the grants on their client (and a removed feed of theirs), never another client's", async () => {
+    await post("/workspace/people", ADMIN, { email: "new-approver@acme.example", role: "approver", clientId: "acme" });
+    await post("/workspace/people", ADMIN, { email: "b2@globex.example", role: "approver", clientId: "globex" });
+    await post("/workspace/feeds/acme-newsroom/remove", ADMIN, { confirm: "acme-newsroom" });
+    const lead = await (await get("/workspace/log", LEAD_A)).text();
+    expect(lead).toContain("made new-approver@acme.example approver of acme");
+    expect(lead).toContain("removed feed acme-newsroom");
+    expect(lead).not.toContain("b2@globex.example");
+  });
+
+  it("a release planned for several clients names only the lead's own; the others are counted", async () => {
+    const list = await (await get("/releases", LEAD_A)).text();
+    expect(list).toContain("acme, 1 other client</td>");
+    expect(list).not.toMatch(/globex/i);
+    const page = await (await get("/releases/r_shared", LEAD_A)).text();
+    expect(page).toContain("Planned for: acme, 1 other client</p>");
+    expect(await (await get("/releases/r_shared", ADMIN)).text()).toContain("Planned for: acme, globex</p>");
   });
 });

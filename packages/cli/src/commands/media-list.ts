@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { deleteMediaList, importMediaList, ValidationError, type StoredContact } from "@pressbridge/core";
+import { csvCell, deleteMediaList, importMediaList, ValidationError, type StoredContact } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { CLI_ACTOR, inWorkspace, printResult } from "../runtime/workspace-context.ts";
@@ -67,14 +67,9 @@ export async function mediaListShowCommand(args: CommandArgs): Promise<number> {
   return 0;
 }
 
-function csvField(value: string | undefined): string {
-  const v = value ?? "";
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 /** The list as CSV (name, email masked, outlet, beat, x_handle): what is stored; the raw emails are not. */
 export function mediaListCsv(contacts: readonly StoredContact[]): string {
-  const rows = contacts.map((c) => [c.name, c.maskedEmail, c.outlet, c.beat, c.xHandle].map(csvField).join(","));
+  const rows = contacts.map((c) => [c.name, c.maskedEmail, c.outlet, c.beat, c.xHandle].map(csvCell).join(","));
   return `name,email,outlet,beat,x_handle\n${rows.map((r) => `${r}\n`).join("")}`;
 }
 

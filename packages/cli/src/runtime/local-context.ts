@@ -98,7 +98,7 @@ export async function openLocalContext(options: {
   const baseUrls = platformBaseUrls();
   const outboxDir = join(options.dataDir, "outbox");
   const mail = createMailerFromEnv(process.env, { outboxDir, from: "approvals@pressbridge.local" });
-  const tables = tableAdapters({ client: opened.client, tableName: opened.store.tableName, ...(options.counter ? { counter: options.counter } : {}) });
+  const tables = tableAdapters({ client: opened.client, tableName: opened.store.tableName, logger: options.logger, ...(options.counter ? { counter: options.counter } : {}) });
   // The fetcher's SSRF setting is the workspace's when the process first fetches (after any import).
   const fetcher = lazyFetcher(async () => {
     const settings = (await tables.workspace.load()).settings;

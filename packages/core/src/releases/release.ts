@@ -45,7 +45,7 @@ export interface NewRelease {
 export interface StoredRelease extends NewRelease {
   announcedAt: string | null;
   /** Set by plan-amplification: which clients matched (possibly none) and their plan ids. */
-  planning: { plannedAt: string; clientIds: string[]; planIds: string[] } | null;
+  planning: ReleasePlanning | null;
 }
 
 /** What a batched identity lookup found. */
@@ -96,4 +96,24 @@ export interface FeedState {
    * document looks up only the items not in it.
    */
   knownItems?: string[];
+}
+
+/** Which clients a release was planned for, and their plans (index for index). */
+export interface ReleasePlanning {
+  plannedAt: string;
+  clientIds: string[];
+  planIds: string[];
+}
+
+/** What a release's planning becomes with more planned: the union of clients, the first time it was planned. */
+export function mergePlanning(before: ReleasePlanning | null, add: ReleasePlanning): ReleasePlanning {
+  if (before === null) return add;
+  const clientIds = [...before.clientIds];
+  const planIds = [...before.planIds];
+  add.clientIds.forEach((id, i) => {
+    if (clientIds.includes(id)) return;
+    clientIds.push(id);
+    planIds.push(add.planIds[i]!);
+  });
+  return { plannedAt: before.plannedAt <= add.plannedAt ? before.plannedAt : add.plannedAt, clientIds, planIds };
 }

@@ -5,12 +5,15 @@ import { TransientError, ValidationError } from "../errors.ts";
 import type { Clock, StoredContact, StoredMediaList, WorkspaceStore } from "../ports.ts";
 import { hashEmailForAudience, normaliseEmail, parseMediaListCsv } from "../plans/briefs/media-list.ts";
 import {
-  configOf,
+  checkLeadGrants,
   dedupeGrants,
+  EditedMeanwhileError,
   entityKey,
   fieldChanges,
+  orphanFeeds,
   parseEntity,
   PersonEmail,
+  strictConfigOf,
   WorkspaceConflictError,
   type Grant,
   type Person,
@@ -61,10 +64,17 @@ async function withRetry<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Validates the workspace a change would make as a whole (ids unique, feeds' clients exist). */
-function validateWhole(ws: Pick<Workspace, "clients" | "feeds" | "settings">, changed: { kind: WorkspaceKind; id: string }): void {
+/**
+ * Validates the workspace a change would make as a whole (ids unique, feeds' clients exist, leads'
+ * clients exist). A feed already orphaned before the change (left by older data) does not block
+ * unrelated edits; it is shown on the feeds page for removal.
+ */
+function validateWhole(next: Workspace, changed: { kind: WorkspaceKind; id: string }, before: Workspace): void {
+  const oldOrphans = new Set(orphanFeeds(before).map((f) => f.id));
+  const ws = { ...next, feeds: next.feeds.filter((f) => !oldOrphans.has(f.id) || (changed.kind === "feed" && f.id === changed.id)) };
+  checkLeadGrants(ws);
   try {
-    configOf(ws);
+    strictConfigOf(ws);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     // "feeds[3].clientId: unknown client" → "clientId: unknown client" when it is the entity being written.
@@ -119,36 +129,70 @@ function putWrite(ws: Workspace, entity: WorkspaceEntity): WorkspaceWrite {
   return { op: "put", entity, expectedVersion: ws.versions.get(entityKey(entity.kind, entity.id)) };
 }
 
+/**
+ * Moves a client's version without changing it, for a write that depends on the client (a feed
+ * bound to it, a grant on it): a removal that read the client before this write then fails its
+ * condition and runs again from a fresh read, so it cannot leave the feed or grant behind.
+ */
+function touchClient(ws: Workspace, clientId: string): WorkspaceWrite {
+  return { op: "touch", kind: "client", id: clientId, expectedVersion: ws.versions.get(entityKey("client", clientId)) ?? 0 };
+}
+
+/** The clients a feed, person or grant is about (what a lead's view of the log filters on). */
+function clientsOfFeed(feed: FeedConfig | undefined): string[] {
+  return feed?.clientId === undefined ? [] : [feed.clientId];
+}
+
+/** The clients an import's write is about. */
+function clientsOfWrite(w: WorkspaceWrite): string[] {
+  if (w.op !== "put") return w.kind === "client" ? [w.id] : [];
+  const e = w.entity;
+  if (e.kind === "client") return [e.id];
+  if (e.kind === "feed") return clientsOfFeed(e.value);
+  if (e.kind === "person") return e.value.grants.flatMap((g) => (g.role === "admin" ? [] : [g.clientId]));
+  return [];
+}
+
 function describeEntity(kind: WorkspaceKind, id: string): string {
   return kind === "settings" ? "workspace settings" : `${kind} ${id}`;
 }
 
 /**
  * Creates or updates one client or feed from a person's input. `mode` "create" refuses an existing
- * id, "update" a missing one; an update's input is merged over the stored value (a field given as
- * undefined keeps it). Unchanged input writes nothing.
+ * id, "update" a missing one (its input merged over the stored value: a field given as undefined
+ * keeps it), "replace" a missing one too (the entity becomes the input: a form that carries every
+ * setting), "upsert" (an import) creates or replaces. Unchanged input writes nothing.
+ *
+ * `expectedVersion`, the version the person's form was made from: when the stored one differs (or
+ * the entity was removed), EditedMeanwhileError, never a silent overwrite of the other edit.
  */
 export async function saveEntity(
   deps: WorkspaceDeps,
   kind: "client" | "feed",
   input: Record<string, unknown>,
   actor: string,
-  mode: "create" | "update" | "upsert",
+  mode: "create" | "update" | "replace" | "upsert",
+  options: { expectedVersion?: number | undefined } = {},
 ): Promise<EditResult<ClientConfig | FeedConfig>> {
   return withRetry(async () => {
     const ws = await deps.workspace.load();
     const id = typeof input.id === "string" ? input.id : "";
     const before = listOf(ws, kind).find((x) => x.id === id);
+    const storedVersion = ws.versions.get(entityKey(kind, id));
+    if (options.expectedVersion !== undefined && (before === undefined || storedVersion !== options.expectedVersion)) {
+      throw new EditedMeanwhileError(kind, id, before === undefined ? undefined : storedVersion);
+    }
     if (mode === "create" && before !== undefined) throw new ValidationError("id", `a ${kind} "${id}" already exists`);
-    if (mode === "update" && before === undefined) throw new ValidationError("id", `there is no ${kind} "${id}"`);
-    const merged = before === undefined || mode === "upsert" ? definedOnly(input) : { ...before, ...definedOnly(input) };
+    if ((mode === "update" || mode === "replace") && before === undefined) throw new ValidationError("id", `there is no ${kind} "${id}"`);
+    const merged = before === undefined || mode === "upsert" || mode === "replace" ? definedOnly(input) : { ...before, ...definedOnly(input) };
     if (kind === "client" && before !== undefined) followTimeZone(merged, before as ClientConfig, input);
     const value = kind === "client" ? parseEntity("client", merged) : parseEntity("feed", merged);
     const entity = { kind, id: value.id, value } as WorkspaceEntity;
     const next = withEntity(ws, entity);
-    validateWhole(next, { kind, id: value.id });
+    validateWhole(next, { kind, id: value.id }, ws);
     const changes = fieldChanges(before, value);
     if (before !== undefined && changes.length === 0) return { status: "unchanged", value, entry: undefined };
+    const feedClient = kind === "feed" ? (value as FeedConfig).clientId : undefined;
     const entry = logEntry(deps, {
       actor,
       action: before === undefined ? "create" : "update",
@@ -156,10 +200,23 @@ export async function saveEntity(
       targetId: value.id,
       summary: `${before === undefined ? "added" : "changed"} ${describeEntity(kind, value.id)}${before === undefined ? "" : `: ${changes.map((c) => c.field).join(", ")}`}`,
       changes: before === undefined ? [] : changes,
+      clientIds: [...new Set(kind === "client" ? [value.id] : [...clientsOfFeed(before as FeedConfig | undefined), ...clientsOfFeed(value as FeedConfig)])],
     });
-    await deps.workspace.commit([putWrite(ws, entity)], entry);
+    // A list left by an earlier client of the same id (its removal could not delete it) is not this client's.
+    if (kind === "client" && before === undefined) await deleteLeftoverMediaList(deps, value.id, actor);
+    const writes = [putWrite(ws, entity)];
+    if (feedClient !== undefined) writes.push(touchClient(ws, feedClient));
+    await deps.workspace.commit(writes, entry);
     return { status: before === undefined ? "created" : "updated", value, entry };
   });
+}
+
+async function deleteLeftoverMediaList(deps: WorkspaceDeps, clientId: string, actor: string): Promise<void> {
+  if ((await deps.workspace.mediaList(clientId)) === undefined) return;
+  await deps.workspace.deleteMediaList(
+    clientId,
+    logEntry(deps, { actor, action: "media-list-delete", kind: "media-list", targetId: clientId, summary: `deleted a media list left by an earlier client ${clientId}`, changes: [], clientIds: [clientId] }),
+  );
 }
 
 /**
@@ -180,34 +237,45 @@ function definedOnly(input: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * Removes a client (with its bound feeds and its media list; its plans and releases stay) or a feed.
- * A missing one is "unchanged", so a repeated remove is harmless.
+ * Removes a client (with its bound feeds, the roles on it and its media list; its plans and
+ * releases stay) or a feed. A missing one is "unchanged", so a repeated remove is harmless, and it
+ * still deletes a media list a first attempt left behind.
+ *
+ * A client with more dependants than one transaction holds loses them in earlier commits (each
+ * leaves a valid workspace: a client with fewer feeds or roles); the client itself goes in the
+ * last, conditional on the version read, which a feed or grant added meanwhile moves.
  */
 export async function removeEntity(deps: WorkspaceDeps, kind: "client" | "feed", id: string, actor: string): Promise<EditResult<string>> {
   const result = await withRetry(async () => {
     const ws = await deps.workspace.load();
-    if (listOf(ws, kind).find((x) => x.id === id) === undefined) return { status: "unchanged" as const, value: id, entry: undefined };
-    const writes: WorkspaceWrite[] = [{ op: "remove", kind, id, expectedVersion: ws.versions.get(entityKey(kind, id)) ?? 0 }];
+    const found = listOf(ws, kind).find((x) => x.id === id);
+    if (found === undefined) return { status: "unchanged" as const, value: id, entry: undefined };
+    const dependants: WorkspaceWrite[] = [];
     const bound = kind === "client" ? ws.feeds.filter((f) => f.clientId === id) : [];
-    for (const f of bound) writes.push({ op: "remove", kind: "feed", id: f.id, expectedVersion: ws.versions.get(entityKey("feed", f.id)) ?? 0 });
+    for (const f of bound) dependants.push({ op: "remove", kind: "feed", id: f.id, expectedVersion: ws.versions.get(entityKey("feed", f.id)) ?? 0 });
     // People keep their record; their grants on the removed client go.
-    for (const p of ws.people) {
+    for (const p of kind === "client" ? ws.people : []) {
       const grants = p.grants.filter((g) => g.role === "admin" || g.clientId !== id);
-      if (kind === "client" && grants.length !== p.grants.length) writes.push(putWrite(ws, { kind: "person", id: p.email, value: { ...p, grants } }));
+      if (grants.length !== p.grants.length) dependants.push(putWrite(ws, { kind: "person", id: p.email, value: { ...p, grants } }));
     }
-    const entry = logEntry(deps, {
-      actor,
-      action: "remove",
-      kind,
-      targetId: id,
-      summary: `removed ${describeEntity(kind, id)}${bound.length > 0 ? ` and its feed(s) ${bound.map((f) => f.id).join(", ")}` : ""}`,
-      changes: [],
-    });
-    await deps.workspace.commit(writes, entry);
+    const clientIds = kind === "client" ? [id] : clientsOfFeed(found as FeedConfig);
+    const summary = `removed ${describeEntity(kind, id)}${bound.length > 0 ? ` and its feed(s) ${bound.map((f) => f.id).join(", ")}` : ""}`;
+    const own: WorkspaceWrite = { op: "remove", kind, id, expectedVersion: ws.versions.get(entityKey(kind, id)) ?? 0 };
+    const last = dependants.slice(-(COMMIT_LIMIT - 1));
+    const earlier = dependants.slice(0, dependants.length - last.length);
+    for (let i = 0; i < earlier.length; i += COMMIT_LIMIT) {
+      const chunk = earlier.slice(i, i + COMMIT_LIMIT);
+      await deps.workspace.commit(chunk, logEntry(deps, { actor, action: "remove", kind, targetId: id, summary: `removing ${describeEntity(kind, id)}: ${chunk.length} of its feeds and roles`, changes: [], clientIds }));
+    }
+    const entry = logEntry(deps, { actor, action: "remove", kind, targetId: id, summary, changes: [], clientIds });
+    await deps.workspace.commit([...last, own], entry);
     return { status: "removed" as const, value: id, entry };
   });
-  if (kind === "client" && result.status === "removed") {
-    await deps.workspace.deleteMediaList(id, logEntry(deps, { actor, action: "media-list-delete", kind: "media-list", targetId: id, summary: `deleted the media list of removed client ${id}`, changes: [] }));
+  if (kind === "client") {
+    const summary = result.status === "removed" ? `deleted the media list of removed client ${id}` : `deleted the media list left by removed client ${id}`;
+    if (result.status === "removed" || (await deps.workspace.mediaList(id)) !== undefined) {
+      await deps.workspace.deleteMediaList(id, logEntry(deps, { actor, action: "media-list-delete", kind: "media-list", targetId: id, summary, changes: [], clientIds: [id] }));
+    }
   }
   return result;
 }
@@ -240,6 +308,8 @@ export async function grantRole(
       }
     }
     if (writes.length === 0) return { status: "unchanged", value: person, entry: undefined };
+    // A lead grant depends on its client: one removed meanwhile must not leave it behind.
+    if (grant.role === "lead") writes.push(touchClient(ws, grant.clientId));
     const entry = logEntry(deps, {
       actor,
       action: before === undefined ? "create" : "update",
@@ -248,6 +318,7 @@ export async function grantRole(
       // The summary says it all in words; a JSON "grants" diff would only repeat it less readably.
       summary: `made ${email} ${grant.role === "admin" ? "an admin" : `${grant.role} of ${grant.clientId}`}`,
       changes: [],
+      clientIds: grant.role === "admin" ? [] : [grant.clientId],
     });
     await deps.workspace.commit(writes, entry);
     return { status: before === undefined ? "created" : "updated", value: person, entry };
@@ -289,7 +360,8 @@ export async function revokeRole(
     }
     if (writes.length === 0) return { status: "unchanged", value: email, entry: undefined };
     const what = input.role === undefined ? "every role" : input.clientId === undefined ? `the ${input.role} role` : `${input.role} of ${input.clientId}`;
-    const entry = logEntry(deps, { actor, action: "remove", kind: "person", targetId: email, summary: `took ${what} from ${email}`, changes: [] });
+    const clientIds = [...new Set([...(before?.grants ?? []).filter(matches).flatMap((g) => (g.role === "admin" ? [] : [g.clientId])), ...writes.flatMap((w) => (w.op === "put" && w.entity.kind === "client" ? [w.entity.id] : []))])];
+    const entry = logEntry(deps, { actor, action: "remove", kind: "person", targetId: email, summary: `took ${what} from ${email}`, changes: [], clientIds });
     await deps.workspace.commit(writes, entry);
     return { status: "removed", value: email, entry };
   });
@@ -362,7 +434,7 @@ export async function importWorkspace(
       writes.push(putWrite(ws, entity));
       (before === undefined ? summary.created : summary.updated).push(describeEntity(entity.kind, entity.id));
     }
-    validateWhole(next, { kind: "settings", id: "workspace" });
+    validateWhole(next, { kind: "settings", id: "workspace" }, ws);
     for (let i = 0; i < writes.length; i += COMMIT_LIMIT) {
       const chunk = writes.slice(i, i + COMMIT_LIMIT);
       await deps.workspace.commit(
@@ -374,6 +446,7 @@ export async function importWorkspace(
           targetId: "workspace",
           summary: `imported ${chunk.length} item(s): ${chunk.map((w) => (w.op === "put" ? describeEntity(w.entity.kind, w.entity.id) : w.id)).slice(0, 20).join(", ")}${chunk.length > 20 ? ", …" : ""}`,
           changes: [],
+          clientIds: [...new Set(chunk.flatMap(clientsOfWrite))],
         }),
       );
     }
@@ -381,7 +454,7 @@ export async function importWorkspace(
   for (const list of mediaLists) {
     const before = await deps.workspace.mediaList(list.clientId);
     if (before !== undefined && sameContacts(before.contacts, list.contacts)) continue;
-    await deps.workspace.putMediaList(list, logEntry(deps, { actor, action: "media-list-import", kind: "media-list", targetId: list.clientId, summary: `imported the media list of ${list.clientId} (${list.contacts.length} contacts) from ${list.source}`, changes: [] }));
+    await deps.workspace.putMediaList(list, logEntry(deps, { actor, action: "media-list-import", kind: "media-list", targetId: list.clientId, summary: `imported the media list of ${list.clientId} (${list.contacts.length} contacts) from ${list.source}`, changes: [], clientIds: [list.clientId] }));
     summary.mediaLists.push({ clientId: list.clientId, contacts: list.contacts.length });
   }
   return summary;
@@ -466,11 +539,12 @@ export async function importMediaList(deps: WorkspaceDeps, input: { clientId: st
       targetId: input.clientId,
       summary: `imported the media list of ${input.clientId}: ${result.list.contacts.length} contacts from ${input.source}${result.errors.length > 0 ? `, ${result.errors.length} row(s) skipped` : ""}${result.merged > 0 ? `, ${result.merged} duplicate(s) merged` : ""}`,
       changes: [],
+      clientIds: [input.clientId],
     }),
   );
   return result;
 }
 
 export async function deleteMediaList(deps: WorkspaceDeps, clientId: string, actor: string): Promise<boolean> {
-  return deps.workspace.deleteMediaList(clientId, logEntry(deps, { actor, action: "media-list-delete", kind: "media-list", targetId: clientId, summary: `deleted the media list of ${clientId}`, changes: [] }));
+  return deps.workspace.deleteMediaList(clientId, logEntry(deps, { actor, action: "media-list-delete", kind: "media-list", targetId: clientId, summary: `deleted the media list of ${clientId}`, changes: [], clientIds: [clientId] }));
 }

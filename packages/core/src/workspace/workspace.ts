@@ -73,6 +73,12 @@ export interface Workspace {
   versions: ReadonlyMap<string, number>;
   /** When the workspace was first filled (a deploy's seed, an import, `start --demo`); undefined while empty. */
   seededAt: string | undefined;
+  /**
+   * Stored items that could not be read (corrupt, or written by a newer version of Pressbridge):
+   * left out of the workspace and logged, so one bad item never stops every reader (sign-in
+   * included). Their versions stay in `versions`, so saving the same id again replaces them.
+   */
+  unreadable?: Array<{ kind: string; id: string; reason: string }>;
 }
 
 export const EMPTY_WORKSPACE: Workspace = {
@@ -88,9 +94,26 @@ export function entityKey(kind: WorkspaceKind, id: string): string {
   return `${kind}:${id}`;
 }
 
-/** The workspace as the use cases read it: the config file's shape, validated as one. */
+/**
+ * The workspace as the use cases read it: the config file's shape, validated as one. A feed bound
+ * to a client that is gone (left by a write from before feed writes were checked against their
+ * client) is left out rather than failing every reader; `orphanFeeds` names them, and the feeds
+ * page shows them for removal.
+ */
 export function configOf(ws: Pick<Workspace, "clients" | "feeds" | "settings">): PressbridgeConfig {
+  const orphans = new Set(orphanFeeds(ws).map((f) => f.id));
+  return strictConfigOf({ ...ws, feeds: ws.feeds.filter((f) => !orphans.has(f.id)) });
+}
+
+/** The workspace as one config, refusing anything a config file could not hold: what every write is checked with. */
+export function strictConfigOf(ws: Pick<Workspace, "clients" | "feeds" | "settings">): PressbridgeConfig {
   return parseConfig({ clients: ws.clients, feeds: ws.feeds, audit: ws.settings.audit, security: ws.settings.security });
+}
+
+/** Feeds bound to a client the workspace no longer has. */
+export function orphanFeeds(ws: Pick<Workspace, "clients" | "feeds">): FeedConfig[] {
+  const clients = new Set(ws.clients.map((c) => c.id));
+  return ws.feeds.filter((f) => f.clientId !== undefined && !clients.has(f.clientId));
 }
 
 /** One field that changed, for the workspace's log: a dotted path and the values (secrets never get here). */
@@ -111,16 +134,46 @@ export interface WorkspaceLogEntry {
   targetId: string;
   summary: string;
   changes: FieldChange[];
+  /** The clients the change is about (a lead sees the entries of their clients); absent on old entries. */
+  clientIds?: string[];
 }
 
-/** One write of a commit: the entity's new value (or removal), conditional on the version read. */
+/**
+ * One write of a commit: the entity's new value (or removal), conditional on the version read; or
+ * a touch of an entity the write depends on (a feed's or a grant's client): its version moves,
+ * unchanged otherwise, so a removal that read it before cannot commit and leave the feed behind.
+ */
 export type WorkspaceWrite =
   | { op: "put"; entity: WorkspaceEntity; expectedVersion: number | undefined }
-  | { op: "remove"; kind: WorkspaceKind; id: string; expectedVersion: number };
+  | { op: "remove"; kind: WorkspaceKind; id: string; expectedVersion: number }
+  | { op: "touch"; kind: WorkspaceKind; id: string; expectedVersion: number };
+
+/** The kind and id a write is about. */
+export function writeTarget(w: WorkspaceWrite): { kind: WorkspaceKind; id: string } {
+  return w.op === "put" ? { kind: w.entity.kind, id: w.entity.id } : { kind: w.kind, id: w.id };
+}
 
 /** A commit lost a race: what it read was changed by someone else meanwhile. */
 export class WorkspaceConflictError extends Error {
   override readonly name = "WorkspaceConflictError";
+}
+
+/**
+ * A person's edit was made on a copy that someone else changed (or removed) since it was shown to
+ * them. Never retried: the person decides, with their typed values kept.
+ */
+export class EditedMeanwhileError extends Error {
+  override readonly name = "EditedMeanwhileError";
+  readonly kind: WorkspaceKind;
+  readonly id: string;
+  /** The version there is now (undefined: it was removed). */
+  readonly currentVersion: number | undefined;
+  constructor(kind: WorkspaceKind, id: string, currentVersion: number | undefined) {
+    super(currentVersion === undefined ? `${kind} ${id} was removed meanwhile` : `${kind} ${id} was changed by someone else meanwhile`);
+    this.kind = kind;
+    this.id = id;
+    this.currentVersion = currentVersion;
+  }
 }
 
 /** The differences between two values as dotted fields (arrays compared whole). */
@@ -238,6 +291,28 @@ export function parseWorkspaceFile(input: unknown): { config: PressbridgeConfig;
     const issue = config.error.issues[0]!;
     throw new ValidationError(formatPath(issue.path), issue.message, { cause: config.error });
   }
+  refuseApproverGrants(people.data.people);
   const settingsGiven = isPlainObject(input) && ("audit" in input || "security" in input);
   return { config: config.data, people: people.data.people, settingsGiven };
+}
+
+/**
+ * Approvers belong on their client (`clients[].approvers`, who the emails go to), so a file's
+ * person holding an approver grant is refused rather than kept where nothing reads it.
+ */
+function refuseApproverGrants(people: readonly Person[]): void {
+  people.forEach((p, i) =>
+    p.grants.forEach((g, j) => {
+      if (g.role === "approver") throw new ValidationError(`people[${i}].grants[${j}]`, `list ${p.email} in the approvers of client ${g.clientId} instead`);
+    }),
+  );
+}
+
+/** Every lead grant names a client the workspace has (checked on the workspace a write would make). */
+export function checkLeadGrants(ws: Pick<Workspace, "clients" | "people">): void {
+  const clients = new Set(ws.clients.map((c) => c.id));
+  for (const p of ws.people) {
+    const g = p.grants.find((x) => x.role === "lead" && !clients.has(x.clientId));
+    if (g !== undefined && g.role === "lead") throw new ValidationError("people", `${p.email} is lead of an unknown client "${g.clientId}"`);
+  }
 }

@@ -1,4 +1,6 @@
-import { multiLine, type TimelineRow } from "@pressbridge/core";
+import { csvCell, type TimelineRow } from "@pressbridge/core";
+
+export { csvCell };
 import { formatInZone } from "./format.ts";
 
 /**
@@ -23,15 +25,6 @@ export const CSV_COLUMNS = [
   "deadline_local",
   "dry_run",
 ] as const;
-
-export function csvCell(value: string | number | boolean | null): string {
-  if (value === null) return "";
-  // Control, bidi and invisible characters go by the rule every text follows (core's multiLine);
-  // line breaks are kept (as LF) and quoted below.
-  let text = multiLine(String(value));
-  if (/^[=+\-@\t\r\n]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function timelineCsv(rows: readonly TimelineRow[], timeZone: string): string {
   const lines = [CSV_COLUMNS.join(",")];

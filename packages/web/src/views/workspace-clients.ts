@@ -31,6 +31,8 @@ export interface ClientForm {
   locations: string;
   assetTitle: string;
   assetUrl: string;
+  /** The stored version the form was made from (an existing client's): a save made from an older one is refused. */
+  version: string;
 }
 
 export const CLIENT_FORM_KEYS = [
@@ -48,9 +50,10 @@ export const CLIENT_FORM_KEYS = [
   "locations",
   "assetTitle",
   "assetUrl",
+  "version",
 ] as const;
 
-export function clientFormOf(c: ClientConfig): ClientForm {
+export function clientFormOf(c: ClientConfig, version: number | undefined): ClientForm {
   return {
     id: c.id,
     name: c.name,
@@ -68,6 +71,7 @@ export function clientFormOf(c: ClientConfig): ClientForm {
     locations: (c.adDefaults.locations ?? []).join(", "),
     assetTitle: c.supportingAsset?.title ?? "",
     assetUrl: c.supportingAsset?.url ?? "",
+    version: version === undefined ? "" : String(version),
   };
 }
 
@@ -90,6 +94,7 @@ export function newClientForm(): ClientForm {
     locations: "",
     assetTitle: "",
     assetUrl: "",
+    version: "",
   };
 }
 
@@ -153,7 +158,7 @@ ${
       }</p>`
 }
 <form method="post" action="${action}" class="card" id="client-form" novalidate>
-${isNew ? inputField("id", "Client id", f.id, e, { required: true, hint: "Lower-case letters, digits and dashes, e.g. acme. It cannot be changed later.", maxlength: 63 }) : html`<input type="hidden" name="id" value="${f.id}">`}
+${isNew ? inputField("id", "Client id", f.id, e, { required: true, hint: "Lower-case letters, digits and dashes, e.g. acme. It cannot be changed later.", maxlength: 63 }) : html`<input type="hidden" name="id" value="${f.id}"><input type="hidden" name="version" value="${f.version}">`}
 ${inputField("name", "Name", f.name, e, { required: true, maxlength: 200 })}
 ${inputField("owner", "Owner (lead) email", f.owner, e, { type: "email", required: true, autocomplete: "off", hint: "The owner manages this client (a lead)." })}
 ${textareaField("approvers", "Approvers", f.approvers, e, "One email address per line; each gets the approval emails.")}

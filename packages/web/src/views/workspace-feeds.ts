@@ -48,7 +48,9 @@ ${notice(m.message)}
       ? html`<p class="muted">No feeds yet.</p>`
       : html`<table class="stack" id="feeds"><tr><th>Feed</th><th>Status</th><th>Last success</th><th>Failures</th><th>Next poll</th><th>Warnings</th><th></th></tr>
 ${m.feeds.map(({ feed, state }) => {
-  const h = health(feed, state);
+  // A feed whose client is gone (older data) is not polled: said so, for removal.
+  const orphan = feed.clientId !== undefined && !m.clients.some((c) => c.id === feed.clientId) && m.access.isAdmin;
+  const h = orphan ? { cls: "warn", label: `Not polled: client ${feed.clientId} is gone` } : health(feed, state);
   const warnings = (state?.warnings ?? []).slice(0, 3);
   return html`<tr id="feed-${feed.id}"><td data-label="Feed"><strong>${feed.id}</strong> <span class="muted">${feed.clientId === undefined ? "shared" : `for ${feed.clientId}`} · every ${feed.intervalSeconds} s</span><br><a href="${safeHref(feed.url)}" rel="noreferrer noopener">${clip(feed.url, 120)}</a></td>
 <td data-label="Status" class="${h.cls}">${h.label}${state?.lastError == null ? "" : html`<br><span class="muted">${clip(state.lastError, 200)}</span>`}</td>

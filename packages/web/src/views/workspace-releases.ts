@@ -4,9 +4,14 @@ import { formatInZone, relativeTo } from "./format.ts";
 import { safeHref } from "./safe-href.ts";
 import { clip, formError, notice, selectField, workspacePage, type FormErrors, type Html } from "./workspace-layout.ts";
 
-function plannedFor(r: StoredRelease): string {
+/** Whom a release was planned for, as far as this person may know: other agencies' clients are only counted. */
+function plannedFor(r: StoredRelease, access: Access): string {
   if (r.planning === null) return r.announce === "baseline" ? "not planned (seen on a feed's first poll)" : "not planned yet";
-  return r.planning.clientIds.length === 0 ? "matched no client" : r.planning.clientIds.join(", ");
+  if (r.planning.clientIds.length === 0) return "matched no client";
+  const shown = access.isAdmin ? r.planning.clientIds : r.planning.clientIds.filter((id) => access.approves.has(id));
+  const others = r.planning.clientIds.length - shown.length;
+  const hidden = others === 0 ? "" : `${others} other client${others === 1 ? "" : "s"}`;
+  return [...shown, ...(hidden === "" ? [] : [hidden])].join(", ");
 }
 
 /** Recent releases, newest first, with whom each was planned for. */
@@ -18,7 +23,7 @@ export function releasesPage(access: Access, releases: readonly StoredRelease[],
       ? html`<p class="muted">No releases in this period.</p>`
       : html`<table class="stack" id="releases"><tr><th>Release</th><th>Detected</th><th>Planned for</th></tr>
 ${releases.map(
-  (r) => html`<tr><td data-label="Release"><a href="/releases/${r.id}">${clip(r.title, 200) || "(no title)"}</a><br><span class="muted">${clip(r.wire, 60)}${r.issuer === null ? "" : ` · ${clip(r.issuer, 80)}`}</span></td><td data-label="Detected">${relativeTo(r.detectedAt, now)}</td><td data-label="Planned for" class="${r.planning !== null && r.planning.clientIds.length === 0 ? "warn" : ""}">${plannedFor(r)}</td></tr>`,
+  (r) => html`<tr><td data-label="Release"><a href="/releases/${r.id}">${clip(r.title, 200) || "(no title)"}</a><br><span class="muted">${clip(r.wire, 60)}${r.issuer === null ? "" : ` · ${clip(r.issuer, 80)}`}</span></td><td data-label="Detected">${relativeTo(r.detectedAt, now)}</td><td data-label="Planned for" class="${r.planning !== null && r.planning.clientIds.length === 0 ? "warn" : ""}">${plannedFor(r, access)}</td></tr>`,
 )}</table>`
   }</div>`;
   return workspacePage("Releases", access, "releases", body);
@@ -53,7 +58,7 @@ ${r.sources.slice(0, 50).map(
   (s) => html`<tr><td data-label="Feed">${clip(s.feedId, 63)}</td><td data-label="Link">${s.url === null ? "—" : html`<a href="${safeHref(s.url)}" rel="noreferrer noopener">${clip(s.url, 160)}</a>`}</td><td data-label="Seen">${formatInZone(s.seenAt, "UTC")}</td></tr>`,
 )}</table></div>
 <div class="card" id="plans"><h2>Plans</h2>
-<p class="muted">Planned for: ${plannedFor(r)}</p>
+<p class="muted">Planned for: ${plannedFor(r, m.access)}</p>
 ${
   m.plans.length === 0
     ? html`<p class="muted">No plan${m.access.isAdmin ? "" : " for your clients"}.</p>`
