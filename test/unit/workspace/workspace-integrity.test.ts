@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   EditedMeanwhileError,
   ValidationError,
+  WorkspaceConflictError,
   configOf,
   grantRole,
   importWorkspace,
@@ -206,3 +207,24 @@ describe("mergePlanning", () => {
 function entry(): WorkspaceLogEntry {
   return { id: Math.random().toString(16).slice(2), at: clock.now().toISOString(), actor: "cli", action: "media-list-import", kind: "media-list", targetId: "acme", summary: "imported", changes: [] };
 }
+
+describe("an import whose second chunk loses a race", () => {
+  it("is retried, and still reports the items the first chunk created as created", async () => {
+    const workspace = new InterleavingStore();
+    const deps = { workspace, clock };
+    const clients = Array.from({ length: 120 }, (_, i) => ({ ...ACME, id: `c${i}`, name: `Client ${i}` }));
+    const file = parseWorkspaceFile({ clients, feeds: [] });
+    // The first chunk commits; the second loses a race once (a conflict), so the import runs again from a fresh read.
+    const realCommit = workspace.commit.bind(workspace);
+    let calls = 0;
+    workspace.commit = async (writes, e) => {
+      calls++;
+      if (calls === 2) throw new WorkspaceConflictError("moved");
+      return realCommit(writes, e);
+    };
+    const summary = await importWorkspace(deps, file, "import");
+    expect(summary.created).toHaveLength(120);
+    expect(summary.unchanged).toBe(0);
+    expect((await workspace.load()).clients).toHaveLength(120);
+  });
+});

@@ -408,6 +408,9 @@ export async function importWorkspace(
   mediaLists: readonly StoredMediaList[] = [],
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { created: [], updated: [], unchanged: 0, mediaLists: [] };
+  // What earlier attempts committed (chunks before the one that lost a race): a retry finds them
+  // unchanged, but the summary still reports them as this import's.
+  const committed = new Map<string, "created" | "updated">();
   await withRetry(async () => {
     summary.created = [];
     summary.updated = [];
@@ -424,15 +427,18 @@ export async function importWorkspace(
     const writes: WorkspaceWrite[] = [];
     for (const entity of entities) {
       const before = currentValue(ws, entity.kind, entity.id);
+      const name = describeEntity(entity.kind, entity.id);
       if (before !== undefined && fieldChanges(before, entity.value).length === 0) {
-        summary.unchanged++;
+        const earlier = committed.get(name);
+        if (earlier === undefined) summary.unchanged++;
+        else (earlier === "created" ? summary.created : summary.updated).push(name);
         continue;
       }
       // A file without audit/security sections must not reset settings someone changed in the app.
       if (entity.kind === "settings" && before === undefined && fieldChanges(ws.settings, entity.value).length === 0) continue;
       next = withEntity(next, entity);
       writes.push(putWrite(ws, entity));
-      (before === undefined ? summary.created : summary.updated).push(describeEntity(entity.kind, entity.id));
+      (before === undefined ? summary.created : summary.updated).push(name);
     }
     validateWhole(next, { kind: "settings", id: "workspace" }, ws);
     for (let i = 0; i < writes.length; i += COMMIT_LIMIT) {
@@ -449,6 +455,11 @@ export async function importWorkspace(
           clientIds: [...new Set(chunk.flatMap(clientsOfWrite))],
         }),
       );
+      for (const w of chunk) {
+        if (w.op !== "put") continue;
+        const name = describeEntity(w.entity.kind, w.entity.id);
+        if (!committed.has(name)) committed.set(name, w.expectedVersion === undefined ? "created" : "updated");
+      }
     }
   });
   for (const list of mediaLists) {
