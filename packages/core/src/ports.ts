@@ -332,3 +332,31 @@ export interface RateLimitStore {
    */
   hit(key: string, windowStart: string, limit: number, expiresAt: string): Promise<"counted" | "limited">;
 }
+
+// ---- scheduled actions (docs/scheduling.md) ----------------------------------------------------
+
+/** One scheduled action's trigger: what to publish, and when (an instant; `timeZone` is the client's, for the platform's display). */
+export interface ActionTrigger {
+  planId: string;
+  actionKey: string;
+  /** ISO instant. */
+  at: string;
+  timeZone: string;
+}
+
+/**
+ * What fires a scheduled action at its time. In AWS one EventBridge Scheduler one-time schedule per
+ * action (deterministic name, deleted after it fires) invoking the publish function with
+ * `{ source: "pressbridge.schedule", planId, actionKey }`; locally nothing (the runtime's timer
+ * reads the due actions from the table). The schedule itself is data on the plan: a trigger lost
+ * is found by the approval sweep, never a lost post.
+ */
+export interface ActionScheduler {
+  /** Creates the trigger, or moves an existing one to the new time (idempotent by plan and action). */
+  ensure(trigger: ActionTrigger): Promise<void>;
+  /** Deletes the trigger; a missing one is not an error. */
+  cancel(trigger: Pick<ActionTrigger, "planId" | "actionKey">): Promise<void>;
+}
+
+/** The scheduler where the runtime's timer fires due actions itself (locally, and in tests). */
+export const NO_ACTION_SCHEDULER: ActionScheduler = { ensure: async () => {}, cancel: async () => {} };
