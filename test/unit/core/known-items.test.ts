@@ -20,27 +20,20 @@ describe("the known-item memory", () => {
     expect(rememberItems(doc)).toEqual([id(3), id(1), id(2)].map(knownItemKey));
   });
 
-  it("keeps earlier entries the document no longer shows after the document's, most recent first", () => {
-    const before = rememberItems([id(5), id(4), id(3)]);
-    const after = rememberItems([id(6), id(5), id(4)], before);
-    expect(after).toEqual([id(6), id(5), id(4), id(3)].map(knownItemKey));
-    // An item that comes back moves to the front again instead of appearing twice.
-    expect(rememberItems([id(3), id(7)], after)).toEqual([id(3), id(7), id(6), id(5), id(4)].map(knownItemKey));
+  it("is bounded: a document longer than the bound keeps its first (newest) items", () => {
+    expect(KNOWN_ITEMS_LIMIT).toBe(500);
+    const long = rememberItems(ids(0, 700));
+    expect(long).toHaveLength(500);
+    expect(long).toEqual(ids(0, 500).map(knownItemKey));
+    expect(rememberItems(ids(0, 10), 4)).toEqual(ids(0, 4).map(knownItemKey));
+    // Repeats do not use up the bound.
+    expect(rememberItems([id(1), id(1), id(2), id(1), id(3)], 3)).toEqual([id(1), id(2), id(3)].map(knownItemKey));
   });
 
-  it("is bounded: the current document first, the oldest entries dropped", () => {
-    expect(KNOWN_ITEMS_LIMIT).toBe(500);
-    const old = rememberItems(ids(1_000, 1_400));
-    const now = rememberItems(ids(0, 300), old);
-    expect(now).toHaveLength(500);
-    expect(now.slice(0, 300)).toEqual(ids(0, 300).map(knownItemKey));
-    // 200 of the 400 older entries fit, the most recent ones (the front of the older memory).
-    expect(now.slice(300)).toEqual(ids(1_000, 1_200).map(knownItemKey));
-
-    // A document longer than the bound: its first 500 items (the newest, on a wire's feed).
-    const long = rememberItems(ids(0, 700), now);
-    expect(long).toEqual(ids(0, 500).map(knownItemKey));
-    expect(rememberItems(ids(0, 10), [], 4)).toEqual(ids(0, 4).map(knownItemKey));
+  it("is the last document's items only: an item it no longer lists is forgotten", () => {
+    const before = rememberItems([id(5), id(4), id(3)]);
+    expect(before).toEqual([id(5), id(4), id(3)].map(knownItemKey));
+    expect(rememberItems([id(6), id(5), id(4)])).toEqual([id(6), id(5), id(4)].map(knownItemKey));
   });
 
   it("reads a state's memory, or none", () => {

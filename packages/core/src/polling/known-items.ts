@@ -1,8 +1,8 @@
 import type { FeedState } from "../releases/release.ts";
 
 /**
- * Known-item memory: the feed state keeps the identities of the items a feed's last documents
- * showed, so that a changed document (new bytes, new ETag) looks up in the release store only the
+ * Known-item memory: the feed state keeps the identities of the items of the last document a feed
+ * processed, so that a changed document (new bytes, new ETag) looks up in the release store only the
  * items it has not seen. A wire's "latest news" feed of 50 items usually gains one or two, and the
  * other 48 cost no read.
  *
@@ -20,7 +20,12 @@ import type { FeedState } from "../releases/release.ts";
  *   feed as a source, and releases, aliases and sources are never removed.
  */
 
-/** At most this many identities are remembered per feed: the current document's first, then older ones. */
+/**
+ * At most this many identities are remembered per feed (13 bytes each in the state item). Only the
+ * last document's: the state is read on every tick and written on every change, so its size is paid
+ * for again and again (a state over 4 KB costs a second read unit, every 1 KB a write unit), and an
+ * identity the feed no longer lists is unlikely to be needed.
+ */
 export const KNOWN_ITEMS_LIMIT = 500;
 
 /** Characters of the release id hash kept per entry (base64url: 6 bits each, 72 bits). */
@@ -38,19 +43,15 @@ export function knownItemsOf(state: FeedState | undefined): ReadonlySet<string> 
 
 /**
  * The memory after a document whose items were all settled: the document's release ids in document
- * order, then the entries remembered before that this document no longer shows (most recent first),
- * without repeats, cut at `limit`. Keeping older entries too means an item that drops out of a feed
- * and comes back, or a feed whose servers alternate between two versions, still costs no read.
+ * order, without repeats, cut at `limit`. Wires list the newest first, so a document longer than the
+ * bound keeps its newest items, the ones the next document still lists; the rest are looked up as
+ * before.
  */
-export function rememberItems(settledReleaseIds: readonly string[], previous: readonly string[] = [], limit = KNOWN_ITEMS_LIMIT): string[] {
+export function rememberItems(settledReleaseIds: readonly string[], limit = KNOWN_ITEMS_LIMIT): string[] {
   const out = new Set<string>();
   for (const id of settledReleaseIds) {
     if (out.size >= limit) break;
     out.add(knownItemKey(id));
-  }
-  for (const key of previous) {
-    if (out.size >= limit) break;
-    out.add(key);
   }
   return [...out];
 }

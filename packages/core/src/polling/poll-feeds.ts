@@ -343,7 +343,7 @@ interface Candidate {
 const MAX_VOLATILE_PARAMS = 20;
 
 /**
- * Settles a changed feed's items. The items the feed's memory knows (settled by an earlier poll under
+ * Settles a changed feed's items. The items the feed's memory knows (settled by the last poll under
  * the same release id, see known-items.ts) need nothing: no read, no write. For the others, the
  * order of the steps is what makes announcements exactly-once:
  * 1. one batched lookup of every such item's release id; for the items not known
@@ -505,8 +505,8 @@ async function ingestItems(
     outcome.publishWarning = `announcing ${toAnnounce.length} release(s) failed; they wait in the outbox and the next flush publishes them`;
   }
   // Every write above succeeded (a failure throws, and the poll keeps its old memory): every item of
-  // the document is settled, and may be remembered.
-  outcome.knownItems = rememberItems(all.map((c) => c.id), state?.knownItems);
+  // the document is settled, and is what the next document is compared with.
+  outcome.knownItems = rememberItems(all.map((c) => c.id));
   return outcome;
 }
 

@@ -91,9 +91,9 @@ export interface FeedState {
   /** Query parameters this feed was seen to change on every fetch; ignored in its items' links. */
   volatileParams?: string[];
   /**
-   * The known-item memory (polling/known-items.ts): short hashes of the release ids of the items the
-   * feed's last documents showed and a poll settled, newest document first, at most 500. A changed
-   * document looks up only the items not in it.
+   * The known-item memory (polling/known-items.ts): short hashes of the release ids of the items of
+   * the last document a poll settled, in document order, at most 500. A changed document looks up
+   * only the items not in it.
    */
   knownItems?: string[];
 }
