@@ -22,7 +22,7 @@ describe("pressbridge bench", () => {
     const run = await runCli(["bench", "--quick", "--json"], { timeoutMs: 230_000 });
     expect(run.code, run.stderr).toBe(0);
     // Progress goes to stderr; stdout is exactly one JSON document.
-    expect(run.stderr).toMatch(/bench: \[1\/5\]/);
+    expect(run.stderr).toMatch(/bench: \[1\/6\]/);
     const doc = JSON.parse(run.stdout) as { figures: BenchFigure[]; environment: Record<string, unknown> };
     expect(Object.keys(doc).sort()).toEqual(["environment", "figures"]);
 
@@ -33,6 +33,8 @@ describe("pressbridge bench", () => {
       "unchanged.wall",
       "unchanged.httpRequests",
       "unchanged.dynamoWrites",
+      "changed.readsPerFeed",
+      "changed.writesPerFeed",
       "latency.p50",
       "latency.p99",
       "dynamo.requestsPerRelease",
@@ -52,6 +54,7 @@ describe("pressbridge bench", () => {
       mode: string;
       sizes: { unchangedFeeds: number; releases: number };
       latency: { releases: number };
+      changed: { newItemsPerFeed: number; itemsPerFeed: number; withMemory: { reads: number; writes: number }; withoutMemory: { reads: number; writes: number } };
     };
     expect(env.mode).toBe("quick");
     // An unchanged feed costs one HTTP request (a 304) and zero DynamoDB writes.
@@ -62,6 +65,15 @@ describe("pressbridge bench", () => {
     // Every release was detected and emailed, and what that cost in DynamoDB requests was counted.
     expect(env.latency.releases).toBeGreaterThanOrEqual(env.sizes.releases);
     expect(figure("dynamo.requestsPerRelease").value).toBeGreaterThan(0);
+    // A changed feed reads what its new items need (id, headline, at most 3 seen keys each) and its
+    // state, not every item it lists; the memory adds no write.
+    const changed = env.changed;
+    expect(figure("changed.readsPerFeed").value).toBe(changed.withMemory.reads);
+    expect(figure("changed.readsPerFeed").target).toBe(changed.newItemsPerFeed * 3 + 2);
+    expect(changed.withMemory.reads).toBeLessThanOrEqual(changed.newItemsPerFeed * 5 + 1);
+    expect(changed.withoutMemory.reads).toBeGreaterThanOrEqual(changed.itemsPerFeed);
+    expect(changed.withMemory.writes).toBe(changed.withoutMemory.writes);
+    expect(figure("changed.writesPerFeed").met).toBe(true);
     expect(figure("parse.ratio").value).toBeGreaterThan(0);
     expect(figure("ingest.ratio").value).toBeGreaterThan(0);
     expect(figure("memory.peakRss").value).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { createDynamoClient, startDynamoDbLocal } from "@pressbridge/adapters";
 import type { Logger } from "@pressbridge/core";
 import type { BenchEnv } from "./bench-env.ts";
+import { runChangedBench } from "./changed-bench.ts";
 import { startBenchFeedServer } from "./feed-server.ts";
 import { figure, round, type ReportedFigure } from "./figures.ts";
 import { PRODUCT_FEED_CONCURRENCY, PRODUCT_WRITE_CONCURRENCY, runIngestBench } from "./ingest-bench.ts";
@@ -23,6 +24,10 @@ export interface BenchSizes {
   rawWarmups: number;
   unchangedFeeds: number;
   unchangedPolls: number;
+  changedFeeds: number;
+  changedItems: number;
+  changedNewItems: number;
+  changedPolls: number;
   releases: number;
   releasesPerPoll: number;
   latencyFeeds: number;
@@ -41,6 +46,10 @@ export const DEFAULT_SIZES: BenchSizes = {
   rawWarmups: 3,
   unchangedFeeds: 1000,
   unchangedPolls: 3,
+  changedFeeds: 32,
+  changedItems: 50,
+  changedNewItems: 2,
+  changedPolls: 3,
   releases: 200,
   releasesPerPoll: 20,
   latencyFeeds: 10,
@@ -59,6 +68,10 @@ export const QUICK_SIZES: BenchSizes = {
   rawWarmups: 2,
   unchangedFeeds: 100,
   unchangedPolls: 2,
+  changedFeeds: 8,
+  changedItems: 50,
+  changedNewItems: 2,
+  changedPolls: 2,
   releases: 50,
   releasesPerPoll: 10,
   latencyFeeds: 5,
@@ -164,7 +177,7 @@ export async function runBench(options: {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    progress(`[1/5] parse + normalise vs rss-parser (${options.fixturesDir})`);
+    progress(`[1/6] parse + normalise vs rss-parser (${options.fixturesDir})`);
     memory.phase("parse");
     const parse = await runParseBench({
       fixturesDir: options.fixturesDir,
@@ -182,15 +195,19 @@ export async function runBench(options: {
     const env: BenchEnv = { client, endpoint: db.endpoint, server, progress };
 
     memory.phase("ingest");
-    progress(`[2/5] ingest: ${sizes.ingestFeeds} feeds x ${sizes.ingestItemsPerFeed} new items, ${sizes.ingestRounds} rounds, vs raw conditional PutItem`);
+    progress(`[2/6] ingest: ${sizes.ingestFeeds} feeds x ${sizes.ingestItemsPerFeed} new items, ${sizes.ingestRounds} rounds, vs raw conditional PutItem`);
     const ingest = await runIngestBench(env, { feeds: sizes.ingestFeeds, itemsPerFeed: sizes.ingestItemsPerFeed, rounds: sizes.ingestRounds, maxRawWarmups: sizes.rawWarmups });
 
     memory.phase("unchanged");
-    progress(`[3/5] ${sizes.unchangedFeeds} unchanged feeds`);
+    progress(`[3/6] ${sizes.unchangedFeeds} unchanged feeds`);
     const unchanged = await runUnchangedBench(env, { feeds: sizes.unchangedFeeds, polls: sizes.unchangedPolls });
 
+    memory.phase("changed");
+    progress(`[4/6] ${sizes.changedFeeds} changed feeds of ${sizes.changedItems} items, ${sizes.changedNewItems} new: DynamoDB items read and written`);
+    const changed = await runChangedBench(env, { feeds: sizes.changedFeeds, items: sizes.changedItems, newItems: sizes.changedNewItems, polls: sizes.changedPolls });
+
     memory.phase("latency");
-    progress(`[4/5] detection -> approval email: ${sizes.releases} releases, ${sizes.releasesPerPoll} per poll`);
+    progress(`[5/6] detection -> approval email: ${sizes.releases} releases, ${sizes.releasesPerPoll} per poll`);
     const latency = await runLatencyBench(env, {
       releases: sizes.releases,
       releasesPerPoll: sizes.releasesPerPoll,
@@ -203,7 +220,7 @@ export async function runBench(options: {
     });
 
     memory.phase("end");
-    progress("[5/5] memory");
+    progress("[6/6] memory");
     const dynamoPeak = peakRssOf(db.pid);
     const peakRss = memory.stop();
 
@@ -227,6 +244,22 @@ export async function runBench(options: {
       figure("unchanged.wall", `${fmtCount(unchanged.feeds)} unchanged feeds, one poll: wall time (median of ${unchanged.pollWallMs.length})`, Math.round(unchanged.wallMs), "ms", "<", 3000),
       figure("unchanged.httpRequests", `${fmtCount(unchanged.feeds)} unchanged feeds, one poll: HTTP requests at the server`, unchanged.httpRequests, "requests", "==", unchanged.feeds),
       figure("unchanged.dynamoWrites", `${fmtCount(unchanged.feeds)} unchanged feeds: DynamoDB writes`, unchanged.dynamoWrites, "writes", "==", 0),
+      figure(
+        "changed.readsPerFeed",
+        `changed feed (${changed.items} items, ${changed.newItems} new): DynamoDB reads (${fmtDecimal(changed.withMemory.reads / changed.newItems)} per new item; ${fmtDecimal(changed.withoutMemory.reads)} without the memory)`,
+        changed.withMemory.reads,
+        "reads",
+        "<=",
+        changed.newItems * 3 + 2,
+      ),
+      figure(
+        "changed.writesPerFeed",
+        `changed feed (${changed.items} items, ${changed.newItems} new): DynamoDB writes (target: no more than without the memory)`,
+        changed.withMemory.writes,
+        "writes",
+        "<=",
+        changed.withoutMemory.writes,
+      ),
       figure("latency.p50", `detection -> approval email, p50 (${latency.releases} releases)`, Math.round(latency.p50Ms), "ms", "<", 2000),
       figure("latency.p99", `detection -> approval email, p99 (${latency.releases} releases)`, Math.round(latency.p99Ms), "ms", "<", 2000),
       figure("dynamo.requestsPerRelease", "DynamoDB requests per new release, detection -> approval email", round(latency.requestsPerRelease, 2), "requests", "<=", 12),
@@ -279,6 +312,15 @@ export async function runBench(options: {
         notModified: unchanged.notModified,
         dynamoRequestsPerPoll: unchanged.dynamoRequestsPerPoll,
       },
+      changed: {
+        measured: "items read and written per changed feed per poll (a counting wrapper around the document client), the feed-state read included",
+        feeds: changed.feeds,
+        itemsPerFeed: changed.items,
+        newItemsPerFeed: changed.newItems,
+        polls: changed.polls,
+        withMemory: changed.withMemory,
+        withoutMemory: changed.withoutMemory,
+      },
       latency: {
         measuredFrom: "start of the poll that sees the release",
         measuredTo: "the last approver's email written to the outbox (fsynced, renamed)",
@@ -306,6 +348,10 @@ export async function runBench(options: {
 
 function fmtRate(n: number): string {
   return Math.round(n).toLocaleString("en-US");
+}
+
+function fmtDecimal(n: number): string {
+  return n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 }
 
 function fmtCount(n: number): string {
