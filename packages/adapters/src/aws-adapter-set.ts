@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ValidationError, systemClock, type Logger, type PressbridgeConfig, type PublisherDirectory } from "@pressbridge/core";
+import { NO_ACTION_SCHEDULER, ValidationError, systemClock, type Logger, type PressbridgeConfig, type PublisherDirectory } from "@pressbridge/core";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDynamoClient, type RequestCounter } from "./dynamodb-client.ts";
 import { DynamoApprovalStore } from "./dynamodb-approval-store.ts";
@@ -12,6 +12,7 @@ import { DynamoPlanStore } from "./dynamodb-plan-store.ts";
 import { DynamoPublicationStore } from "./dynamodb-publication-store.ts";
 import { DynamoReleaseStore } from "./dynamodb-release-store.ts";
 import { EventBridgeBus, createEventBridgeClient } from "./eventbridge-bus.ts";
+import { EventBridgeActionScheduler, createSchedulerClient } from "./eventbridge-scheduler.ts";
 import { DynamoWorkspaceStore } from "./dynamodb-workspace-store.ts";
 import { DynamoSessionStore } from "./dynamodb-session-store.ts";
 import { WorkspaceMediaLists } from "./workspace-media-lists.ts";
@@ -21,7 +22,7 @@ import { SesMailer } from "./mailers/index.ts";
 import { SecretsManagerCredentialSource, SecretsManagerSigningKeys } from "./secrets-manager-keys.ts";
 import { lazyAdapterSet, type AdapterSet } from "./wiring.ts";
 
-/** Every store of the one table, on one client (and request counter): the same in AWS and locally. */
+/** Every store of the one table, on one client (and request counter): the same in AWS and locally; and the table-timed scheduler. */
 export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName: string; counter?: RequestCounter; logger?: Logger }) {
   const workspace = new DynamoWorkspaceStore({ client: table.client, tableName: table.tableName, ...(table.counter ? { counter: table.counter } : {}), ...(table.logger ? { logger: table.logger } : {}) });
   const sessions = new DynamoSessionStore(table);
@@ -38,6 +39,9 @@ export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName
     mediaLists: new WorkspaceMediaLists(workspace),
     sessions,
     rateLimits: sessions,
+    // Scheduled actions are data in the table; a set on these stores alone fires them with the
+    // runtime's timer (locally, the bench). The AWS set uses EventBridge Scheduler instead.
+    scheduler: NO_ACTION_SCHEDULER,
   };
 }
 
@@ -86,7 +90,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Pressbridge
 
 /**
  * The AWS adapter set of one Lambda container: DynamoDB (TABLE_NAME), EventBridge (EVENT_BUS_NAME),
- * SES (MAIL_FROM, SES_CONFIGURATION_SET), Secrets Manager (SIGNING_KEYS_SECRET_ARN, SECRETS_ARN).
+ * SES (MAIL_FROM, SES_CONFIGURATION_SET), Secrets Manager (SIGNING_KEYS_SECRET_ARN, SECRETS_ARN),
+ * EventBridge Scheduler for scheduled actions (SCHEDULE_GROUP, SCHEDULE_TARGET_ARN, SCHEDULER_ROLE_ARN;
+ * without SCHEDULE_GROUP the function schedules nothing: NO_ACTION_SCHEDULER).
  * The workspace is the table's, seeded on its first load from the deploy's config file (the config
  * layer, and the hashed media lists beside it) and PRESSBRIDGE_FIRST_ADMIN when it never was
  * (SeedingWorkspaceStore; docs/deploy.md). Each member is created on first use and kept for
@@ -148,6 +154,16 @@ export function awsAdapterSet(options: {
     signingKeys: () => () => signingKeys().get(),
     publishers: () => options.publishers?.() ?? notGiven("platform publishers"),
     credentials: () => new SecretsManagerCredentialSource({ secretId: requiredEnv("SECRETS_ARN", env) }),
+    // Only the functions the stack lets schedule (publish, approval-web) get SCHEDULE_GROUP; with it, the other two are required.
+    scheduler: () =>
+      env.SCHEDULE_GROUP?.trim()
+        ? new EventBridgeActionScheduler({
+            client: createSchedulerClient(),
+            groupName: env.SCHEDULE_GROUP.trim(),
+            targetArn: requiredEnv("SCHEDULE_TARGET_ARN", env),
+            roleArn: requiredEnv("SCHEDULER_ROLE_ARN", env),
+          })
+        : NO_ACTION_SCHEDULER,
   });
   return set;
 }

@@ -140,6 +140,34 @@ export function scheduleExpressionOf(ms: number, timeZone: string): { ScheduleEx
   return { ScheduleExpression: `at(${wallClockOf(ms, zone)})`, ScheduleExpressionTimezone: zone };
 }
 
+/** The CreateSchedule (and UpdateSchedule) request of a trigger, as of `now`. */
+export function scheduleRequestOf(
+  trigger: ActionTrigger,
+  options: { groupName: string; targetArn: string; roleArn: string; now: Date },
+): CreateScheduleCommandInput {
+  if (trigger.planId === "") throw new ValidationError("planId", "must not be empty");
+  if (trigger.actionKey === "") throw new ValidationError("actionKey", "must not be empty");
+  const wanted = Date.parse(trigger.at);
+  if (Number.isNaN(wanted)) throw new ValidationError("at", `"${trigger.at}" is not an ISO instant`);
+  const earliest = Math.ceil((options.now.getTime() + MIN_LEAD_MS) / 1000) * 1000;
+  const input: ScheduledActionInput = { source: SCHEDULE_INPUT_SOURCE, planId: trigger.planId, actionKey: trigger.actionKey };
+  return {
+    Name: scheduleNameOf(trigger.planId, trigger.actionKey),
+    GroupName: options.groupName,
+    Description: `Pressbridge: publish ${trigger.actionKey} of plan ${trigger.planId}`.slice(0, 512),
+    ...scheduleExpressionOf(Math.max(wanted, earliest), trigger.timeZone),
+    FlexibleTimeWindow: { Mode: "OFF" },
+    ActionAfterCompletion: "DELETE",
+    State: "ENABLED",
+    Target: {
+      Arn: options.targetArn,
+      RoleArn: options.roleArn,
+      Input: JSON.stringify(input),
+      RetryPolicy: { ...SCHEDULE_RETRY_POLICY },
+    },
+  };
+}
+
 /** Fires each scheduled action with a one-time EventBridge Scheduler schedule (see the module's comment). */
 export class EventBridgeActionScheduler implements ActionScheduler {
   readonly #client: SchedulerClient;
@@ -159,33 +187,8 @@ export class EventBridgeActionScheduler implements ActionScheduler {
     this.#clock = options.clock ?? systemClock;
   }
 
-  /** The CreateSchedule (and UpdateSchedule) request for a trigger. */
-  requestOf(trigger: ActionTrigger): CreateScheduleCommandInput {
-    if (trigger.planId === "") throw new ValidationError("planId", "must not be empty");
-    if (trigger.actionKey === "") throw new ValidationError("actionKey", "must not be empty");
-    const wanted = Date.parse(trigger.at);
-    if (Number.isNaN(wanted)) throw new ValidationError("at", `"${trigger.at}" is not an ISO instant`);
-    const earliest = Math.ceil((this.#clock.now().getTime() + MIN_LEAD_MS) / 1000) * 1000;
-    const input: ScheduledActionInput = { source: SCHEDULE_INPUT_SOURCE, planId: trigger.planId, actionKey: trigger.actionKey };
-    return {
-      Name: scheduleNameOf(trigger.planId, trigger.actionKey),
-      GroupName: this.#groupName,
-      Description: `Pressbridge: publish ${trigger.actionKey} of plan ${trigger.planId}`.slice(0, 512),
-      ...scheduleExpressionOf(Math.max(wanted, earliest), trigger.timeZone),
-      FlexibleTimeWindow: { Mode: "OFF" },
-      ActionAfterCompletion: "DELETE",
-      State: "ENABLED",
-      Target: {
-        Arn: this.#targetArn,
-        RoleArn: this.#roleArn,
-        Input: JSON.stringify(input),
-        RetryPolicy: { ...SCHEDULE_RETRY_POLICY },
-      },
-    };
-  }
-
   async ensure(trigger: ActionTrigger): Promise<void> {
-    const request = this.requestOf(trigger);
+    const request = scheduleRequestOf(trigger, { groupName: this.#groupName, targetArn: this.#targetArn, roleArn: this.#roleArn, now: this.#clock.now() });
     // Create; if it exists, update (a move); if it vanished meanwhile (fired, cancelled), create again.
     for (let attempt = 0; ; attempt++) {
       try {

@@ -19,6 +19,7 @@ import {
   sendReminders,
   sweepUndeliveredWork,
   type ApprovalStore,
+  type ActionScheduler,
   type AuditStore,
   type BusEvent,
   type Clock,
@@ -94,6 +95,8 @@ export interface AdapterSet {
   signingKeys(): Promise<SigningKeys>;
   readonly publishers: PublisherDirectory;
   readonly credentials: CredentialSource;
+  /** What fires scheduled actions at their time: EventBridge Scheduler in AWS; NO_ACTION_SCHEDULER locally (the runtime's timer). */
+  readonly scheduler: ActionScheduler;
 }
 
 /** An adapter set whose members are created on first read and kept (one per container or process). */
