@@ -2,7 +2,9 @@ import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
 import { handle } from "hono/aws-lambda";
 import {
+  SCHEDULE_INPUT_SOURCE,
   awsAdapterSet,
+  publishDeps,
   webAppDeps,
   buildConsumers,
   buildJobs,
@@ -13,8 +15,9 @@ import {
   type Consumers,
   type JobOutcome,
   type Jobs,
+  type ScheduledActionInput,
 } from "@pressbridge/adapters";
-import { ValidationError, type BusEvent, type Logger, type SigningKeys } from "@pressbridge/core";
+import { ValidationError, publishOnEvent, type BusEvent, type Logger, type PublishRunOutcome, type SigningKeys } from "@pressbridge/core";
 import { createWebApp } from "@pressbridge/web";
 
 /** One structured JSON logger per function (Powertools), adapted to core's Logger port. */
@@ -79,6 +82,51 @@ export function consumerHandler<N extends keyof Consumers>(name: N, own: Paramet
   const adapters = functionAdapters(name, own);
   const consumer = buildConsumers(adapters)[name] as BuiltConsumer<ConsumerOutcome<N>>;
   return wrapHandler(name, adapters.logger, (event: unknown) => consumer.handle(busEventOf(event)), (o) => consumer.summary(o));
+}
+
+/**
+ * What an action's one-time schedule invokes the publish function with (EventBridgeActionScheduler):
+ * `{"source":"pressbridge.schedule","planId","actionKey"}`. An EventBridge event never looks like it:
+ * its source is the bus's ("pressbridge") and it has a detail-type.
+ */
+const ScheduledActionInvocation = z.object({
+  source: z.literal(SCHEDULE_INPUT_SOURCE),
+  planId: z.string().min(1).max(256),
+  actionKey: z.string().min(1).max(512),
+});
+
+/**
+ * The scheduled action an invocation asks for, or undefined for anything else (an EventBridge event).
+ * An invocation with the schedule's source but a bad shape is a ValidationError naming the field.
+ */
+export function scheduledActionOf(event: unknown): ScheduledActionInput | undefined {
+  if (typeof event !== "object" || event === null || (event as { source?: unknown }).source !== SCHEDULE_INPUT_SOURCE || "detail-type" in event) return undefined;
+  const parsed = ScheduledActionInvocation.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`event.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid scheduled invocation");
+  }
+  return parsed.data;
+}
+
+/**
+ * The publish function: the routes table's "publish" consumer for EventBridge events (Amplification
+ * Approved, Publication Retry Requested), and the target of every scheduled action's one-time
+ * schedule. A scheduled invocation runs the same use case as Amplification Approved for its plan
+ * (publishOnEvent with publishDeps, as the consumer does), so what is due is published once and a
+ * retryable failure fails the invocation (Lambda's async retries, then the DLQ).
+ */
+export function publishHandler(own: Parameters<typeof functionAdapters>[1] = {}): (event: unknown) => Promise<PublishRunOutcome> {
+  const name = "publish";
+  const adapters = functionAdapters(name, own);
+  const consumer = buildConsumers(adapters).publish;
+  const run = (event: unknown): Promise<PublishRunOutcome> => {
+    const scheduled = scheduledActionOf(event);
+    if (scheduled === undefined) return consumer.handle(busEventOf(event));
+    adapters.logger.info("scheduled action due", { planId: scheduled.planId, actionKey: scheduled.actionKey });
+    return publishOnEvent(publishDeps(adapters), { planId: scheduled.planId, retryFailed: false });
+  };
+  return wrapHandler(name, adapters.logger, run, (o) => consumer.summary(o));
 }
 
 /** The Lambda handler of one scheduled job, wired from the AWS adapter set; `after` sees each result (metrics). */
