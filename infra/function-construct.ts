@@ -68,6 +68,20 @@ export interface PressbridgeFunctionProps {
   readonly alarmAction?: cloudwatch.IAlarmAction;
   /** The function's code; by default its esbuild bundle from functions/<name>.ts. */
   readonly code?: lambda.Code;
+  /** A fixed function name (the scheduled actions' target, whose ARN others must know without a reference to it). */
+  readonly functionName?: string;
+  /** For a function that schedules actions (spec.schedulesActions): the group, the scheduler's role, the target. */
+  readonly actionScheduling?: ActionScheduling;
+}
+
+/** What a function that creates, moves and deletes the scheduled actions' one-time schedules is given. */
+export interface ActionScheduling {
+  /** The stage's schedule group (SCHEDULE_GROUP). */
+  readonly groupName: string;
+  /** ARN of the role Scheduler assumes to invoke the target (SCHEDULER_ROLE_ARN; passed with iam:PassRole). */
+  readonly roleArn: string;
+  /** ARN of the function the schedules invoke (SCHEDULE_TARGET_ARN). */
+  readonly targetArn: string;
 }
 
 /** Bytes an environment takes against Lambda's 4 KB limit (keys and values, UTF-8). */
@@ -134,6 +148,12 @@ export class PressbridgeFunction extends Construct {
     if (spec.loadsWorkspace === true && props.firstAdmin !== undefined) environment.PRESSBRIDGE_FIRST_ADMIN = props.firstAdmin;
     if (spec.readsPlatformSecrets) environment.SECRETS_ARN = state.platformSecret.secretArn;
     if (spec.readsSigningKeys) environment.SIGNING_KEYS_SECRET_ARN = state.signingSecret.secretArn;
+    if (spec.schedulesActions === true) {
+      if (props.actionScheduling === undefined) throw new Error(`function "${spec.name}" schedules actions: it needs the schedule group, the scheduler's role and the target`);
+      environment.SCHEDULE_GROUP = props.actionScheduling.groupName;
+      environment.SCHEDULER_ROLE_ARN = props.actionScheduling.roleArn;
+      environment.SCHEDULE_TARGET_ARN = props.actionScheduling.targetArn;
+    }
     if (spec.sendsEmail) {
       if (props.mailFrom === undefined) {
         throw new Error(`function "${spec.name}" sends email: set the sender (context mailFrom or PRESSBRIDGE_MAIL_FROM, see docs/deploy.md)`);
@@ -152,6 +172,7 @@ export class PressbridgeFunction extends Construct {
     const reserved = props.reservedConcurrency === "none" ? undefined : (props.reservedConcurrency ?? spec.reservedConcurrency);
     this.function = new lambda.Function(this, "Function", {
       description: spec.description,
+      ...(props.functionName === undefined ? {} : { functionName: props.functionName }),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: "index.handler",
@@ -189,6 +210,7 @@ export class PressbridgeFunction extends Construct {
       );
     }
     if (spec.sendsEmail && props.mailFrom !== undefined) this.grantSendEmail(props.mailFrom, props.sesConfigurationSet);
+    if (spec.schedulesActions === true && props.actionScheduling !== undefined) this.grantActionScheduling(props.actionScheduling);
 
     if (spec.httpEndpoint) {
       // The approval app authenticates every request itself (signed, expiring links), so the URL is public.
@@ -207,6 +229,18 @@ export class PressbridgeFunction extends Construct {
             "permissions, so their resource must be '*'. Every other statement of this role names its resources.",
           appliesTo: ["Resource::*"],
         },
+        ...(spec.schedulesActions === true
+          ? [
+              {
+                id: "AwsSolutions-IAM5",
+                reason:
+                  "scheduler:CreateSchedule, UpdateSchedule and DeleteSchedule on schedule/<the stage's group>/*: one one-time " +
+                  "schedule per scheduled action, named at run time (pb-<SHA-256 of plan and action>), so the names cannot be " +
+                  "listed at deploy; the wildcard never leaves the stage's schedule group.",
+                appliesTo: [{ regex: "/^Resource::arn:<AWS::Partition>:scheduler:.+:schedule\\/[^/*]+\\/\\*$/g" }],
+              },
+            ]
+          : []),
       ],
       true,
     );
@@ -254,6 +288,31 @@ export class PressbridgeFunction extends Construct {
       resources.push(stack.formatArn({ service: "ses", resource: "configuration-set", resourceName: configurationSet }));
     }
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["ses:SendEmail"], resources }));
+  }
+
+  /**
+   * Exactly what EventBridgeActionScheduler calls: CreateSchedule, UpdateSchedule and DeleteSchedule
+   * on the schedules of the stage's group, whose ARNs are
+   * arn:${Partition}:scheduler:${Region}:${Account}:schedule/${GroupName}/${ScheduleName}
+   * ("Actions, resources, and condition keys for Amazon EventBridge Scheduler", the schedule resource
+   * type: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html);
+   * the names are per action (pb-<hash>), made at run time, hence `*` within the group. Creating or
+   * updating a schedule passes its execution role, so iam:PassRole on the scheduler's role, and only
+   * to Scheduler (iam:PassedToService). No GetSchedule, ListSchedules or TagResource: nothing calls them.
+   */
+  private grantActionScheduling(scheduling: ActionScheduling): void {
+    const stack = Stack.of(this);
+    const schedules = stack.formatArn({ service: "scheduler", resource: "schedule", resourceName: `${scheduling.groupName}/*` });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"], resources: [schedules] }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["iam:PassRole"],
+        resources: [scheduling.roleArn],
+        conditions: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
+      }),
+    );
   }
 
   private addAlarms(action: cloudwatch.IAlarmAction | undefined): void {

@@ -82,6 +82,21 @@ export interface FunctionSpec {
   readonly readsSigningKeys?: boolean;
   /** Sets WEB_BASE_URL to the Function URL of the function with `httpEndpoint` (review links). */
   readonly linksToWebApp?: boolean;
+  /**
+   * The target of the scheduled actions' one-time schedules (docs/scheduling.md, "In AWS"): the
+   * function Scheduler invokes with `{"source":"pressbridge.schedule","planId","actionKey"}`
+   * (publish). It gets a fixed name, `pressbridge-<stage>-<name>`, so its ARN (SCHEDULE_TARGET_ARN)
+   * is known without referring to the function itself, which its own environment and the web app's
+   * (whose URL publish links to) could not. At most one spec is the target.
+   */
+  readonly scheduledActionTarget?: boolean;
+  /**
+   * Creates, moves and deletes scheduled actions' one-time schedules (EventBridgeActionScheduler):
+   * gets SCHEDULE_GROUP, SCHEDULER_ROLE_ARN and SCHEDULE_TARGET_ARN, and exactly
+   * scheduler:CreateSchedule, UpdateSchedule and DeleteSchedule on the schedules of the stage's
+   * group, and iam:PassRole of the scheduler's role, to scheduler.amazonaws.com only.
+   */
+  readonly schedulesActions?: boolean;
   /** An EventBridge Scheduler schedule invoking the function, e.g. "rate(1 minute)", with this input. */
   readonly schedule?: { readonly expression: string; readonly input: Readonly<Record<string, unknown>> };
   /**
@@ -179,6 +194,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     httpEndpoint: true,
     readsSigningKeys: true,
     sendsEmail: true,
+    // Reschedule and cancel from the plan page: moves and deletes the actions' one-time schedules.
+    schedulesActions: true,
     bundleSizeWaiver: {
       maxBytes: 500_000,
       reason:
@@ -234,6 +251,10 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     sendsEmail: true,
     linksToWebApp: true,
     readsPlatformSecrets: true,
+    // Invoked by each scheduled action's one-time schedule too, and sets (moves) the schedules of an
+    // approved plan's actions.
+    scheduledActionTarget: true,
+    schedulesActions: true,
     // Retryable failures (throttling, 5xx) fail the invocation: Lambda retries twice, then the DLQ.
     asyncRetryAttempts: 2,
     maxEventAgeSeconds: 3600,

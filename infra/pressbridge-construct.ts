@@ -10,7 +10,7 @@
  * Data-driven: the functions come from infra/function-specs.ts and the rules from the routes table in
  * packages/core/src/events/routes.ts, the same table the local bus dispatches with.
  */
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Annotations, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
@@ -35,7 +35,7 @@ import { MAX_MEDIA_LIST_CONTACTS, hashedMediaList, readHashedMediaList, type Has
 import { CONFIG_FILE_NAME } from "./function-construct.ts";
 import { EVENT_SOURCE } from "../packages/core/src/events/catalog.ts";
 import { ROUTES, type Route } from "../packages/core/src/events/routes.ts";
-import { PressbridgeFunction } from "./function-construct.ts";
+import { PressbridgeFunction, type ActionScheduling } from "./function-construct.ts";
 import { FUNCTIONS, PENDING_CONSUMERS, type FunctionSpec } from "./function-specs.ts";
 import { PressbridgeState } from "./state-construct.ts";
 
@@ -121,6 +121,8 @@ export class Pressbridge extends Construct {
   readonly schedules: ReadonlyMap<string, scheduler.Schedule>;
   /** The config layer's directory: the config file and the hashed media lists (what /opt holds). */
   readonly configAssetDir: string;
+  /** The role the scheduled actions' one-time schedules invoke their target with (none without a target spec). */
+  readonly actionScheduleRole: iam.Role | undefined;
 
   constructor(scope: Construct, id: string, props: PressbridgeProps) {
     super(scope, id);
@@ -171,6 +173,8 @@ export class Pressbridge extends Construct {
     });
     const logRetention = props.logRetention ?? (production ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS);
 
+    const actionScheduling = this.actionScheduling(compute, props.stage, specs);
+
     const functions = new Map<string, PressbridgeFunction>();
     const rules = new Map<string, events.Rule>();
     const schedules = new Map<string, scheduler.Schedule>();
@@ -191,6 +195,8 @@ export class Pressbridge extends Construct {
         ...(spec.httpEndpoint === true ? { reservedConcurrency: props.webReservedConcurrency ?? DEFAULT_WEB_RESERVED_CONCURRENCY } : {}),
         ...(alarmAction === undefined ? {} : { alarmAction }),
         ...(code === undefined ? {} : { code }),
+        ...(spec.scheduledActionTarget === true && actionScheduling !== undefined ? { functionName: actionScheduling.targetName } : {}),
+        ...(spec.schedulesActions === true && actionScheduling !== undefined ? { actionScheduling } : {}),
       });
       functions.set(spec.name, fn);
 
@@ -267,6 +273,7 @@ export class Pressbridge extends Construct {
     this.functions = functions;
     this.rules = rules;
     this.schedules = schedules;
+    this.actionScheduleRole = actionScheduling?.role;
 
     // Extension point: the approval web app gets its Function URL from its spec (httpEndpoint: true);
     // put a custom domain or CloudFront in front of it here when one is wanted.
@@ -277,6 +284,43 @@ export class Pressbridge extends Construct {
       description: "Secrets Manager secret for platform credentials (put the JSON value here)",
       value: this.state.platformSecret.secretArn,
     });
+  }
+
+
+  /**
+   * The scheduled actions' side of the stack (docs/scheduling.md, "In AWS"): the target function's
+   * fixed name and ARN, and the role Scheduler assumes to invoke it. The functions that schedule
+   * actions create the schedules at run time (EventBridgeActionScheduler), one per action, in the
+   * state's schedule group; the schedules are not in the template.
+   *
+   * The target's ARN is built from its fixed name and the stack's partition, region and account, not
+   * read from the function: the target's own environment holds it (a function cannot refer to
+   * itself), and so does approval-web's, which publish refers to (WEB_BASE_URL), so a reference would
+   * be a cycle.
+   */
+  private actionScheduling(
+    compute: Construct,
+    stage: string,
+    specs: readonly FunctionSpec[],
+  ): (ActionScheduling & { targetName: string; role: iam.Role }) | undefined {
+    const targets = specs.filter((s) => s.scheduledActionTarget === true);
+    if (targets.length > 1) throw new Error(`function specs: only one may be the scheduled actions' target (${targets.map((t) => t.name).join(", ")})`);
+    const target = targets[0];
+    if (target === undefined) {
+      const schedulers = specs.filter((s) => s.schedulesActions === true);
+      if (schedulers.length > 0) throw new Error(`function "${schedulers[0]!.name}" schedules actions, but no function spec is their target (scheduledActionTarget)`);
+      return undefined;
+    }
+    const stack = Stack.of(this);
+    const targetName = `pressbridge-${stage}-${target.name}`;
+    const targetArn = stack.formatArn({ service: "lambda", resource: "function", resourceName: targetName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // Assumable by Scheduler on behalf of this account only; allowed one thing: invoke the target (unqualified).
+    const role = new iam.Role(compute, "ActionScheduleRole", {
+      assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", { conditions: { StringEquals: { "aws:SourceAccount": stack.account } } }),
+      description: `EventBridge Scheduler: invoke ${target.name} for scheduled actions (${stage})`,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [targetArn] }));
+    return { groupName: this.state.scheduleGroup.scheduleGroupName, roleArn: role.roleArn, targetArn, targetName, role };
   }
 }
 

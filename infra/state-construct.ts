@@ -1,11 +1,13 @@
 /**
  * The stateful half of the service: the one DynamoDB table, the EventBridge bus with its replay
- * archive, and the platform-credentials secret. Kept apart from the functions so stateless parts can
+ * archive, the schedule group of the scheduled actions' one-time schedules, and the
+ * platform-credentials secret. Kept apart from the functions so stateless parts can
  * be replaced freely while these are protected on production stages (deletion protection, RETAIN).
  */
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
+import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
@@ -28,6 +30,12 @@ export class PressbridgeState extends Construct {
   readonly indexNames: readonly string[] = [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2];
   readonly bus: events.EventBus;
   readonly archive: events.Archive;
+  /**
+   * `pressbridge-<stage>`: the group holding one one-time schedule per scheduled action
+   * (EventBridgeActionScheduler). Its schedules delete themselves once fired; the schedules are data
+   * on the plans too, so a group deleted with the stack loses no post (docs/deploy.md).
+   */
+  readonly scheduleGroup: scheduler.ScheduleGroup;
   readonly platformSecret: secretsmanager.ISecret;
   /** The approval-link signing key ({"keyId","secret","previous":[...]}), generated at deploy. */
   readonly signingSecret: secretsmanager.Secret;
@@ -65,6 +73,13 @@ export class PressbridgeState extends Construct {
       description: `Every Pressbridge event on the ${props.stage} bus, for replay`,
       eventPattern: { source: [EVENT_SOURCE] },
       retention: Duration.days(props.production ? 365 : 30),
+    });
+
+    // Deleted with the stack even on production: deleting a group deletes its schedules, which only
+    // trigger what the plans in the (retained) table already record.
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, "ActionSchedules", {
+      scheduleGroupName: `pressbridge-${props.stage}`,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     if (props.platformSecretArn !== undefined) {

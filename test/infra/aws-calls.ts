@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { Template } from "aws-cdk-lib/assertions";
@@ -16,7 +17,8 @@ import { resourcesOf } from "./synth.ts";
  *    and one for the configuration set it names), each satisfied by any one of its candidate ARNs.
  * 3. `roleGrants` reads the function's role from the template, with CloudFormation intrinsics
  *    resolved to the same concrete names the replay ran with, and `allows` evaluates them
- *    (Allow statements, `*`/`?` wildcards; the roles have no Deny, no conditions).
+ *    (Allow statements, `*`/`?` wildcards; the roles have no Deny, and the one condition they use is
+ *    iam:PassedToService on iam:PassRole, which a requirement to pass a role to a service must match).
  */
 
 export const REGION = "us-east-1";
@@ -40,6 +42,8 @@ export interface IamRequirement {
   action: string;
   /** Any one of these ARNs satisfies it (a sender's address identity or its domain identity). */
   anyOf: string[];
+  /** iam:PassRole: the service the role is passed to (the iam:PassedToService condition key). */
+  passedToService?: string;
 }
 
 const recorded: AwsCall[] = [];
@@ -62,11 +66,12 @@ const SERVICES: Readonly<Record<string, string>> = {
   EventBridgeClient: "events",
   SecretsManagerClient: "secretsmanager",
   SESv2Client: "ses",
+  SchedulerClient: "scheduler",
 };
 
 /**
  * Installs the recording middleware (idempotent). Calls are recorded only inside `recordAs`. The
- * `send` of the smithy Client base class every SDK client of the four services extends is wrapped
+ * `send` of the smithy Client base class every SDK client of the five services extends is wrapped
  * (found through each client class, whatever smithy package and version provides it).
  */
 export function startRecording(): void {
@@ -74,7 +79,7 @@ export function startRecording(): void {
   installed = true;
   const stacks = new WeakSet<object>();
   const bases = new Set<{ send: (...args: unknown[]) => unknown }>();
-  for (const client of [DynamoDBClient, EventBridgeClient, SecretsManagerClient, SESv2Client]) {
+  for (const client of [DynamoDBClient, EventBridgeClient, SecretsManagerClient, SESv2Client, SchedulerClient]) {
     let proto: unknown = client.prototype;
     while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, "send")) proto = Object.getPrototypeOf(proto);
     if (proto === null) throw new Error(`${client.name}: no send() in its prototype chain`);
@@ -132,6 +137,8 @@ export function callsOf(fn: string): AwsCall[] {
 export const tableArn = (table: string): string => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${table}`;
 export const busArn = (bus: string): string => (bus.startsWith("arn:") ? bus : `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${bus}`);
 const sesArn = (resource: string): string => `arn:aws:ses:${REGION}:${ACCOUNT}:${resource}`;
+/** arn:${Partition}:scheduler:${Region}:${Account}:schedule/${GroupName}/${ScheduleName} (no GroupName: the default group). */
+export const scheduleArn = (group: unknown, name: unknown): string => `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${typeof group === "string" ? group : "default"}/${String(name)}`;
 
 /** Item-level DynamoDB operations: IAM action = dynamodb:<operation> on the table. */
 const ITEM_OPERATIONS = new Set(["GetItem", "PutItem", "UpdateItem", "DeleteItem"]);
@@ -169,6 +176,12 @@ export function iamRequirements(call: AwsCall): IamRequirement[] {
     const buses = new Set((input.Entries as Array<{ EventBusName?: string }>).map((e) => e.EventBusName ?? "default"));
     return [...buses].map((bus) => one("events:PutEvents", busArn(bus)));
   }
+  if (service === "scheduler" && (operation === "CreateSchedule" || operation === "UpdateSchedule")) {
+    // Creating or updating a schedule passes its execution role to Scheduler.
+    const roleArn = String((input.Target as { RoleArn?: unknown } | undefined)?.RoleArn);
+    return [one(`scheduler:${operation}`, scheduleArn(input.GroupName, input.Name)), { action: "iam:PassRole", anyOf: [roleArn], passedToService: "scheduler.amazonaws.com" }];
+  }
+  if (service === "scheduler" && (operation === "DeleteSchedule" || operation === "GetSchedule")) return [one(`scheduler:${operation}`, scheduleArn(input.GroupName, input.Name))];
   if (service === "secretsmanager" && operation === "GetSecretValue") return [one("secretsmanager:GetSecretValue", String(input.SecretId))];
   if (service === "ses" && operation === "SendEmail") {
     // FromEmailAddress may be `Name <address>`; SES authorises the address's identity or its domain's.
@@ -187,6 +200,8 @@ export function iamRequirements(call: AwsCall): IamRequirement[] {
 export interface Grant {
   action: string;
   resource: string;
+  /** The iam:PassedToService the statement requires (StringEquals), if any. */
+  passedToService?: string;
 }
 
 /** Concrete values for the template's resources: `Ref` and `Fn::GetAtt` by logical id. */
@@ -258,18 +273,30 @@ export function roleGrants(template: Template, fnId: string, resolver: Resolver)
   type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown; NotAction?: unknown; NotResource?: unknown };
   for (const policy of policies) {
     for (const s of (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement) {
-      if (s.Effect !== "Allow" || s.Condition !== undefined || s.NotAction !== undefined || s.NotResource !== undefined) {
+      const passedToService = passedToServiceOf(s.Condition);
+      if (s.Effect !== "Allow" || (s.Condition !== undefined && passedToService === undefined) || s.NotAction !== undefined || s.NotResource !== undefined) {
         throw new Error(`role of ${fnId}: a statement this replay cannot evaluate: ${JSON.stringify(s)}`);
       }
       const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+      if (passedToService !== undefined && actions.some((a) => a !== "iam:PassRole")) throw new Error(`role of ${fnId}: iam:PassedToService on an action other than iam:PassRole: ${JSON.stringify(s)}`);
       const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => resolve(r, resolver));
       for (const action of actions) {
         if (RUNTIME_ACTIONS.test(action)) continue;
-        for (const resource of resources) grants.push({ action, resource });
+        for (const resource of resources) grants.push(passedToService === undefined ? { action, resource } : { action, resource, passedToService });
       }
     }
   }
   return grants;
+}
+
+/** The service of a `{"StringEquals": {"iam:PassedToService": "<service>"}}` condition, the only one the replay evaluates. */
+function passedToServiceOf(condition: unknown): string | undefined {
+  if (typeof condition !== "object" || condition === null) return undefined;
+  const entries = Object.entries(condition as Record<string, unknown>);
+  if (entries.length !== 1 || entries[0]![0] !== "StringEquals") return undefined;
+  const keys = Object.entries(entries[0]![1] as Record<string, unknown>);
+  if (keys.length !== 1 || keys[0]![0] !== "iam:PassedToService" || typeof keys[0]![1] !== "string") return undefined;
+  return keys[0]![1];
 }
 
 function wildcard(pattern: string, flags = ""): RegExp {
@@ -281,11 +308,14 @@ export function covers(grant: Grant, action: string, resource: string): boolean 
   return wildcard(grant.action, "i").test(action) && wildcard(grant.resource).test(resource);
 }
 
+/** A grant with iam:PassedToService allows passing the role to that service only. */
+const conditionMet = (grant: Grant, requirement: IamRequirement): boolean => grant.passedToService === undefined || grant.passedToService === requirement.passedToService;
+
 export function allows(grants: readonly Grant[], requirement: IamRequirement): boolean {
-  return requirement.anyOf.some((resource) => grants.some((g) => covers(g, requirement.action, resource)));
+  return requirement.anyOf.some((resource) => grants.some((g) => covers(g, requirement.action, resource) && conditionMet(g, requirement)));
 }
 
 /** Whether any requirement of the calls is what this grant is for. */
 export function used(grant: Grant, requirements: readonly IamRequirement[]): boolean {
-  return requirements.some((r) => r.anyOf.some((resource) => covers(grant, r.action, resource)));
+  return requirements.some((r) => r.anyOf.some((resource) => covers(grant, r.action, resource) && conditionMet(grant, r)));
 }

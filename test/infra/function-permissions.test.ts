@@ -27,6 +27,7 @@ import {
   type Resolver,
 } from "./aws-calls.ts";
 import { startSesV2Server, type SesV2Server } from "./sesv2-server.ts";
+import { startSchedulerServer, type SchedulerServer } from "../support/scheduler-server.ts";
 import { functionId, resourcesOf, synthStack } from "./synth.ts";
 
 /**
@@ -69,6 +70,7 @@ let feeds: FeedServer;
 let events: PutEventsServer;
 let secrets: SecretsManagerServer;
 let ses: SesV2Server;
+let schedulerServer: SchedulerServer;
 let dir: string;
 let raw: DynamoDBDocumentClient;
 const replayed = new Set<string>();
@@ -104,6 +106,7 @@ function environmentOf(name: string, configFile: string): Record<string, string>
     EVENTBRIDGE_ENDPOINT: events.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     AWS_ENDPOINT_URL_SESV2: ses.url,
+    AWS_ENDPOINT_URL_SCHEDULER: schedulerServer.url,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "replay",
     AWS_SECRET_ACCESS_KEY: "replay",
@@ -181,7 +184,7 @@ beforeAll(async () => {
   template = synthStack("replay", { sesConfigurationSet: CONFIGURATION_SET, firstAdmin: FIRST_ADMIN }).template;
   tableName = `replay-${randomUUID()}`;
   resolver = replayResolver(template, { tableName, webUrl: WEB_URL });
-  [feeds, events, secrets, ses] = await Promise.all([startFeedServer(), startPutEventsServer(), startSecretsManagerServer(), startSesV2Server()]);
+  [feeds, events, secrets, ses, schedulerServer] = await Promise.all([startFeedServer(), startPutEventsServer(), startSecretsManagerServer(), startSesV2Server(), startSchedulerServer()]);
   raw = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: inject("dynamoEndpoint"), region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
   );
@@ -219,7 +222,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.useRealTimers();
   for (const key of loadedEnv) delete process.env[key];
-  await Promise.all([feeds?.close(), events?.close(), secrets?.close(), ses?.close()]);
+  await Promise.all([feeds?.close(), events?.close(), secrets?.close(), ses?.close(), schedulerServer?.close()]);
   raw?.destroy();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
@@ -387,7 +390,21 @@ function reviewPlanOf(text: string): string | undefined {
  * Grants the code needs on a path no replay reaches, each with the path. Only these may be unused;
  * each must still be granted.
  */
+/**
+ * The scheduled actions' grants (spec.schedulesActions): EventBridgeActionScheduler's calls through
+ * AdapterSet.scheduler. No replayed path sets or cancels a schedule yet (publish sets an approved
+ * plan's scheduled actions, approval-web moves and cancels them from the plan page: issue #17, being
+ * wired); test/infra/scheduler.test.ts checks each grant against the calls the scheduler makes.
+ */
+const SCHEDULING_PATH = "EventBridgeActionScheduler.ensure (CreateSchedule, UpdateSchedule, passing the scheduler's role) and cancel (DeleteSchedule), not reached by the replay yet (issue #17)";
+const SCHEDULING_GRANTS = [
+  ...["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"].map((action) => ({ action, resource: /:scheduler:us-east-1:123456789012:schedule\/pressbridge-replay\/\*$/, path: SCHEDULING_PATH })),
+  { action: "iam:PassRole", resource: /^<[A-Za-z0-9]*ActionScheduleRole[A-Za-z0-9]*\.Arn>$/, path: SCHEDULING_PATH },
+];
+
 const DECLARED_ONLY: Readonly<Record<string, ReadonlyArray<{ action: string; resource: RegExp; path: string }>>> = {
+  publish: SCHEDULING_GRANTS,
+  "approval-web": SCHEDULING_GRANTS,
   "poll-feeds": [
     {
       action: "dynamodb:Query",
