@@ -38,6 +38,7 @@ import {
   NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { newRelease } from "../support/releases.ts";
+import { everyActionNow } from "../support/schedule.ts";
 import { runCli } from "../support/run-cli.ts";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 import { bearerToken, startContractServer, type ContractHandler, type ContractReply, type ContractRequest, type ContractServer } from "./publishers/fakes/fake-kit.ts";
@@ -295,7 +296,7 @@ async function approve(bus: LocalEventBus, tenant: Tenant): Promise<string> {
   const check = verifyApprovalToken(keys, token, clock.now());
   if (!check.ok) throw new Error("token");
   const shownVersions = Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version]));
-  const decided = await decidePlan({ plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions });
+  const decided = await decidePlan({ plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions, schedule: everyActionNow(plan) });
   expect(decided.status).toBe("decided");
   return planId;
 }

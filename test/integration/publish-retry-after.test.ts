@@ -34,6 +34,7 @@ import {
   NO_MEDIA_LISTS,
 } from "@pressbridge/core";
 import { newRelease } from "../support/releases.ts";
+import { everyActionNow } from "../support/schedule.ts";
 import { route, startContractServer, type ContractServer } from "./publishers/fakes/fake-kit.ts";
 import { blueskyFake, type BlueskyFake } from "./publishers/fakes/bluesky-fake.ts";
 
@@ -112,7 +113,7 @@ async function approvedPlan(): Promise<BusEvent> {
   if (!check.ok) throw new Error("token");
   const decided = await decidePlan(
     { plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) },
-    { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions: Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version])) },
+    { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions: Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version])), schedule: everyActionNow(plan) },
   );
   expect(decided.status).toBe("decided");
   const event = bus.published.find((e) => e.detailType === "Amplification Approved")!;

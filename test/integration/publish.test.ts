@@ -44,6 +44,7 @@ import {
 } from "@pressbridge/core";
 import { createWebApp } from "@pressbridge/web";
 import { newRelease } from "../support/releases.ts";
+import { everyActionNow } from "../support/schedule.ts";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 import { route, startContractServer, type ContractServer } from "./publishers/fakes/fake-kit.ts";
 import { blueskyFake, type BlueskyFake } from "./publishers/fakes/bluesky-fake.ts";
@@ -186,7 +187,7 @@ async function approvedPlan(): Promise<void> {
   const check = verifyApprovalToken(keys, token, clock.now());
   if (!check.ok) throw new Error("token");
   const shownVersions = Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version]));
-  const decided = await decidePlan({ plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions });
+  const decided = await decidePlan({ plans, approvals, outbox, bus, clock, keys, currentApprovers: approversFromConfig(config) }, { token, csrf: csrfTokenFor(keys, check.claims), action: "approve", shownVersions, schedule: everyActionNow(plan) });
   expect(decided.status).toBe("decided");
   bus.published.length = 0;
 }

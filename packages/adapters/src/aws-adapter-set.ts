@@ -14,6 +14,7 @@ import { DynamoReleaseStore } from "./dynamodb-release-store.ts";
 import { EventBridgeBus, createEventBridgeClient } from "./eventbridge-bus.ts";
 import { EventBridgeActionScheduler, createSchedulerClient } from "./eventbridge-scheduler.ts";
 import { DynamoWorkspaceStore } from "./dynamodb-workspace-store.ts";
+import { DynamoActionTriggers } from "./dynamodb-action-triggers.ts";
 import { DynamoSessionStore } from "./dynamodb-session-store.ts";
 import { WorkspaceMediaLists } from "./workspace-media-lists.ts";
 import { SeedingWorkspaceStore, type DeployFile } from "./seeding-workspace-store.ts";
@@ -37,6 +38,8 @@ export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName
     delivery: new DynamoDeliveryStore(table),
     workspace,
     mediaLists: new WorkspaceMediaLists(workspace),
+    /** Scheduled actions' triggers as data: the local runtime's scheduler (in AWS, EventBridge Scheduler instead). */
+    triggers: new DynamoActionTriggers(table),
     sessions,
     rateLimits: sessions,
     // Scheduled actions are data in the table; a set on these stores alone fires them with the

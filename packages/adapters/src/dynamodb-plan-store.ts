@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
-import { TransientError, mergePlanning, type AmplificationPlan, type BusEvent, type PlanStore, type ReleasePlanning } from "@pressbridge/core";
+import { TransientError, mergePlanning, type AmplificationPlan, type BusEvent, type PlanSchedule, type PlanStore, type ReleasePlanning } from "@pressbridge/core";
 import { DynamoTable } from "./dynamodb-table.ts";
 import { keys, monthsBetween } from "./table-design.ts";
 
@@ -70,6 +70,24 @@ export class DynamoPlanStore extends DynamoTable implements PlanStore {
       if (written) return;
       if (attempt >= 5) throw new TransientError(`the planning of release ${releaseId} kept changing meanwhile; retry`);
     }
+  }
+
+  async saveSchedule(planId: string, schedule: PlanSchedule, expectedRevision: number): Promise<"saved" | "conflict"> {
+    const saved = await this.tryWrite(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.plan(planId),
+        UpdateExpression: "SET #schedule = :schedule",
+        ConditionExpression:
+          expectedRevision === 0
+            ? "#status = :approved AND attribute_not_exists(#schedule)"
+            : "#status = :approved AND #schedule.revision = :revision",
+        ExpressionAttributeNames: { "#schedule": "schedule", "#status": "status" },
+        ExpressionAttributeValues: { ":schedule": schedule, ":approved": "approved", ...(expectedRevision === 0 ? {} : { ":revision": expectedRevision }) },
+      }),
+    );
+    return saved ? "saved" : "conflict";
   }
 
   async listPlans(options: { from: string; to: string; limit: number }): Promise<AmplificationPlan[]> {

@@ -11,6 +11,7 @@ export * from "./eventbridge-bus.ts";
 export * from "./eventbridge-scheduler.ts";
 export * from "./http-feed-fetcher.ts";
 export * from "./dynamodb-plan-store.ts";
+export * from "./dynamodb-action-triggers.ts";
 export * from "./file-media-lists.ts";
 export * from "./dynamodb-approval-store.ts";
 export * from "./dynamodb-outbox.ts";

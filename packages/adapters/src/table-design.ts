@@ -46,6 +46,10 @@ export const keys = {
   clientEmail: (clientId: string, kind: string, recipient: string) => ({ PK: `MAIL#CLIENT#${clientId}`, SK: `MAIL#${kind}#${recipient.toLowerCase()}` }),
   /** One platform action of a plan (publishing): its claim, then its result. */
   publishAction: (planId: string, actionKey: string) => ({ PK: `PLAN#${planId}`, SK: `PUB#${actionKey}` }),
+  /** A scheduled action's trigger (local runtime; in AWS an EventBridge Scheduler schedule): beside its plan. */
+  actionTrigger: (planId: string, actionKey: string) => ({ PK: `PLAN#${planId}`, SK: `TRIGGER#${actionKey}` }),
+  /** Triggers by time, in one small partition (it holds only actions still waiting). */
+  triggerByTime: (at: string, planId: string, actionKey: string) => ({ GSI1PK: "TRIGGERS", GSI1SK: `${at}#${planId}#${actionKey}` }),
   outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: "OUTBOX" }),
   /** Undelivered events, oldest first, in one small partition (it only holds events in flight). */
   outboxByTime: (createdAt: string, eventId: string) => ({ GSI1PK: "OUTBOX", GSI1SK: `${createdAt}#${eventId}` }),

@@ -20,6 +20,8 @@ import {
   sweepUndeliveredWork,
   type ApprovalStore,
   type ActionScheduler,
+  type ActionTriggerQueue,
+  fireDueActions,
   type AuditStore,
   type BusEvent,
   type Clock,
@@ -54,6 +56,7 @@ import {
   type WorkspaceStore,
   configOf,
   orphanFeeds,
+  wireTimeOf,
 } from "@pressbridge/core";
 
 /**
@@ -159,6 +162,28 @@ export function publishDeps(a: AdapterSet): PublishDeps {
     clock: a.clock,
     logger: a.logger,
     notify: { mailer: a.mailer, emails: a.emails, from: a.mailFrom, baseUrl: webBaseUrlOf(a) },
+    scheduler: a.scheduler,
+    ...schedulingDeps(a),
+  };
+}
+
+/**
+ * What scheduling reads at decision and publishing time: the client's disclosure settings from the
+ * workspace now, and when a wire carried the release: the plan's own wire time, else the first
+ * source of the release on a shared feed (a wire) since the plan was made from its newsroom.
+ */
+export function schedulingDeps(a: Pick<AdapterSet, "workspace" | "releases" | "logger">): Required<Pick<PublishDeps, "disclosureOf" | "wireAt">> {
+  return {
+    disclosureOf: async (clientId) => (await currentConfig(a)).clients.find((c) => c.id === clientId)?.disclosure,
+    wireAt: async (plan) => {
+      const known = wireTimeOf(plan);
+      if (known !== null) return known;
+      const release = await a.releases.getRelease(plan.releaseId);
+      if (release === undefined) return null;
+      const shared = new Set((await currentConfig(a)).feeds.filter((f) => f.clientId === undefined).map((f) => f.id));
+      const onWire = release.sources.filter((s) => shared.has(s.feedId)).map((s) => s.seenAt).sort();
+      return onWire[0] ?? null;
+    },
   };
 }
 
@@ -176,6 +201,7 @@ export function reviewDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys
     },
     currentApprovers: async (clientId) => approversFromConfig(await currentConfig(a))(clientId),
     logger: a.logger,
+    ...schedulingDeps(a),
   };
 }
 
@@ -382,6 +408,8 @@ export interface MaintenanceOutcome {
   redeliveredPlans: number;
   reminded: number;
   resumedPublications: number;
+  /** Plans whose scheduled actions came due and were published (the local runtime). */
+  scheduledFired: number;
 }
 
 /**
@@ -391,7 +419,7 @@ export interface MaintenanceOutcome {
  * approved plans whose publication stalled. Each part fails alone; the others still run.
  */
 export async function runMaintenance(a: AdapterSet, options: { sweep?: boolean } = {}): Promise<MaintenanceOutcome> {
-  const outcome: MaintenanceOutcome = { flushed: 0, redeliveredReleases: 0, redeliveredPlans: 0, reminded: 0, resumedPublications: 0 };
+  const outcome: MaintenanceOutcome = { flushed: 0, redeliveredReleases: 0, redeliveredPlans: 0, reminded: 0, resumedPublications: 0, scheduledFired: 0 };
   const failures: string[] = [];
   const config = await currentConfig(a);
   const step = async (name: string, run: () => Promise<void>): Promise<void> => {
@@ -416,6 +444,13 @@ export async function runMaintenance(a: AdapterSet, options: { sweep?: boolean }
     const reminders = await sendReminders(await notifyDeps(a), config);
     outcome.reminded = reminders.reduce((n, o) => n + o.sent.length, 0);
   });
+  // Locally the scheduled actions' triggers are data: fire the due ones (in AWS EventBridge Scheduler does).
+  const triggers = a.scheduler as Partial<ActionTriggerQueue>;
+  if (typeof triggers.due === "function") {
+    await step("scheduled actions", async () => {
+      outcome.scheduledFired = (await fireDueActions({ ...publishDeps(a), triggers: a.scheduler as ActionTriggerQueue })).plans;
+    });
+  }
   await step("stalled publications", async () => {
     outcome.resumedPublications = (await resumeStalledPublications({ plans: a.plans, bus: a.bus, outbox: a.outbox, clock: a.clock, logger: a.logger }, config)).length;
   });

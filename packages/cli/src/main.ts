@@ -14,8 +14,12 @@ Commands:
   approvals [--days N] [--data-dir DIR] [--json]
                                       pending approvals with each approver's review link
   publish --plan ID [--retry-failed] [--data-dir DIR] [--json]
-                                      publish an approved plan now (what was published is never sent
-                                      again; --retry-failed also retries failures like an expired token)
+                                      publish an approved plan's due actions now (what was published is
+                                      never sent again; --retry-failed also retries failures like an
+                                      expired token)
+  publish --plan ID --action KEY --at ISO|--now|--cancel [--reason TEXT] [--json]
+                                      move one action to a time (the disclosure guard applies; after the
+                                      deadline only with --reason), publish it now, or cancel it
   audit [--now ISO] [--config FILE] [--data-dir DIR] [--json]
                                       run the window audit now: missed, at-risk, stale, feed health;
                                       stores the report and emails digests of what is new
@@ -121,7 +125,7 @@ const COMMANDS: Record<string, CommandSpec | CommandGroup> = {
     load: async () => (await import("./commands/approvals.ts")).approvalsCommand,
   },
   publish: {
-    options: { plan: { type: "string" }, "retry-failed": { type: "boolean" } },
+    options: { plan: { type: "string" }, "retry-failed": { type: "boolean" }, action: { type: "string" }, at: { type: "string" }, now: { type: "boolean" }, cancel: { type: "boolean" }, reason: { type: "string" } },
     load: async () => (await import("./commands/publish.ts")).publishCommand,
   },
   start: {

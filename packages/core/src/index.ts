@@ -30,6 +30,7 @@ export { csvCell } from "./text/csv-cell.ts";
 export * from "./publishing/publisher.ts";
 export * from "./publishing/publish-actions.ts";
 export * from "./publishing/publish-plan.ts";
+export * from "./publishing/fire-due-actions.ts";
 export * from "./publishing/publication-email.ts";
 export * from "./publishing/platform-credentials.ts";
 export * from "./publishing/resume-publications.ts";

@@ -3,6 +3,7 @@ import type { AmplificationPlan, MediaContact, PlanAuditEntry, PlanDecision, Pla
 import type { DryRunPreview } from "./publishing/publisher.ts";
 import type { CreateOutcome, FeedState, StoredRelease, NewRelease, ReleaseSource, ReleaseLookup, ReleasePlanning } from "./releases/release.ts";
 import type { Workspace, WorkspaceLogEntry, WorkspaceWrite } from "./workspace/workspace.ts";
+import type { PlanSchedule } from "./scheduling/schedule-types.ts";
 
 /** Current time; injected so windows, backoff and expiry are testable with a fake clock. */
 export interface Clock {
@@ -98,6 +99,11 @@ export interface PlanStore {
    * each other's clients.
    */
   recordReleasePlanning(releaseId: string, planning: ReleasePlanning): Promise<void>;
+  /**
+   * Replaces an approved plan's schedule if it still has `expectedRevision` (0: the one accepted with
+   * the approval, none saved yet); "conflict" when someone changed it meanwhile or the plan is not approved.
+   */
+  saveSchedule(planId: string, schedule: PlanSchedule, expectedRevision: number): Promise<"saved" | "conflict">;
   /** Plans created in [from, to], newest first (the creation-time index). */
   listPlans(options: { from: string; to: string; limit: number }): Promise<AmplificationPlan[]>;
   /** One client's plans whose window deadline is in [from, to], latest deadline first (the per-client deadline index). */
@@ -360,3 +366,9 @@ export interface ActionScheduler {
 
 /** The scheduler where the runtime's timer fires due actions itself (locally, and in tests). */
 export const NO_ACTION_SCHEDULER: ActionScheduler = { ensure: async () => {}, cancel: async () => {} };
+
+/** Triggers kept as data (the local runtime): the timer reads the due ones and fires them. */
+export interface ActionTriggerQueue extends ActionScheduler {
+  /** Triggers whose time is at or before `now`, oldest first. */
+  due(now: string, limit: number): Promise<ActionTrigger[]>;
+}

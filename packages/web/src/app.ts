@@ -17,7 +17,10 @@ import {
   type WorkspaceStore,
   canManage,
   canSee,
+  fromZoned,
+  type ScheduleRequest,
 } from "@pressbridge/core";
+import type { ScheduleInput } from "./views/schedule-section.ts";
 import { MEDIA_LIST_UPLOAD_MAX_BYTES, MEDIA_LIST_UPLOAD_PATH, registerWorkspacePages, type ReleasePagesDeps } from "./workspace-routes.ts";
 import { mediaListTooLargePage } from "./views/workspace-media-list.ts";
 import { planPage } from "./views/plan-page.ts";
@@ -157,13 +160,30 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     for (const [k, v] of Object.entries(form)) {
       if (k.startsWith("v_") && typeof v === "string" && /^\d{1,6}$/.test(v)) shownVersions[k.slice(2)] = Number(v);
     }
+    const view = action === "approve" ? await openReview(deps.review, token) : undefined;
+    const typed = view?.kind === "review" ? scheduleInputOf(form, view.schedule.map((a) => a.key)) : {};
     const result = await decidePlan(deps.review, {
       token,
       csrf: form.csrf,
       action,
       shownVersions,
       comment: typeof form.comment === "string" ? form.comment : null,
+      ...(view?.kind === "review" ? { schedule: scheduleRequestsOf(typed, view.plan.timezone) } : {}),
     });
+    if (result.status === "invalid-schedule" && view?.kind === "review") {
+      // Refused with the field marked: every typed time and the comment stay as they were.
+      return c.html(
+        reviewPage({
+          ...view,
+          token,
+          now: deps.review.clock.now(),
+          message: { kind: "error", text: `Nothing was decided: the time of ${result.key.replace(/^p_[^:]+:/, "")} ${result.reason}.` },
+          scheduleInput: typed,
+          scheduleError: { key: result.key, reason: result.reason },
+        }),
+        422,
+      );
+    }
     return respond(c, token, result);
   });
 
@@ -221,6 +241,8 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
       }
       case "invalid-draft":
         return c.html(messagePage("Edit not saved", result.reason), 422);
+      case "invalid-schedule":
+        return c.html(messagePage("Not decided", `The time of ${result.key} ${result.reason}.`), 422);
     }
   }
 
@@ -286,4 +308,28 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     return c.html(messagePage("Something went wrong", "The request could not be completed. Reload the page to see the current state, then try again."), 500);
   });
   return app;
+}
+
+/** The decision form's per-action time fields, as typed (`when_<key>`, `at_<key>`, `late_<key>`). */
+function scheduleInputOf(form: Record<string, unknown>, keys: readonly string[]): Record<string, ScheduleInput> {
+  const out: Record<string, ScheduleInput> = {};
+  const text = (v: unknown, max: number) => (typeof v === "string" ? v.slice(0, max) : "");
+  for (const key of keys) {
+    const when = form[`when_${key}`];
+    const choice = when === "now" || when === "at" ? when : "suggested";
+    out[key] = { choice, at: text(form[`at_${key}`], 20), lateReason: text(form[`late_${key}`], 500) };
+  }
+  return out;
+}
+
+/** The typed times as requests: a `datetime-local` value is the client's wall clock. */
+function scheduleRequestsOf(input: Readonly<Record<string, ScheduleInput>>, timeZone: string): Record<string, ScheduleRequest> {
+  const out: Record<string, ScheduleRequest> = {};
+  for (const [key, v] of Object.entries(input)) {
+    if (v.choice === "suggested") continue;
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(v.at);
+    const at = v.choice === "at" ? (m === null ? new Date(Number.NaN) : fromZoned({ y: +m[1]!, m: +m[2]!, d: +m[3]!, hh: +m[4]!, mm: +m[5]! }, timeZone)) : undefined;
+    out[key] = { choice: v.choice, ...(at === undefined ? {} : { at }), ...(v.lateReason.trim() === "" ? {} : { lateReason: v.lateReason }) };
+  }
+  return out;
 }

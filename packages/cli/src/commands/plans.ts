@@ -1,5 +1,5 @@
 import { DynamoPlanStore } from "@pressbridge/adapters/dynamodb";
-import { ValidationError, actionLabel, type AmplificationPlan, type PublishedAction } from "@pressbridge/core";
+import { ValidationError, actionLabel, scheduleOf, type AmplificationPlan, type PublishedAction } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import { intFlag, type CommandArgs } from "../command-args.ts";
 import { dataDirFrom, openLocalStore } from "../runtime/local-store.ts";
@@ -61,6 +61,22 @@ function planJson(p: AmplificationPlan): Record<string, unknown> {
     briefs: p.briefs,
     decision: p.decision ?? null,
     publication: p.publication ?? null,
+    // Each action with its time (docs/scheduling.md): the live schedule, or the one accepted with the approval.
+    actions: (scheduleOf(p)?.actions ?? []).map((a) => ({
+      key: a.key,
+      kind: a.kind,
+      platform: a.platform,
+      followUp: a.followUp,
+      scheduledFor: a.scheduledFor,
+      choice: a.choice,
+      ...(a.guard === undefined ? {} : { guard: { rule: a.guard.rule, from: a.guard.from, to: a.guard.to } }),
+      late: a.late,
+      ...(a.lateReason === undefined ? {} : { lateReason: a.lateReason }),
+      ...(a.held === undefined ? {} : { held: a.held }),
+      ...(a.cancelled === undefined ? {} : { cancelled: a.cancelled }),
+      status: a.cancelled !== undefined ? "cancelled" : (p.publication?.actions.find((x) => x.key === a.key)?.status ?? (a.held !== undefined ? "held" : "scheduled")),
+    })),
+    ...(p.followUps === undefined ? {} : { followUps: p.followUps.map((d) => ({ channel: d.channel, text: d.text, link: d.link, version: d.version, length: d.length })) }),
   };
 }
 
@@ -73,6 +89,7 @@ function formatPlan(p: AmplificationPlan): string {
     ...p.skipped.map((s) => `  [${s.channel}] skipped: ${s.reason}`),
     ...(p.briefs as Array<{ platform: string; audience?: { summary?: string } }>).map((b) => `  ad brief (${b.platform}): ${b.audience?.summary ?? ""}`),
     ...(p.decision === undefined ? [] : [`  ${p.decision.action} by ${p.decision.by} at ${p.decision.at}`]),
+    ...(scheduleOf(p)?.actions ?? []).map((a) => `  ${actionLabel(a)}: ${a.cancelled !== undefined ? "cancelled" : a.held !== undefined ? "waiting for a wire" : `at ${a.scheduledFor}`}${a.guard === undefined ? "" : ` (moved by ${a.guard.rule})`}`),
     ...(p.publication?.actions ?? []).map((a) => `  ${publishedActionLine(a)}`),
   ];
   return `${lines.join("\n")}\n\n`;

@@ -17,7 +17,7 @@ import {
   type LocalBus,
   type RequestCounter,
 } from "@pressbridge/adapters";
-import { NO_ACTION_SCHEDULER, ROUTES, systemClock, type Logger, type SigningKeys } from "@pressbridge/core";
+import { ROUTES, systemClock, type Logger, type SigningKeys } from "@pressbridge/core";
 import { loadLocalCredentials, platformBaseUrls } from "./local-credentials.ts";
 import { loadSigningKeys } from "./local-secrets.ts";
 import { importConfigFile, loadConfigFile } from "../config-file.ts";
@@ -113,7 +113,8 @@ export async function openLocalContext(options: {
     dataDir: options.dataDir,
     publishers: createPublisherDirectory(baseUrls === undefined ? {} : { baseUrls }),
     credentials: credentials.source,
-    scheduler: NO_ACTION_SCHEDULER,
+    // Triggers as data in the table: the runtime's maintenance fires the due ones (survives restarts).
+    scheduler: tables.triggers,
     credentialsDescription: credentials.description,
     mailer: mail.mailer,
     mailFrom: mail.from,

@@ -14,6 +14,9 @@ import {
   type SigningKeys,
 } from "./approval-token.ts";
 import { editedDraft } from "./edited-draft.ts";
+import { ValidationError } from "../errors.ts";
+import type { DisclosureSettings } from "../scheduling/disclosure.ts";
+import { proposeSchedule, wireTimeOf, type ScheduledAction, type ScheduleRequest } from "../scheduling/plan-schedule.ts";
 
 export interface ReviewDeps {
   plans: PlanStore;
@@ -29,6 +32,10 @@ export interface ReviewDeps {
    */
   currentApprovers(clientId: string): readonly string[] | Promise<readonly string[]>;
   logger?: Logger;
+  /** The client's disclosure settings now (the schedule's guard). */
+  disclosureOf?: (clientId: string) => Promise<DisclosureSettings | undefined>;
+  /** When a wire carried the plan's release, or null while it is seen only on the client's newsroom. Default: what the plan knows. */
+  wireAt?: (plan: AmplificationPlan) => Promise<string | null>;
 }
 
 /** `currentApprovers` from a parsed config (the web app's and the approval Lambda's). */
@@ -47,6 +54,8 @@ export type ReviewView =
       csrf: string;
       linkId: string;
       audit: PlanAuditEntry[];
+      /** When each action would go out if approved now (the times approving accepts). */
+      schedule: ScheduledAction[];
     };
 
 type LinkProblem = { problem: "invalid" | "not-approver"; message: string };
@@ -79,7 +88,14 @@ export async function openReview(deps: ReviewDeps, token: string): Promise<Revie
     csrf: csrfTokenFor(deps.keys, found.claims),
     linkId: found.claims.n,
     audit: await deps.approvals.auditTrail(found.plan.id),
+    schedule: await proposedSchedule(deps, found.plan),
   };
+}
+
+/** The schedule approving would accept now (suggested times, or the person's choices). */
+export async function proposedSchedule(deps: Pick<ReviewDeps, "clock" | "disclosureOf" | "wireAt">, plan: AmplificationPlan, requests?: Readonly<Record<string, ScheduleRequest>>): Promise<ScheduledAction[]> {
+  const [disclosure, wireAt] = await Promise.all([deps.disclosureOf?.(plan.clientId), deps.wireAt === undefined ? wireTimeOf(plan) : deps.wireAt(plan)]);
+  return proposeSchedule(plan, { disclosure, wireAt, now: deps.clock.now(), ...(requests === undefined ? {} : { requests }) });
 }
 
 export type ActionResult =
@@ -89,6 +105,7 @@ export type ActionResult =
   | { status: "already-decided"; decision: PlanDecision }
   | { status: "stale"; message: string }
   | { status: "invalid-draft"; channel: Channel; reason: string }
+  | { status: "invalid-schedule"; key: string; reason: string }
   | { status: "decided"; decision: PlanDecision }
   | { status: "edited"; channel: Channel; version: number };
 
@@ -118,7 +135,15 @@ function decisionEventId(planId: string): string {
  */
 export async function decidePlan(
   deps: ReviewDeps,
-  input: { token: string; csrf: unknown; action: "approve" | "reject"; shownVersions: Record<string, number>; comment?: string | null },
+  input: {
+    token: string;
+    csrf: unknown;
+    action: "approve" | "reject";
+    shownVersions: Record<string, number>;
+    comment?: string | null;
+    /** The approver's choices per action key (absent: the suggested times, as the page showed them). */
+    schedule?: Readonly<Record<string, ScheduleRequest>>;
+  },
 ): Promise<ActionResult> {
   const auth = await authorise(deps, input.token, input.csrf);
   if ("status" in auth) return auth;
@@ -130,6 +155,15 @@ export async function decidePlan(
   const now = deps.clock.now().toISOString();
   const comment = typeof input.comment === "string" && input.comment.trim() !== "" ? input.comment.trim().slice(0, 2000) : null;
   const draftVersions = Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version]));
+  let schedule: ScheduledAction[] | undefined;
+  if (input.action === "approve") {
+    try {
+      schedule = await proposedSchedule(deps, plan, input.schedule);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return { status: "invalid-schedule", key: err.field.replace(/^schedule\./, ""), reason: err.message };
+    }
+  }
   const decision: PlanDecision = {
     action: input.action === "approve" ? "approved" : "rejected",
     by: claims.a,
@@ -137,6 +171,7 @@ export async function decidePlan(
     linkId: claims.n,
     draftVersions,
     comment,
+    ...(schedule === undefined ? {} : { schedule }),
   };
   const event: BusEvent = makeEvent(
     input.action === "approve" ? "AmplificationApproved" : "AmplificationRejected",

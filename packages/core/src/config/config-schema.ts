@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
 import { MAX_AD_LOCATIONS, defaultAdLocations, isCountryCode } from "./ad-locations.ts";
+import { DisclosureSettings } from "../scheduling/disclosure.ts";
 
 export { FALLBACK_AD_COUNTRY, MAX_AD_LOCATIONS, countryOfTimeZone, defaultAdLocations, isCountryCode } from "./ad-locations.ts";
 
@@ -59,6 +60,12 @@ export const ClientConfig = z
         locations: z.array(countryCode).min(1).max(MAX_AD_LOCATIONS).transform(withoutRepeats).optional(),
       })
       .default({ dailyBudget: 50, currency: "USD", flightDays: 5 }),
+    /**
+     * When nothing may be published for the client (docs/scheduling.md): its ticker (market-close
+     * blackout by default), blackouts, quiet hours, and whether a release must be on a wire first.
+     * Omitted: no blackouts, wire required.
+     */
+    disclosure: DisclosureSettings.optional(),
   })
   // After the fields, so an omitted adDefaults (its whole-object default) gets locations too.
   .transform((client) => ({

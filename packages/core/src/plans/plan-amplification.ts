@@ -7,7 +7,7 @@ import type { Clock, EventBus, EventOutbox, MediaListSource, PlanStore, ReleaseS
 import { publishRecorded } from "../delivery/outbox.ts";
 import type { StoredRelease } from "../releases/release.ts";
 import { composeAdBriefs } from "./briefs/index.ts";
-import { composeDrafts, releaseSlug, trackedLink } from "./drafts/index.ts";
+import { composeDrafts, composeFollowUps, releaseSlug, trackedLink } from "./drafts/index.ts";
 import { matchClients, type ClientMatch } from "./match-clients.ts";
 import type { AmplificationPlan, PlanRelease } from "./plan.ts";
 import { retryStateWrite } from "../retry-state-write.ts";
@@ -188,6 +188,7 @@ async function buildPlan(
     },
     campaign,
     drafts: outcomes.flatMap((o) => (o.status === "ok" ? [{ ...o.draft, version: 1 }] : [])),
+    followUps: composeFollowUps({ release: planRelease, client }).map((d) => ({ ...d, version: 1 })),
     skipped: outcomes.flatMap((o) => (o.status === "skipped" ? [{ channel: o.channel, reason: o.reason }] : [])),
     briefs,
     announce: "announced",

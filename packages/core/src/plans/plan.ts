@@ -5,6 +5,7 @@
 export * from "./plan-parts.ts";
 import type { AdBrief } from "./briefs/compose-ad-briefs.ts";
 import type { AdPlatform, Channel, PostDraft } from "./plan-parts.ts";
+import type { PlanSchedule, ScheduledAction } from "../scheduling/schedule-types.ts";
 
 /** Where a plan stands. Later steps (approval, publishing) move it on with conditional writes. */
 export type PlanStatus = "pending_approval" | "approved" | "rejected" | "published" | "publish_failed";
@@ -42,12 +43,19 @@ export interface AmplificationPlan<Brief = AdBrief> {
   };
   campaign: string;
   drafts: PlanDraft[];
+  /**
+   * Follow-up posts (X and LinkedIn): their own drafts, a different angle (the quote, or the key
+   * fact), suggested for 09:30 the next business morning. Absent on plans made before them.
+   */
+  followUps?: PlanDraft[];
   skipped: Array<{ channel: Channel; reason: string }>;
   briefs: Brief[];
   /** Set once, by the single approve/reject decision (a conditional write). */
   decision?: PlanDecision;
   /** Set by publishing after approval (publishing/publish-plan.ts); rewritten on each publishing run. */
   publication?: PlanPublication;
+  /** The schedule after a reschedule or cancel (scheduling/plan-schedule.ts); before any, the decision's. */
+  schedule?: PlanSchedule;
   /** Whether "Amplification Planned" was accepted by the bus (see plan-amplification.ts). */
   announce: "pending" | "announced";
   announceLeaseUntil: string | null;
@@ -61,6 +69,8 @@ export interface PlanDecision {
   linkId: string;
   draftVersions: Record<string, number>;
   comment: string | null;
+  /** The times the approver accepted (shown on the review page); absent on plans approved before scheduling. */
+  schedule?: ScheduledAction[];
 }
 
 /** What publishing did for one action (an organic post or a paused ad) of an approved plan. */

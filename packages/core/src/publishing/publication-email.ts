@@ -20,9 +20,10 @@ export interface PublicationEmailInput {
   actions: readonly PublishedAction[];
 }
 
-export function actionLabel(action: Pick<PublishedAction, "kind" | "platform">): string {
+export function actionLabel(action: Pick<PublishedAction, "kind" | "platform"> & { key?: string }): string {
   const name = PLATFORM_NAMES[action.platform] ?? oneLine(action.platform);
-  return action.kind === "organic-post" ? `${name} post` : `${name} ad (paused)`;
+  if (action.kind !== "organic-post") return `${name} ad (paused)`;
+  return action.key !== undefined && /:follow-up:v\d+$/.test(action.key) ? `${name} follow-up` : `${name} post`;
 }
 
 export function renderPublicationEmail(input: PublicationEmailInput): EmailMessage {

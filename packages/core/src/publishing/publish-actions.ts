@@ -8,6 +8,11 @@ export function postActionKey(planId: string, channel: string, version: number):
   return `${planId}:post:${channel}:v${version}`;
 }
 
+/** A follow-up post's key: its own action, apart from the channel's first post. */
+export function followUpActionKey(planId: string, channel: string, version: number): string {
+  return `${planId}:post:${channel}:follow-up:v${version}`;
+}
+
 export function adActionKey(planId: string, platform: string): string {
   return `${planId}:ad:${platform}`;
 }
@@ -24,7 +29,7 @@ export function adCampaignName(plan: Pick<AmplificationPlan, "id" | "release">, 
 
 /**
  * What publishing an approved plan does, in order: one organic post per approved draft (at the
- * version the approver approved), then one paused ad per brief. Keys are deterministic, so every
+ * version the approver approved), the follow-up posts, then one paused ad per brief. Keys are deterministic, so every
  * redelivery of the approval maps to the same actions.
  */
 export function publishActionsFor(plan: AmplificationPlan): PublishAction[] {
@@ -32,6 +37,16 @@ export function publishActionsFor(plan: AmplificationPlan): PublishAction[] {
     (draft): OrganicPostAction => ({
       kind: "organic-post",
       key: postActionKey(plan.id, draft.channel, plan.decision?.draftVersions[draft.channel] ?? draft.version),
+      channel: draft.channel,
+      text: draft.text,
+      link: draft.link,
+      facets: draft.facets,
+    }),
+  );
+  const followUps = (plan.followUps ?? []).map(
+    (draft): OrganicPostAction => ({
+      kind: "organic-post",
+      key: followUpActionKey(plan.id, draft.channel, draft.version),
       channel: draft.channel,
       text: draft.text,
       link: draft.link,
@@ -47,5 +62,5 @@ export function publishActionsFor(plan: AmplificationPlan): PublishAction[] {
       name: adCampaignName(plan, brief.platform),
     }),
   );
-  return [...posts, ...ads];
+  return [...posts, ...followUps, ...ads];
 }

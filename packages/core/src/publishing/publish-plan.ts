@@ -4,7 +4,9 @@ import { publishRecorded } from "../delivery/outbox.ts";
 import { sendOnce } from "../delivery/send-once.ts";
 import { makeEvent, type AmplificationApprovedDetail } from "../events/catalog.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import type { ActionClaim, Clock, EmailLedger, EventBus, EventOutbox, Mailer, PlanStore, PublicationStore, PublishActionRecord } from "../ports.ts";
+import type { ActionClaim, ActionScheduler, Clock, EmailLedger, EventBus, EventOutbox, Mailer, PlanStore, PublicationStore, PublishActionRecord } from "../ports.ts";
+import type { DisclosureSettings } from "../scheduling/disclosure.ts";
+import { actionState, releaseHeld, scheduleOf, wireTimeOf, type PlanSchedule } from "../scheduling/plan-schedule.ts";
 import type { AmplificationPlan, PlanPublication, PublishedAction } from "../plans/plan.ts";
 import { redactCredentialShapes, redactCredentials, secretCredentialValues } from "./credential-redaction.ts";
 import { renderPublicationEmail } from "./publication-email.ts";
@@ -33,6 +35,12 @@ export interface PublishDeps {
   notify?: { mailer: Mailer; emails: EmailLedger; from: string; baseUrl: string };
   /** How long a claimed action stays "in flight" before another worker may take it over. Default 300 s. */
   leaseSeconds?: number;
+  /** Fires the plan's scheduled actions at their times (EventBridge Scheduler in AWS, the table's triggers locally). Without it nothing is scheduled. */
+  scheduler?: ActionScheduler;
+  /** The client's disclosure settings now (the guard of actions released from a wire hold). */
+  disclosureOf?: (clientId: string) => Promise<DisclosureSettings | undefined>;
+  /** When a wire carried the plan's release (its publication), or null while it is seen only on the client's newsroom. Default: what the plan knows. */
+  wireAt?: (plan: AmplificationPlan) => Promise<string | null>;
 }
 
 /** Attempts (claims) of one action before a retryable failure stops being retried automatically. */
@@ -42,10 +50,12 @@ export const PUBLISH_LEASE_SECONDS = 300;
 export interface PublishRunOutcome {
   planId: string;
   /**
-   * completed: every action has a result and the plan's publication is recorded; in-progress: another
-   * worker holds some action and will record the publication; not-approved / not-found: nothing to do.
+   * completed: every action has a result (or was cancelled) and the plan's publication is recorded;
+   * scheduled: the due actions are done and the others wait for their time (a trigger is set) or for
+   * a wire; in-progress: another worker holds some action and will record the publication;
+   * not-approved / not-found: nothing to do.
    */
-  result: "completed" | "in-progress" | "not-approved" | "not-found";
+  result: "completed" | "scheduled" | "in-progress" | "not-approved" | "not-found";
   actions: PublishedAction[];
   /** Failed actions a later attempt may fix (throttling, 5xx, timeouts) with attempts left. */
   retryableFailures: PublishedAction[];
@@ -79,7 +89,12 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
   if (plan === undefined) return outcome;
   if (plan.decision?.action !== "approved") return { ...outcome, result: "not-approved" };
 
-  const actions = publishActionsFor(plan);
+  const now = deps.clock.now();
+  const schedule = await liveSchedule(deps, plan, now, logger);
+  const planned = publishActionsFor(plan);
+  const states = new Map(planned.map((a) => [a.key, actionState(schedule, a.key, now)]));
+  // Only the due actions go now; the cancelled ones never; the others when their trigger fires.
+  const actions = planned.filter((a) => states.get(a.key) === "due");
   const groups = new Map<string, PublishAction[]>();
   for (const action of actions) {
     const platform = platformOfAction(action);
@@ -116,8 +131,16 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
   );
 
   const records = new Map((await deps.publications.actionRecords(plan.id)).map((r) => [r.key, r]));
-  const finished = actions.map((a) => records.get(a.key)).filter((r): r is PublishActionRecord => r !== undefined && r.state !== "in-flight");
-  if (finished.length < actions.length) return { ...outcome, result: "in-progress" };
+  const dueFinished = actions.filter((a) => { const r = records.get(a.key); return r !== undefined && r.state !== "in-flight"; });
+  if (dueFinished.length < actions.length) return { ...outcome, result: "in-progress" };
+  // Every action that is not cancelled counts; one still waiting for its time (or a wire) has a trigger set.
+  const required = planned.filter((a) => states.get(a.key) !== "cancelled");
+  const finished = required.map((a) => records.get(a.key)).filter((r): r is PublishActionRecord => r !== undefined && r.state !== "in-flight");
+  if (finished.length < required.length) {
+    await setTriggers(deps, plan, schedule, required.filter((a) => records.get(a.key) === undefined && states.get(a.key) === "waiting").map((a) => a.key), logger);
+    const done = finished.map(publishedActionOf);
+    return { ...outcome, result: "scheduled", actions: done, retryableFailures: finished.filter((r) => r.state === "failed" && r.retryable && r.attempt < MAX_AUTOMATIC_ATTEMPTS).map(publishedActionOf) };
+  }
 
   outcome.actions = finished.map(publishedActionOf);
   outcome.retryableFailures = finished.filter((r) => r.state === "failed" && r.retryable && r.attempt < MAX_AUTOMATIC_ATTEMPTS).map(publishedActionOf);
@@ -151,6 +174,40 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
   const final = finished.filter((r) => r.state === "failed" && (!r.retryable || r.attempt >= MAX_AUTOMATIC_ATTEMPTS));
   if (final.length > 0 && deps.notify !== undefined) outcome.ownerEmail = await emailOwner(deps, deps.notify, plan, finished, final, logger);
   return outcome;
+}
+
+/**
+ * The plan's schedule as of `now`: actions held for a wire are released (and the schedule saved)
+ * once a wire has carried the release. A save that loses a race is left to the next run.
+ */
+async function liveSchedule(deps: PublishDeps, plan: AmplificationPlan, now: Date, logger: Logger): Promise<PlanSchedule | undefined> {
+  const schedule = scheduleOf(plan);
+  if (schedule === undefined || !schedule.actions.some((a) => a.held !== undefined && a.cancelled === undefined)) return schedule;
+  const wireAt = deps.wireAt === undefined ? wireTimeOf(plan) : await deps.wireAt(plan);
+  if (wireAt === null) return schedule;
+  const released = releaseHeld(schedule, plan, await deps.disclosureOf?.(plan.clientId), wireAt, now);
+  const next = { ...released, revision: schedule.revision + 1, updatedAt: now.toISOString(), updatedBy: "wire" };
+  const saved = await deps.plans.saveSchedule(plan.id, next, schedule.revision);
+  if (saved === "conflict") {
+    logger.info("the schedule changed meanwhile; the wire release is applied on the next run", { planId: plan.id });
+    return schedule;
+  }
+  return next;
+}
+
+/** One trigger per waiting action (idempotent: a redelivery sets the same ones). A failure is logged: the sweep finds the plan. */
+async function setTriggers(deps: PublishDeps, plan: AmplificationPlan, schedule: PlanSchedule | undefined, keys: readonly string[], logger: Logger): Promise<void> {
+  if (deps.scheduler === undefined || schedule === undefined) return;
+  for (const key of keys) {
+    const entry = schedule.actions.find((a) => a.key === key);
+    if (entry === undefined) continue;
+    try {
+      await deps.scheduler.ensure({ planId: plan.id, actionKey: key, at: entry.scheduledFor, timeZone: plan.timezone });
+    } catch (err) {
+      logger.error("could not set the trigger of a scheduled action", { planId: plan.id, key, error: errorText(err) });
+      throw new TransientError(`the trigger of ${key} could not be set; retry`);
+    }
+  }
 }
 
 /**

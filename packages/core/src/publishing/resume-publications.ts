@@ -1,3 +1,4 @@
+import { scheduleOf } from "../scheduling/plan-schedule.ts";
 import { createHash } from "node:crypto";
 import type { PressbridgeConfig } from "../config/config-schema.ts";
 import { announce } from "../delivery/outbox.ts";
@@ -67,6 +68,12 @@ export function publicationRetryEvent(plan: AmplificationPlan, request: { reques
  */
 function needsResuming(plan: AmplificationPlan, stalledBefore: string, now: string): boolean {
   if (plan.decision?.action !== "approved") return false;
+  const schedule = scheduleOf(plan);
+  // A scheduled plan is stalled when an action's time passed well ago (its trigger may be lost);
+  // one whose actions all wait for later (or for a wire) is not.
+  if (plan.publication === undefined && schedule !== undefined) {
+    return schedule.actions.some((a) => a.cancelled === undefined && a.held === undefined && a.scheduledFor <= stalledBefore);
+  }
   if (plan.publication === undefined) return plan.decision.at <= stalledBefore;
   const dueForAnotherAttempt = (a: PublishedAction) =>
     a.status === "failed" && a.retryable && (a.attempts ?? MAX_AUTOMATIC_ATTEMPTS) < MAX_AUTOMATIC_ATTEMPTS && (a.retryNotBefore === undefined || a.retryNotBefore <= now);

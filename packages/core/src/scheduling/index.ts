@@ -44,3 +44,21 @@ export {
   type SuggestedTime,
 } from "./suggest-schedule.ts";
 export { checkChosenTime, PAST_TOLERANCE_MS, type ChosenTimeContext, type CheckedTime } from "./check-chosen-time.ts";
+export {
+  proposeSchedule,
+  scheduleOf,
+  actionState,
+  changeSchedule,
+  releaseHeld,
+  resolveActionKey,
+  guardFor,
+  wireTimeOf,
+  awaitsWire,
+  isFollowUpKey,
+  AWAITING_WIRE_RULE,
+  SCHEDULE_CHOICES,
+  type ScheduledAction,
+  type PlanSchedule,
+  type ScheduleChoice,
+  type ScheduleRequest,
+} from "./plan-schedule.ts";

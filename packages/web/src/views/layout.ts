@@ -22,6 +22,11 @@ button{font-size:15px;padding:8px 16px;border-radius:6px;border:1px solid #8895a
 button.approve{background:#1f7a3a;color:#fff;border-color:#1f7a3a}button.reject{background:#a3262f;color:#fff;border-color:#a3262f}
 .error{background:#fde8ea;border-color:#e5a0a6}.notice{background:#e9f5ec;border-color:#9fd0ad}
 td.bad{color:#a3262f;font-weight:bold}td.warn{color:#9a5b00;font-weight:bold}svg{max-width:100%;height:auto}
+fieldset#schedule{border:1px solid #dde1e7;border-radius:6px;padding:8px 12px;margin:0 0 12px;min-width:0}
+.when{border-top:1px solid #eceff3;padding:8px 0}.when:first-of-type{border-top:0}.when.invalid{border-left:3px solid #a3262f;padding-left:8px}
+.when .row{display:flex;flex-wrap:wrap;gap:4px 16px}.when label{display:block;font-size:14px;margin:4px 0;flex:1 1 12em;min-width:0}
+.when select,.when input{display:block;width:100%;max-width:24em;box-sizing:border-box;font-size:16px;padding:6px;margin-top:2px}
+span.warn{color:#9a5b00}p.error{padding:6px 8px;border-radius:4px}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #eceff3;font-size:14px;vertical-align:top}
 `;
 

@@ -1,9 +1,10 @@
 import { html } from "hono/html";
-import type { AmplificationPlan, PlanAuditEntry, PlanDecision, PublishActionRecord } from "@pressbridge/core";
+import { scheduleOf, type AmplificationPlan, type PlanAuditEntry, type PlanDecision, type PublishActionRecord, type ScheduledAction } from "@pressbridge/core";
 import { CHANNEL_NAMES, formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
 import { publicationSection } from "./publication-section.ts";
 import { safeHref } from "./safe-href.ts";
+import { scheduleFields, scheduleSummary, type ScheduleInput } from "./schedule-section.ts";
 
 interface BriefView {
   platform: string;
@@ -30,6 +31,11 @@ export interface ReviewPageModel {
   savedChannel?: string;
   /** Publishing records of an approved plan (what was published where, dry-run requests). */
   publications?: readonly PublishActionRecord[];
+  /** When each action would go out if approved now. */
+  schedule?: readonly ScheduledAction[];
+  /** The times the approver chose, kept when the decision was refused, and the refused one. */
+  scheduleInput?: Readonly<Record<string, ScheduleInput>>;
+  scheduleError?: { key: string; reason: string };
 }
 
 /** Draft versions in the page's own order, with the channels' display names. */
@@ -67,6 +73,7 @@ export function reviewPage(m: ReviewPageModel) {
 ${m.message === undefined ? "" : html`<div class="card ${m.message.kind}" role="alert" id="message">${m.message.text}</div>`}
 ${plan.decision === undefined ? "" : decisionBanner(plan, plan.decision, plan.timezone)}
 ${publicationSection(plan, m.publications ?? [])}
+${pending ? "" : scheduleSummary(plan, scheduleOf(plan)?.actions ?? [], new Set((m.publications ?? []).filter((r) => r.state === "published").map((r) => r.key)))}
 <div class="card">
 <span class="pill ${plan.status}" id="status">${plan.status.replace("_", " ")}</span>
 <h1>${plan.release.title === "" ? "(untitled release)" : plan.release.title}</h1>
@@ -97,6 +104,13 @@ ${
 ${d.link === null ? "" : html`<p class="muted">Link: ${d.link}</p>`}
 </div>`,
 )}
+${(plan.followUps ?? []).map(
+  (d) => html`<div class="card" id="follow-up-${d.channel}">
+<h2>${CHANNEL_NAMES[d.channel] ?? d.channel} follow-up <span class="muted">${d.length.value.toLocaleString("en-US")}/${d.length.limit.toLocaleString("en-US")} ${d.length.unit}</span></h2>
+<p class="muted">A second post the next business morning, from another angle (see its time under Decision).</p>
+<pre>${d.text}</pre>
+</div>`,
+)}
 ${plan.skipped.map((s) => html`<div class="card"><h2>${CHANNEL_NAMES[s.channel] ?? s.channel}</h2><p class="muted">Skipped: ${s.reason}</p></div>`)}
 ${briefs.length === 0 ? "" : html`<h2>Ad briefs (created paused)</h2>`}
 ${briefs.map(
@@ -115,10 +129,11 @@ ${
 <form method="post" action="${base}/decision">
 <input type="hidden" name="csrf" value="${m.csrf}">
 ${plan.drafts.map((d) => html`<input type="hidden" name="v_${d.channel}" value="${d.version}">`)}
+${m.schedule === undefined ? "" : scheduleFields(plan, m.schedule, m.scheduleInput, m.scheduleError)}
 <p><label>Comment (optional)<br><textarea name="comment" style="min-height:50px"></textarea></label></p>
 <p><button class="approve" type="submit" name="action" value="approve">Approve and publish</button>
 <button class="reject" type="submit" name="action" value="reject">Reject</button></p>
-<p class="muted">Your decision applies to the versions shown above and is final.</p>
+<p class="muted">Your decision applies to the versions and times shown above and is final; times can be changed later from the plan page.</p>
 </form>
 </div>`
     : ""

@@ -222,3 +222,24 @@ export function composeDrafts(input: { release: PlanRelease; client: ClientConfi
     content.headline === "" ? { channel, status: "skipped", reason: NO_CONTENT_REASON } : draftFor(channel, release, client, content, campaign),
   );
 }
+
+/** The channels that get a follow-up post the next business morning (docs/scheduling.md). */
+export const FOLLOW_UP_CHANNELS: readonly Channel[] = ["x", "linkedin"];
+
+/**
+ * Follow-up drafts for X and LinkedIn (those the client posts on): a different angle from the first
+ * post, led by the release's quote, or else its key fact, with the same tracked link and tags. A
+ * release with neither has no follow-up (it would only repeat the headline).
+ */
+export function composeFollowUps(input: { release: PlanRelease; client: ClientConfig }): PostDraft[] {
+  const { release, client } = input;
+  const content = releaseContent(release);
+  const lead = content.quote !== "" ? `“${content.quote}”` : content.keyFact;
+  if (content.headline === "" || lead === "") return [];
+  const angle: ReleaseContent = { headline: lead, keyFact: content.quote !== "" ? content.keyFact : "", quote: "" };
+  const campaign = releaseSlug(release);
+  return FOLLOW_UP_CHANNELS.filter((c) => client.channels.includes(c)).flatMap((channel) => {
+    const outcome = draftFor(channel, release, client, angle, campaign);
+    return outcome.status === "ok" ? [outcome.draft] : [];
+  });
+}

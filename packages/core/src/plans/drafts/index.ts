@@ -9,7 +9,7 @@
  * - Quotes only on LinkedIn, Facebook and Instagram. Facebook drafts aim for < 1,000 characters.
  * - Bluesky shows "host/path…" (32 graphemes at most) as link text; the facet points at the full link.
  */
-export { composeDrafts } from "./compose-drafts.ts";
+export { composeDrafts, composeFollowUps, FOLLOW_UP_CHANNELS } from "./compose-drafts.ts";
 export { validateDraftText, measure as measureDraftText, type DraftValidation } from "./channel-rules.ts";
 export { trackedLink } from "./tracked-link.ts";
 export { releaseSlug } from "./release-slug.ts";
