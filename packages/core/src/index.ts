@@ -51,3 +51,4 @@ export * from "./access/sessions.ts";
 export * from "./access/signin.ts";
 export * from "./access/revoke-access.ts";
 export * from "./scheduling/index.ts";
+export * from "./publishing/audiences.ts";

@@ -1,4 +1,5 @@
 import type { AdPlatform, Channel, LinkFacet } from "../plans/plan.ts";
+import type { AudienceOutcome } from "./audiences.ts";
 
 /** Adapters redact what platforms echo with the same rules core applies to every stored reason. */
 export { REDACTED, SECRET_FIELD_NAME, redactCredentialShapes, redactCredentials, secretCredentialValues } from "./credential-redaction.ts";
@@ -35,6 +36,11 @@ export interface PausedAdAction {
   name: string;
   /** The approved organic post on the same platform, when the ad should sponsor it (LinkedIn). */
   sponsoredPostId?: string;
+  /**
+   * The plan's client: its matched audience on the platform is kept per client (audiences.ts). When
+   * absent, the adapter takes the client id the brief's matched audience carries.
+   */
+  clientId?: string;
 }
 
 export type PublishAction = OrganicPostAction | PausedAdAction;
@@ -43,7 +49,7 @@ export type PublishAction = OrganicPostAction | PausedAdAction;
 export interface DryRunRequest {
   /** What the request does ("create the campaign (PAUSED)"). */
   label: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   url: string;
   /** Headers as sent, without secrets; `Authorization` says how it is authorised. */
   headers: Record<string, string>;
@@ -62,7 +68,7 @@ export interface DryRunPreview {
 }
 
 export type PublishOutcome =
-  | { status: "published"; platformIds: Record<string, string>; url: string | null; dryRun?: DryRunPreview }
+  | { status: "published"; platformIds: Record<string, string>; url: string | null; dryRun?: DryRunPreview; audience?: AudienceOutcome }
   | { status: "failed"; retryable: boolean; reason: string; httpStatus?: number; retryAfterSeconds?: number };
 
 /** Credentials of one client on one platform. Never logged, never stored in the table. */

@@ -295,6 +295,7 @@ describe("matched audience from the media list", () => {
     const { linkedin } = byPlatform(compose({ mediaList }));
     const expected = ["journalist@example.com", "reporter@news.example", "blogger@blog.example"].map(sha).sort();
     expect(linkedin.audience.matchedAudience).toEqual({
+      clientId: "acme",
       source: "media/acme-journalists.csv",
       hashedEmails: expected,
       count: 3,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ClientConfig } from "../../config/config-schema.ts";
 import type { AdPlatform, MediaContact, PlanRelease } from "../plan-parts.ts";
 import { composeBudget, type AdBudget } from "./ad-budget.ts";
@@ -19,18 +20,24 @@ import {
 
 /** A client's journalists as hashed emails, for the platforms' matched (custom/tailored) audiences. */
 export interface MatchedAudience {
+  /** The client whose list it is: publishing keeps one platform audience per client (publishing/audiences.ts). */
+  clientId: string;
   /** Where the list came from (e.g. the media list file named in the config). */
   source: string;
   /** SHA-256 hex of each trimmed, lower-cased email; sorted and de-duplicated. */
   hashedEmails: string[];
   count: number;
   hashing: "SHA-256 of trimmed, lower-cased email";
+  /** X only: SHA-256 hex of each list contact's X handle, lower-cased without "@" (X hashes handles too). */
+  hashedXHandles?: string[];
 }
 
 export interface AdAudience<T> {
   /** Plain English, e.g. "Journalists, editors, reporters, bloggers and pundits covering Fintech (Germany)". */
   summary: string;
   beat: Beat;
+  /** The client's adDefaults.locations (ISO 3166-1 alpha-2 codes) the targeting is limited to. */
+  locations: string[];
   roles: string[];
   /** The platform's own targeting vocabulary, with names to resolve at publish time. */
   targeting: T;
@@ -111,7 +118,7 @@ const PLATFORM_NAMES: Readonly<Record<AdPlatform, string>> = { linkedin: "Linked
 export function composeAdBriefs(input: ComposeAdBriefsInput): AdBrief[] {
   const { release, client, windowDeadline } = input;
   const { beat, topics } = analyseBeat(release, client);
-  const matched = input.mediaList === undefined ? undefined : matchedAudienceOf(input.mediaList);
+  const matched = input.mediaList === undefined ? undefined : matchedAudienceOf(input.mediaList, client.id);
   const platforms = [...new Set(client.adPlatforms)];
   const locations = client.adDefaults.locations;
 
@@ -135,7 +142,7 @@ export function composeAdBriefs(input: ComposeAdBriefsInput): AdBrief[] {
         summary += `, plus the ${matched.count} contact${matched.count === 1 ? "" : "s"} on the client's media list (matched by hashed email)`;
         if (matched.count < MIN_MATCHED_AUDIENCE[platform]) {
           notes.push(
-            `${name}: the matched audience has ${matched.count} contact${matched.count === 1 ? "" : "s"}; ${name} may need about ${MIN_MATCHED_AUDIENCE[platform]} matched people before it serves to a list (UNCONFIRMED minimum).`,
+            `${name}: the matched audience has ${matched.count} contact${matched.count === 1 ? "" : "s"}, below ${name}'s minimum of ${MIN_MATCHED_AUDIENCE[platform]} matched people; publishing will not create or attach it, and the campaign will use the beat and location targeting only.`,
           );
         }
       }
@@ -143,9 +150,10 @@ export function composeAdBriefs(input: ComposeAdBriefsInput): AdBrief[] {
     const audience = {
       summary,
       beat: { ...beat, topics: [...beat.topics], groups: [...beat.groups], sources: [...beat.sources] },
+      locations: [...locations],
       roles: [...JOURNALIST_ROLES],
       targeting,
-      ...(matched !== undefined && matched.count > 0 ? { matchedAudience: { ...matched, hashedEmails: [...matched.hashedEmails] } } : {}),
+      ...(matched !== undefined && matched.count > 0 ? { matchedAudience: matchedFor(platform, matched) } : {}),
     };
 
     const days = client.adDefaults.flightDays;
@@ -181,9 +189,13 @@ function placesOf(locations: readonly string[]): string {
  * Hashes a media list: valid emails only, normalised, de-duplicated and sorted. A contact of a hashed
  * list is taken by its emailSha256 when that is 64 lower-case hex digits, else skipped.
  */
-function matchedAudienceOf(list: { contacts: MediaContact[]; source: string }): MatchedAudience {
+function matchedAudienceOf(list: { contacts: MediaContact[]; source: string }, clientId: string): MatchedAudience {
   const hashes = new Set<string>();
+  const handles = new Set<string>();
   for (const contact of list.contacts) {
+    if (typeof contact.xHandle === "string" && /^[A-Za-z0-9_]{1,15}$/.test(contact.xHandle)) {
+      handles.add(createHash("sha256").update(contact.xHandle.toLowerCase(), "utf8").digest("hex"));
+    }
     // A hashed list (as deployed) carries the audience hash itself: taken only if it is one.
     if ("emailSha256" in contact && contact.emailSha256 !== undefined) {
       if (typeof contact.emailSha256 === "string" && /^[0-9a-f]{64}$/.test(contact.emailSha256)) hashes.add(contact.emailSha256);
@@ -195,5 +207,15 @@ function matchedAudienceOf(list: { contacts: MediaContact[]; source: string }): 
   const hashedEmails = [...hashes].sort();
   // The source names a file; keep it short and make sure it cannot smuggle an address into the brief.
   const source = cleanText(list.source, 200).replace(/[^\s/\\]*@[^\s/\\]*/g, "[redacted]") || "media list";
-  return { source, hashedEmails, count: hashedEmails.length, hashing: "SHA-256 of trimmed, lower-cased email" };
+  const out: MatchedAudience = { clientId, source, hashedEmails, count: hashedEmails.length, hashing: "SHA-256 of trimmed, lower-cased email" };
+  if (handles.size > 0) out.hashedXHandles = [...handles].sort();
+  return out;
+}
+
+/** A copy of the matched audience for one platform's brief: only X's carries the hashed handles. */
+function matchedFor(platform: AdPlatform, matched: MatchedAudience): MatchedAudience {
+  const { hashedXHandles, ...rest } = matched;
+  const copy: MatchedAudience = { ...rest, hashedEmails: [...matched.hashedEmails] };
+  if (platform === "x" && hashedXHandles !== undefined) copy.hashedXHandles = [...hashedXHandles];
+  return copy;
 }

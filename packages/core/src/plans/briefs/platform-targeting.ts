@@ -81,8 +81,8 @@ const MAX_META_INTERESTS = 6;
 const MAX_X_KEYWORDS = 10;
 
 /**
- * Smallest matched audience each platform will serve, as commonly documented: LinkedIn 300, Meta 100,
- * X 100. UNCONFIRMED (not in platform-apis.md).
+ * Smallest matched audience each platform will serve: LinkedIn 300 and X 100 (their docs), Meta about
+ * 100 (third-party docs only). Sources cited in the ad adapters; publishing falls back below them.
  */
 export const MIN_MATCHED_AUDIENCE: Readonly<Record<AdPlatform, number>> = { linkedin: 300, meta: 100, x: 100 };
 
