@@ -37,3 +37,4 @@ export * from "./wiring.ts";
 export * from "./aws-adapter-set.ts";
 export * from "./workspace-file.ts";
 export * from "./seeding-workspace-store.ts";
+export * from "./dynamodb-audience-store.ts";

@@ -50,6 +50,8 @@ export const keys = {
   actionTrigger: (planId: string, actionKey: string) => ({ PK: `PLAN#${planId}`, SK: `TRIGGER#${actionKey}` }),
   /** Triggers by time, in one small partition (it holds only actions still waiting). */
   triggerByTime: (at: string, planId: string, actionKey: string) => ({ GSI1PK: "TRIGGERS", GSI1SK: `${at}#${planId}#${actionKey}` }),
+  /** A client's matched audience on one ad platform (`AUDIENCE`) and its synced members (`M#<member>`). */
+  audience: (clientId: string, platform: string) => `AUDIENCE#${clientId}#${platform}`,
   outboxEvent: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: "OUTBOX" }),
   /** Undelivered events, oldest first, in one small partition (it only holds events in flight). */
   outboxByTime: (createdAt: string, eventId: string) => ({ GSI1PK: "OUTBOX", GSI1SK: `${createdAt}#${eventId}` }),

@@ -38,7 +38,7 @@ const normaliseText = (text: string): string =>
     .replace(/\{[^}]*\}/g, ":id")
     .replace(/did:plc:\w+/g, ":id")
     .replace(/urn:li:\w+::id|urn:li:\w+:\d+/g, ":id")
-    .replace(/\b[0-9a-f]{5}\b|\b\d{5,}\b/g, ":id")
+    .replace(/\b[0-9a-f]{16}\b|\b[0-9a-f]{5}\b|\b\d{5,}\b/g, ":id")
     .replace(/:id_:id/g, ":id");
 const normalise = (value: unknown): unknown =>
   typeof value === "string"

@@ -94,7 +94,7 @@ describe("XPublisher: posts (v2, OAuth 1.0a user context)", () => {
 });
 
 describe("XPublisher: paused ads (Ads API v12)", () => {
-  it("creates a PAUSED campaign and line item and the keyword targeting; location names are reported, not sent", async () => {
+  it("creates a PAUSED campaign and line item, the location resolved to X's key, and the keyword targeting", async () => {
     const outcome = await publisher.publish(adAction("x"), creds());
     expect(outcome.status).toBe("published");
     const [campaign] = [...fake.campaigns.values()];
@@ -102,19 +102,20 @@ describe("XPublisher: paused ads (Ads API v12)", () => {
     expect(campaign).toMatchObject({ name: "Pressbridge plan-1:ad:x", entity_status: "PAUSED", funding_instrument_id: fake.fundingInstrumentId, daily_budget_amount_local_micro: "50000000", total_budget_amount_local_micro: "250000000" });
     expect(lineItem).toMatchObject({ campaign_id: campaign!.id, entity_status: "PAUSED", objective: "WEBSITE_CLICKS", start_time: "2026-11-21T12:00:00.000Z", end_time: "2026-11-26T12:00:00.000Z" });
     expect([...fake.criteria.values()].map((c) => [c.targeting_type, c.targeting_value])).toEqual([
+      ["LOCATION", fake.locations.US],
       ["BROAD_KEYWORD", "Fintech"],
       ["BROAD_KEYWORD", "Financial services"],
       ["BROAD_KEYWORD", "Joint ventures"],
       ["BROAD_KEYWORD", "Business and finance"],
     ]);
-    expect(outcome.status === "published" && outcome.platformIds).toMatchObject({ campaignId: campaign!.id, lineItemId: lineItem!.id, unsentTargeting: "LOCATION: United States" });
+    expect(outcome.status === "published" && outcome.platformIds).toEqual({ campaignId: campaign!.id, lineItemId: lineItem!.id, targetingCriteriaIds: [...fake.criteria.keys()].join(",") });
   });
 
   it("a redelivered ad action resumes and creates nothing", async () => {
     const action = adAction("x");
     const first = await publisher.publish(action, creds());
     expect(await publisher.publish(action, creds())).toEqual(first);
-    expect([fake.campaigns.size, fake.lineItems.size, fake.criteria.size]).toEqual([1, 1, 4]);
+    expect([fake.campaigns.size, fake.lineItems.size, fake.criteria.size]).toEqual([1, 1, 5]);
   });
 
   it("after a timeout on a committed line item, finds it instead of creating a second", async () => {
@@ -122,7 +123,7 @@ describe("XPublisher: paused ads (Ads API v12)", () => {
     const outcome = await publisher.publish(adAction("x"), creds());
     expect(outcome.status).toBe("published");
     expect(fake.lineItems.size).toBe(1);
-    expect(fake.criteria.size).toBe(4);
+    expect(fake.criteria.size).toBe(5);
   });
 
   it("honours x-rate-limit-reset on a 429 from the Ads API", async () => {

@@ -17,6 +17,69 @@ export interface BriefView<T> {
   callToAction: string;
   landingUrl: string | null;
   targeting: T;
+  /**
+   * The client's ad locations (ISO 3166-1 alpha-2): the brief's audience.locations, or for a brief
+   * stored before it carried them, the codes of the country names (or codes) in its targeting.
+   */
+  locations: string[];
+  /** The hashed media list, when the brief has one (audience.matchedAudience). */
+  matched: MatchedList | null;
+}
+
+export interface MatchedList {
+  /** The client the list belongs to (absent in briefs stored before matched audiences were synced). */
+  clientId: string | null;
+  /** SHA-256 hex of each normalised email. */
+  hashedEmails: string[];
+  /** SHA-256 hex of each normalised X handle (X briefs only). */
+  hashedXHandles: string[];
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const REGION_NAMES = new Intl.DisplayNames("en", { type: "region", fallback: "code" });
+let regionCodes: Map<string, string> | undefined;
+
+/** ISO code of a country name as countryName (core) writes it, or of a code itself; undefined when neither. */
+export function countryCodeOf(nameOrCode: string): string | undefined {
+  if (/^[A-Z]{2}$/.test(nameOrCode)) return nameOrCode;
+  if (regionCodes === undefined) {
+    regionCodes = new Map();
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        const name = REGION_NAMES.of(code);
+        if (name !== undefined && name !== code && !regionCodes.has(name.toLowerCase())) regionCodes.set(name.toLowerCase(), code);
+      }
+    }
+  }
+  return regionCodes.get(nameOrCode.toLowerCase());
+}
+
+function locationsOf(audience: Record<string, unknown>, targeting: Record<string, unknown>): string[] {
+  if (Array.isArray(audience.locations)) return audience.locations.filter((c): c is string => typeof c === "string" && /^[A-Z]{2}$/.test(c));
+  const names: unknown[] = [];
+  const geo = targeting.geo_locations;
+  if (isRecord(geo) && Array.isArray(geo.countries)) names.push(...geo.countries);
+  if (Array.isArray(targeting.targeting_criteria)) {
+    for (const row of targeting.targeting_criteria) if (isRecord(row) && row.targeting_type === "LOCATION") names.push(row.targeting_value);
+  }
+  const include = isRecord(targeting.targetingCriteria) && isRecord(targeting.targetingCriteria.include) ? targeting.targetingCriteria.include.and : undefined;
+  if (Array.isArray(include)) {
+    for (const clause of include) {
+      const values = isRecord(clause) && isRecord(clause.or) ? clause.or["urn:li:adTargetingFacet:locations"] : undefined;
+      if (Array.isArray(values)) names.push(...values);
+    }
+  }
+  const codes = names.map((n) => (typeof n === "string" ? countryCodeOf(n) : undefined)).filter((c): c is string => c !== undefined);
+  return [...new Set(codes)];
+}
+
+function matchedOf(audience: Record<string, unknown>): MatchedList | null {
+  const m = audience.matchedAudience;
+  if (!isRecord(m) || !Array.isArray(m.hashedEmails)) return null;
+  const hashedEmails = m.hashedEmails.filter((h): h is string => typeof h === "string" && HEX64.test(h));
+  const hashedXHandles = Array.isArray(m.hashedXHandles) ? m.hashedXHandles.filter((h): h is string => typeof h === "string" && HEX64.test(h)) : [];
+  return { clientId: typeof m.clientId === "string" && m.clientId !== "" ? m.clientId : null, hashedEmails, hashedXHandles };
 }
 
 type Read<T> = { ok: true; value: BriefView<T> } | { ok: false; outcome: FailedOutcome };
@@ -49,6 +112,8 @@ export function readBrief(platformName: string, platform: "linkedin" | "meta" | 
       callToAction: creative.callToAction,
       landingUrl,
       targeting: audience.targeting,
+      locations: locationsOf(audience, audience.targeting),
+      matched: matchedOf(audience),
     },
   };
 }

@@ -7,6 +7,12 @@
  *
  * Lookups (search by name, typeahead) are recorded too: they are what the adapter would send, and a
  * person pasting the requests sees where each {placeholder} comes from.
+ *
+ * Matched audiences: each dry run starts from an empty audience store of its own (the adapter's
+ * default), so it shows the requests of a first publication (look up by name, create, every member
+ * batch, the status read) and never marks members as synced in the real store. A member batch is
+ * recorded with its count and first hash only (WireRequest.recordedBody); why an audience would not
+ * be attached goes in the note.
  */
 import type { Clock, DryRunRequest, PlatformCredentials, PublishAction, PublishOutcome, Publisher } from "@pressbridge/core";
 
@@ -73,7 +79,7 @@ class RecordingTransport implements Transport {
       url: requestUrl(base, request).toString(),
       headers,
       auth: request.auth?.describe ?? null,
-      body: request.body === undefined ? null : this.#redact(structuredClone(request.body.value)),
+      body: request.body === undefined ? null : this.#redact(structuredClone(request.recordedBody ?? request.body.value)),
       bodyEncoding: request.body?.type ?? null,
     });
     return this.#respond(request);
@@ -108,7 +114,9 @@ export class DryRunPublisher implements Publisher {
     record.requests = transport.requests;
     record.result = result;
     if (result.status === "failed") record.note = `The real adapter would stop here: ${result.reason}`;
-    return { status: "published", platformIds: { dryRun: action.key }, url: null, dryRun: { requests: record.requests, note: record.note } };
+    else if (result.audience?.fallback != null) record.note = `Matched audience not attached: ${result.audience.fallback}.`;
+    const audience = result.status === "published" && result.audience !== undefined ? { audience: result.audience } : {};
+    return { status: "published", platformIds: { dryRun: action.key }, url: null, dryRun: { requests: record.requests, note: record.note }, ...audience };
   }
 
   #target(action: PublishAction): Target | null {

@@ -10,10 +10,37 @@
  * campaign in that group and the creative in that campaign before creating them. After an ambiguous
  * failure (timeout, 5xx) each create looks its object up again before re-sending. Organic posts are
  * looked up among the organization's latest posts by their exact commentary.
+ *
+ * Matched audience (issue #16, audience-sync.ts), before the campaign is created: the client's DMP
+ * segment, found by its deterministic name among the account's segments or created, gets the members
+ * added and removed since the last sync, then is read back for its status, size and ad segment.
+ * - POST /rest/dmpSegments {name, account, type, sourcePlatform, destinations:[{destination:LINKEDIN}],
+ *   accessPolicy:PRIVATE}; wait 5 s before the first upload; needs rw_dmp_segments (Audiences program):
+ *   https://learn.microsoft.com/en-us/linkedin/marketing/matched-audiences/create-and-manage-segments
+ * - POST /rest/dmpSegments/{id}/users with X-RestLi-Method: BATCH_CREATE, elements of {action: ADD|REMOVE,
+ *   userIds:[{idType: SHA256_EMAIL, idValue}]}; re-adds and repeated removes are accepted, so a resent
+ *   batch is harmless:
+ *   https://learn.microsoft.com/en-us/linkedin/marketing/matched-audiences/create-and-manage-segment-users
+ *   No per-request element maximum is documented there (only 600 requests/min per member), so batches
+ *   are our own cap of 1,000 elements.
+ * - GET /rest/dmpSegments?q=account&account=… lists the account's segments (the name lookup); statuses
+ *   BUILDING, UPDATING, READY, ARCHIVED may be targeted, EXPIRED, FAILED, ERROR may not:
+ *   https://learn.microsoft.com/en-us/linkedin/marketing/matched-audiences/matched-audiences-faq
+ *   GET /rest/dmpSegments/{id} for one segment is UNCONFIRMED (inferred from Rest.li conventions);
+ *   destinations[].status, audienceSize and destinationSegmentId come from LinkedIn's Postman collection.
+ * - 300 members minimum to run; audience counts read 0 below it:
+ *   https://learn.microsoft.com/en-ca/linkedin/marketing/integrations/ads/advertising-targeting/audience-counts
+ * - Reference: urn:li:adTargetingFacet:audienceMatchingSegments with urn:li:adSegment:{id}:
+ *   https://learn.microsoft.com/en-us/linkedin/shared/references/v2/ads/targeting-criteria-facet-urns
+ *   It goes in the same or-map as the journalist titles and media industries (a union: the list plus the
+ *   beat's broad layer), ANDed with the locations clause
+ *   (https://learn.microsoft.com/en-us/linkedin/shared/references/v2/ads/targeting-criteria).
+ * The campaign's locale country is the brief's first location, never a fixed country.
  */
 import { secretCredentialValues, type OrganicPostAction, type PausedAdAction, type PlatformCredentials, type PublishAction, type PublishOutcome, type Publisher } from "@pressbridge/core";
 import { addDays, readLinkedInBrief, type BriefView } from "./ad-brief-fields.ts";
-import type { LinkedInTargeting } from "@pressbridge/core";
+import { MemoryAudienceStore, memberParts, type AudienceStore, type LinkedInTargeting } from "@pressbridge/core";
+import { audienceIds, recordedHashes, syncMatchedAudience, type AudienceOps, type AudienceStep } from "./audience-sync.ts";
 import {
   FetchTransport,
   PublisherHttp,
@@ -41,7 +68,15 @@ export const LINKEDIN_AD_CREDENTIALS = ["accessToken", "adAccountId"] as const;
 export interface LinkedInPublisherOptions extends PublisherHttpOptions {
   /** LinkedIn-Version when the credentials carry no `linkedInVersion`. Default 202605. */
   version?: string;
+  /** Where the clients' matched audiences are kept (default: in memory, for this adapter's life). */
+  audiences?: AudienceStore;
+  /** Elements per DMP segment users request. Default 1,000 (our cap; LinkedIn documents none). */
+  audienceBatchSize?: number;
 }
+
+export const LINKEDIN_AUDIENCE_BATCH = 1_000;
+const AUDIENCE_FACET = "urn:li:adTargetingFacet:audienceMatchingSegments";
+const UNTARGETABLE_SEGMENT = new Set(["EXPIRED", "FAILED", "ERROR"]);
 
 /** Rest.li 2.0 value encoding inside List(…)/(…) query syntax: every reserved character escaped. */
 export function restliEncode(value: string): string {
@@ -68,11 +103,15 @@ export class LinkedInPublisher implements Publisher {
   readonly #version: string;
   /** Typeahead results per facet and name, kept for the adapter's life (names map to stable URNs, the same for every client). */
   readonly #resolved = new Map<string, string | null>();
+  readonly #audiences: AudienceStore;
+  readonly #audienceBatch: number;
 
   constructor(options: LinkedInPublisherOptions = {}) {
     const transport = options.transport ?? new FetchTransport({ default: options.baseUrl ?? LINKEDIN_API_BASE }, options);
     this.#http = new PublisherHttp(transport, options);
     this.#version = options.version ?? LINKEDIN_DEFAULT_VERSION;
+    this.#audiences = options.audiences ?? new MemoryAudienceStore();
+    this.#audienceBatch = options.audienceBatchSize ?? LINKEDIN_AUDIENCE_BATCH;
   }
 
   async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
@@ -91,7 +130,7 @@ export class LinkedInPublisher implements Publisher {
     if (!creds.ok) return creds.outcome;
     const brief = readLinkedInBrief(action.brief);
     if (!brief.ok) return brief.outcome;
-    const result = await this.#ad(action, brief.value, { token: creds.value.accessToken, version, policy }, creds.value.adAccountId);
+    const result = await this.#ad(action, brief.value, { token: creds.value.accessToken, version, policy }, creds.value.adAccountId, credentials.dmpSourcePlatform?.trim() || "STREAMING");
     return result.ok ? result.value : result.outcome;
   }
 
@@ -154,12 +193,21 @@ export class LinkedInPublisher implements Publisher {
 
   // --- paused ad ---
 
-  async #ad(action: PausedAdAction, brief: BriefView<LinkedInTargeting>, ctx: Context, adAccountId: string): Promise<StepResult<PublishOutcome>> {
+  async #ad(action: PausedAdAction, brief: BriefView<LinkedInTargeting>, ctx: Context, adAccountId: string, sourcePlatform: string): Promise<StepResult<PublishOutcome>> {
     const account = `urn:li:sponsoredAccount:${adAccountId}`;
     const accountPath = `/rest/adAccounts/${encodeURIComponent(adAccountId)}`;
     const start = this.#http.now();
     const runSchedule = { start: start.getTime(), end: addDays(start, brief.days).getTime() };
     const api = brief.api as { dailyBudget?: unknown; totalBudget?: unknown };
+
+    // 0. The client's matched audience (DMP segment), before anything references it.
+    const audience = await syncMatchedAudience(this.#audiences, this.#audienceOps(ctx, account, sourcePlatform), {
+      clientId: action.clientId ?? brief.matched?.clientId ?? null,
+      list: brief.matched,
+      now: () => this.#http.now(),
+    });
+    if (audience !== null && !audience.ok) return audience;
+    const matched: AudienceStep | null = audience?.value ?? null;
 
     // 1. Campaign group: find by name (a redelivery resumes), else create as DRAFT.
     const findGroup = (): Promise<StepResult<string | null>> =>
@@ -189,7 +237,7 @@ export class LinkedInPublisher implements Publisher {
     const unresolved: string[] = [];
     if (campaign === null) {
       resuming = false;
-      const targeting = await this.#resolveTargeting(ctx, brief.targeting, unresolved);
+      const targeting = await this.#resolveTargeting(ctx, brief.targeting, unresolved, matched?.attach ?? null);
       if (!targeting.ok) return targeting;
       const created = await this.#create(ctx, {
         label: "create the campaign (PAUSED)",
@@ -203,7 +251,8 @@ export class LinkedInPublisher implements Publisher {
           // Automated CPM bidding without unitCost: whether unitCost is required is UNCONFIRMED.
           costType: "CPM",
           dailyBudget: api.dailyBudget,
-          locale: { country: "US", language: "en" },
+          // The campaign's locale: the client's first ad location (brief.locations), never a fixed country.
+          ...(brief.locations[0] === undefined ? {} : { locale: { country: brief.locations[0], language: "en" } }),
           runSchedule,
           offsiteDeliveryEnabled: false,
           // Sent by third-party code on recent versions; required or not: UNCONFIRMED.
@@ -221,6 +270,7 @@ export class LinkedInPublisher implements Publisher {
 
     const platformIds: Record<string, string> = { campaignGroupUrn: group, campaignUrn: campaign };
     if (unresolved.length > 0) platformIds.unresolvedTargeting = unresolved.join("; ");
+    if (matched !== null) Object.assign(platformIds, audienceIds(matched.outcome));
     const url = `https://www.linkedin.com/campaignmanager/accounts/${adAccountId}/campaigns/${idOfUrn(campaign)}/details`; // UNCONFIRMED URL shape
 
     // 3. Creative: DRAFT, sponsoring the approved organic post. Without one, a person adds the creative.
@@ -247,7 +297,84 @@ export class LinkedInPublisher implements Publisher {
       }
       platformIds.creativeUrn = creative;
     }
-    return { ok: true, value: { status: "published", platformIds, url } };
+    return { ok: true, value: { status: "published", platformIds, url, ...(matched === null ? {} : { audience: matched.outcome }) } };
+  }
+
+  /** The DMP segment requests (see the file comment for the documentation each follows). */
+  #audienceOps(ctx: Context, account: string, sourcePlatform: string): AudienceOps {
+    const idOf = (urnOrId: string): string => idOfUrn(urnOrId);
+    return {
+      platform: "linkedin",
+      batchSize: this.#audienceBatch,
+      find: async (name) => {
+        const found = await this.#read(ctx, { label: "look up the matched audience (DMP segment) by name", method: "GET", path: "/rest/dmpSegments", query: { q: "account", account } }, "the matched audience");
+        if (!found.ok) return found;
+        const hit = found.value.find((e) => e.name === name);
+        const id = hit === undefined ? undefined : stringField(hit, "id");
+        if (id === undefined) return { ok: true, value: null };
+        const ref = segmentRefOf(hit!);
+        return { ok: true, value: ref === undefined ? { id: idOf(id) } : { id: idOf(id), targetingRef: ref } };
+      },
+      create: async (name) => {
+        const created = await this.#http.run(ctx.policy, {
+          what: "create the matched audience (DMP segment)",
+          subject: "the matched audience",
+          request: () => this.#request(ctx, {
+            label: "create the matched audience (DMP segment) for the client's media list",
+            method: "POST",
+            path: "/rest/dmpSegments",
+            body: { type: "json", value: { name, account, type: "USER", sourcePlatform, destinations: [{ destination: "LINKEDIN" }], accessPolicy: "PRIVATE" } },
+          }),
+          parse: (response) => idOf(restliId(response)),
+          find: async () => {
+            const found = await this.#audienceOps(ctx, account, sourcePlatform).find(name);
+            return found.ok ? { ok: true, value: found.value?.id ?? null } : found;
+          },
+        });
+        return created.ok ? { ok: true, value: { id: created.value } } : created;
+      },
+      // "After creating a DMP segment, wait 5 seconds for it to become available before adding users."
+      afterCreate: () => this.#http.sleep(5_000),
+      send: async (id, operation, members, sequence) => {
+        const action = operation === "add" ? "ADD" : "REMOVE";
+        const elements = (hashes: string[]) => hashes.map((idValue) => ({ action, userIds: [{ idType: "SHA256_EMAIL", idValue }] }));
+        const hashes = members.map((m) => memberParts(m).hash);
+        const sent = await this.#http.run(ctx.policy, {
+          what: `${operation} matched audience members (batch ${sequence.index} of ${sequence.total})`,
+          subject: "the matched audience members",
+          request: () => ({
+            ...this.#request(ctx, {
+              label: `${operation === "add" ? "add" : "remove"} ${members.length} hashed email${members.length === 1 ? "" : "s"} ${operation === "add" ? "to" : "from"} the matched audience (batch ${sequence.index} of ${sequence.total})`,
+              method: "POST",
+              path: `/rest/dmpSegments/${encodeURIComponent(id)}/users`,
+              body: { type: "json", value: { elements: elements(hashes) } },
+              recordedBody: { elements: recordedHashes(hashes).map((h, i) => (i === 0 ? elements([h])[0] : h)) },
+            }),
+            headers: { "LinkedIn-Version": ctx.version, "X-Restli-Protocol-Version": "2.0.0", "X-RestLi-Method": "BATCH_CREATE" },
+          }),
+          parse: () => undefined,
+        });
+        return sent.ok ? { ok: true, value: undefined } : sent;
+      },
+      status: async (id) => {
+        const read = await this.#http.run(ctx.policy, {
+          what: "read the matched audience's status",
+          subject: "the lookup of the matched audience",
+          request: () => this.#request(ctx, { label: "read the matched audience's status and size", method: "GET", path: `/rest/dmpSegments/${encodeURIComponent(id)}` }),
+          parse: (response) => jsonOf(response.text),
+        });
+        if (!read.ok) return read;
+        const destination = isRecord(read.value) && Array.isArray(read.value.destinations) ? read.value.destinations.filter(isRecord).find((d) => d.destination === "LINKEDIN") : undefined;
+        const status = stringField(destination, "status") ?? "UNKNOWN";
+        const size = destination !== undefined && typeof destination.audienceSize === "number" ? destination.audienceSize : null;
+        const ref = destination === undefined ? undefined : segmentRefOf({ destinations: [destination] });
+        let notUsable: string | null = null;
+        if (UNTARGETABLE_SEGMENT.has(status)) notUsable = `LinkedIn reports the matched audience as ${status}, which campaigns may not target`;
+        else if (status === "READY" && size !== null && size < 300) notUsable = `LinkedIn matched ${size} members of the list, below its minimum of 300, so the audience would not serve`;
+        else if (ref === undefined) notUsable = `LinkedIn has not made the matched audience's ad segment yet (status ${status}); a later plan attaches it`;
+        return { ok: true, value: { status, matched: size, notUsable, ...(ref === undefined ? {} : { targetingRef: ref }) } };
+      },
+    };
   }
 
   async #create(
@@ -310,7 +437,7 @@ export class LinkedInPublisher implements Publisher {
    * wins, else the first suggestion; names with no suggestion are dropped and reported, and facets or
    * clauses left empty are removed.
    */
-  async #resolveTargeting(ctx: Context, targeting: LinkedInTargeting, unresolved: string[]): Promise<StepResult<Record<string, unknown>>> {
+  async #resolveTargeting(ctx: Context, targeting: LinkedInTargeting, unresolved: string[], segment: string | null): Promise<StepResult<Record<string, unknown>>> {
     const and: Array<{ or: Record<string, string[]> }> = [];
     for (const clause of targeting.targetingCriteria.include.and) {
       const or: Record<string, string[]> = {};
@@ -329,6 +456,12 @@ export class LinkedInPublisher implements Publisher {
         if (urns.length > 0) or[facet] = urns;
       }
       if (Object.keys(or).length > 0) and.push({ or });
+    }
+    if (segment !== null) {
+      // The matched audience joins the beat's or-map (titles, industries): the list or the broad layer.
+      const beat = and.find((clause) => !("urn:li:adTargetingFacet:locations" in clause.or));
+      if (beat === undefined) and.push({ or: { [AUDIENCE_FACET]: [segment] } });
+      else beat.or[AUDIENCE_FACET] = [segment];
     }
     if (and.length === 0) return failed("LinkedIn: none of the brief's targeting names resolved to LinkedIn targeting values; edit the targeting and retry", false);
     return { ok: true, value: { include: { and } } };
@@ -380,6 +513,13 @@ function inputPathOf(input: unknown): string | undefined {
   return typeof path === "string" ? path : stringField(path, "fieldPath");
 }
 
+/** The adSegment URN a DMP segment's LinkedIn destination carries (destinationSegmentId), if any. */
+function segmentRefOf(segment: Record<string, unknown>): string | undefined {
+  const destinations = Array.isArray(segment.destinations) ? segment.destinations.filter(isRecord) : [];
+  const ref = stringField(destinations.find((d) => d.destination === "LINKEDIN"), "destinationSegmentId");
+  return ref === undefined ? undefined : normaliseRestliId(ref, "adSegment");
+}
+
 function restliId(response: WireResponse): string {
   const id = response.headers.get("x-restli-id") ?? response.headers.get("x-linkedin-id");
   if (id === null || id === "") throw new Error("no x-restli-id header");
@@ -395,8 +535,13 @@ export function linkedInDryRunResponse(request: WireRequest): WireResponse {
     const facet = (request.query?.facet ?? "").split(":").pop() ?? "facet";
     return json({ elements: [{ urn: `{urn of the ${facet} value "${name}" from this typeahead}`, name, facetUrn: request.query?.facet }] });
   }
+  if (request.method === "GET" && /^\/rest\/dmpSegments\/[^/]+$/.test(request.path)) {
+    return json({ id: "{dmp segment id}", destinations: [{ destination: "LINKEDIN", status: "BUILDING", destinationSegmentId: "urn:li:adSegment:{ad segment id}" }] });
+  }
   if (request.method === "GET") return json({ elements: [], paging: { start: 0, count: 10, links: [] } });
   if (request.path === "/rest/posts") return ok("{urn of the new post}");
+  if (request.path === "/rest/dmpSegments") return ok("{dmp segment id}");
+  if (request.path.endsWith("/users")) return json({ elements: [] });
   if (request.path.endsWith("/adCampaignGroups")) return ok("{campaign group id}");
   if (request.path.endsWith("/adCampaigns")) return ok("{campaign id}");
   if (request.path.endsWith("/creatives")) return ok("urn:li:sponsoredCreative:{creative id}");

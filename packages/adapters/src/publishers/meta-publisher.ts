@@ -10,13 +10,38 @@
  * campaign and the ad (or its creative) before creating them. Ambiguous failures look up again before
  * re-sending; error 506 on the feed means "already posted" and is answered from the Page's feed.
  *
+ * Matched audience (issue #16, audience-sync.ts), before the campaign is created: the client's
+ * customer-list Custom Audience, found by its deterministic name or created, gets the members added
+ * (POST /{id}/users) and removed (DELETE /{id}/users) since the last sync, at most 10,000 per request,
+ * with schema EMAIL_SHA256 and a session per operation; then its delivery and operation status are read.
+ * - Create: POST /act_{id}/customaudiences name, subtype=CUSTOM, customer_file_source, description;
+ *   upload payload {schema, data} with session (required):
+ *   https://developers.facebook.com/documentation/ads-commerce/marketing-api/audiences/guides/custom-audiences
+ * - 10,000 records per call, changes take up to 24 h:
+ *   https://developers.facebook.com/docs/marketing-api/custom-audience-api
+ *   https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/custom-audience/users
+ * - operation_status 471 = flagged by integrity checks (not usable):
+ *   https://developers.facebook.com/docs/marketing-api/reference/custom-audience
+ * UNCONFIRMED (not on Meta's pages read): the session fields session_id, batch_seq, last_batch_flag,
+ * estimated_num_total; DELETE on /{id}/users for removals (Meta's Python SDK does it);
+ * customer_file_source=USER_PROVIDED_ONLY for a list the agency collected; filtering customaudiences by
+ * name; delivery_status codes (200 ready, 300 too small, 400+ unusable). The minimum of about 100
+ * matched people is not on Meta's API pages; it is corroborated by Salesforce's Meta connector docs
+ * (https://developer.salesforce.com/docs/data/data-cloud-int/guide/c360-a-metaadaudiences-connector.html).
+ * An attached audience goes in the ad set's targeting.custom_audiences with the brief's
+ * geo_locations, and flexible_spec (job titles, interests) is left out: Meta ANDs targeting fields,
+ * so it would narrow the list to the few who also declare a journalist job title. delivery_status 300
+ * (too small) counts only once the audience is older than Meta's 24 h processing.
+ *
  * Throttling: error codes 4, 17, 32, 341, 613 and 80000-80014 wait (X-Business-Use-Case-Usage
  * estimated_time_to_regain_access, else Retry-After, else backoff); any answer whose usage headers
  * report 90% or more of a quota slows the next request down.
  */
 import { secretCredentialValues, type OrganicPostAction, type PausedAdAction, type PlatformCredentials, type PublishAction, type PublishOutcome, type Publisher } from "@pressbridge/core";
-import type { MetaTargeting } from "@pressbridge/core";
+import { MemoryAudienceStore, memberParts, type AudienceStore, type MetaTargeting } from "@pressbridge/core";
+import { createHash } from "node:crypto";
 import { addDays, readMetaBrief, type BriefView } from "./ad-brief-fields.ts";
+import { audienceIds, recordedHashes, syncMatchedAudience, type AudienceOps, type AudienceStep } from "./audience-sync.ts";
 import {
   FetchTransport,
   PublisherHttp,
@@ -44,7 +69,14 @@ export const META_AD_CREDENTIALS = ["accessToken", "adAccountId", "pageId"] as c
 export interface MetaPublisherOptions extends PublisherHttpOptions {
   /** Graph API version when the credentials carry no `graphVersion`. Default v26.0. */
   graphVersion?: string;
+  /** Where the clients' matched audiences are kept (default: in memory, for this adapter's life). */
+  audiences?: AudienceStore;
+  /** Records per /users request. Default 10,000 (Meta's documented maximum). */
+  audienceBatchSize?: number;
 }
+
+export const META_AUDIENCE_BATCH = 10_000;
+const META_PROCESSING_MS = 24 * 3_600_000;
 
 const THROTTLE_CODES = new Set([4, 17, 32, 341, 613]);
 const TRANSIENT_CODES = new Set([1, 2]);
@@ -85,11 +117,15 @@ export class MetaPublisher implements Publisher {
   readonly #version: string;
   /** Targeting search results per type and name (the same for every client). */
   readonly #resolved = new Map<string, { id: string; name: string } | null>();
+  readonly #audiences: AudienceStore;
+  readonly #audienceBatch: number;
 
   constructor(options: MetaPublisherOptions = {}) {
     const transport = options.transport ?? new FetchTransport({ default: options.baseUrl ?? META_GRAPH_BASE }, options);
     this.#http = new PublisherHttp(transport, options);
     this.#version = options.graphVersion ?? META_DEFAULT_GRAPH_VERSION;
+    this.#audiences = options.audiences ?? new MemoryAudienceStore();
+    this.#audienceBatch = options.audienceBatchSize ?? META_AUDIENCE_BATCH;
   }
 
   async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
@@ -124,7 +160,7 @@ export class MetaPublisher implements Publisher {
     return result.ok ? result.value : result.outcome;
   }
 
-  #request(ctx: Context, request: { label: string; method: "GET" | "POST"; path: string; query?: Record<string, string>; form?: Record<string, string> }): WireRequest {
+  #request(ctx: Context, request: { label: string; method: "GET" | "POST" | "DELETE"; path: string; query?: Record<string, string>; form?: Record<string, string>; recordedForm?: Record<string, string> }): WireRequest {
     const wire: WireRequest = {
       label: request.label,
       method: request.method,
@@ -134,6 +170,7 @@ export class MetaPublisher implements Publisher {
     };
     if (request.query !== undefined) wire.query = request.query;
     if (request.form !== undefined) wire.body = { type: "form", value: request.form };
+    if (request.recordedForm !== undefined) wire.recordedBody = request.recordedForm;
     return wire;
   }
 
@@ -163,6 +200,15 @@ export class MetaPublisher implements Publisher {
     const landingUrl = brief.landingUrl;
     const act = `/act_${accountId}`;
     const byName = JSON.stringify([{ field: "name", operator: "EQUAL", value: action.name }]);
+
+    // 0. The client's matched audience (customer-list Custom Audience), before the ad set references it.
+    const audience = await syncMatchedAudience(this.#audiences, this.#audienceOps(ctx, act), {
+      clientId: action.clientId ?? brief.matched?.clientId ?? null,
+      list: brief.matched,
+      now: () => this.#http.now(),
+    });
+    if (audience !== null && !audience.ok) return audience;
+    const matched: AudienceStep | null = audience?.value ?? null;
 
     // 1. Campaign: find by name (a redelivery resumes), else create PAUSED.
     const findCampaign = (): Promise<StepResult<string | null>> =>
@@ -196,7 +242,10 @@ export class MetaPublisher implements Publisher {
     const unresolved: string[] = [];
     if (adSetId === null) {
       resuming = false;
-      const targeting = await this.#resolveTargeting(ctx, brief.targeting, unresolved);
+      const targeting: StepResult<Record<string, unknown>> =
+        matched?.attach != null
+          ? { ok: true, value: { geo_locations: { countries: brief.locations.length > 0 ? brief.locations : brief.targeting.geo_locations.countries }, custom_audiences: [{ id: matched.attach }] } }
+          : await this.#resolveTargeting(ctx, brief.targeting, unresolved);
       if (!targeting.ok) return targeting;
       const start = this.#http.now();
       const created = await this.#create(ctx, "the ad set", `${act}/adsets`, {
@@ -220,7 +269,7 @@ export class MetaPublisher implements Publisher {
     if (resuming) {
       const found = await findAd();
       if (!found.ok) return found;
-      if (found.value !== null) return { ok: true, value: this.#adOutcome(accountId, campaignId, adSetId, found.value.creativeId, found.value.id, unresolved) };
+      if (found.value !== null) return { ok: true, value: this.#adOutcome(accountId, campaignId, adSetId, found.value.creativeId, found.value.id, unresolved, matched) };
     }
     const findCreative = (): Promise<StepResult<string | null>> =>
       this.#findInList(ctx, { label: "look up the ad creative by name", path: `${act}/adcreatives`, query: { fields: "id,name", filtering: byName } }, "the ad creative", (e) => e.name === action.name);
@@ -257,15 +306,86 @@ export class MetaPublisher implements Publisher {
       return found.ok ? { ok: true, value: found.value?.id ?? null } : found;
     });
     if (!ad.ok) return ad;
-    return { ok: true, value: this.#adOutcome(accountId, campaignId, adSetId, creativeId, ad.value, unresolved) };
+    return { ok: true, value: this.#adOutcome(accountId, campaignId, adSetId, creativeId, ad.value, unresolved, matched) };
   }
 
-  #adOutcome(accountId: string, campaignId: string, adSetId: string, creativeId: string | null, adId: string, unresolved: string[]): PublishOutcome {
+  #adOutcome(accountId: string, campaignId: string, adSetId: string, creativeId: string | null, adId: string, unresolved: string[], matched: AudienceStep | null): PublishOutcome {
     const platformIds: Record<string, string> = { campaignId, adSetId, adId };
     if (creativeId !== null) platformIds.creativeId = creativeId;
     if (unresolved.length > 0) platformIds.unresolvedTargeting = unresolved.join("; ");
+    if (matched !== null) Object.assign(platformIds, audienceIds(matched.outcome));
     // Ads Manager deep link: UNCONFIRMED URL shape.
-    return { status: "published", platformIds, url: `https://adsmanager.facebook.com/adsmanager/manage/campaigns?act=${accountId}&selected_campaign_ids=${campaignId}` };
+    const url = `https://adsmanager.facebook.com/adsmanager/manage/campaigns?act=${accountId}&selected_campaign_ids=${campaignId}`;
+    return { status: "published", platformIds, url, ...(matched === null ? {} : { audience: matched.outcome }) };
+  }
+
+  /** The Custom Audience requests (see the file comment for the documentation each follows). */
+  #audienceOps(ctx: Context, act: string): AudienceOps {
+    const find = (name: string): Promise<StepResult<string | null>> =>
+      this.#findInList(ctx, { label: "look up the matched audience (Custom Audience) by name", path: `${act}/customaudiences`, query: { fields: "id,name", filtering: JSON.stringify([{ field: "name", operator: "EQUAL", value: name }]) } }, "the matched audience", (e) => e.name === name);
+    return {
+      platform: "meta",
+      batchSize: this.#audienceBatch,
+      find: async (name) => {
+        const found = await find(name);
+        return found.ok ? { ok: true, value: found.value === null ? null : { id: found.value } } : found;
+      },
+      create: async (name) => {
+        const created = await this.#create(ctx, "the matched audience (Custom Audience)", `${act}/customaudiences`, {
+          name,
+          subtype: "CUSTOM",
+          customer_file_source: "USER_PROVIDED_ONLY",
+          description: "Journalists on the client's media list (hashed emails), kept in sync by Pressbridge",
+        }, () => find(name));
+        return created.ok ? { ok: true, value: { id: created.value } } : created;
+      },
+      send: async (id, operation, members, sequence) => {
+        const hashes = members.map((m) => memberParts(m).hash);
+        // One session per operation of this sync; the id is derived from what it sends, so it is stable.
+        const sessionId = String(parseInt(createHash("sha256").update(`${id}|${operation}|${sequence.total}|${hashes[0] ?? ""}`).digest("hex").slice(0, 12), 16));
+        const session = JSON.stringify({ session_id: Number(sessionId), batch_seq: sequence.index, last_batch_flag: sequence.index === sequence.total, estimated_num_total: sequence.members });
+        const form = { payload: JSON.stringify({ schema: "EMAIL_SHA256", data: hashes }), session };
+        const recordedForm = { payload: JSON.stringify({ schema: "EMAIL_SHA256", data: recordedHashes(hashes) }), session };
+        const verb = operation === "add" ? "add" : "remove";
+        const sent = await this.#http.run(ctx.policy, {
+          what: `${verb} matched audience members (batch ${sequence.index} of ${sequence.total})`,
+          subject: "the matched audience members",
+          request: () => this.#request(ctx, {
+            label: `${verb} ${hashes.length} hashed email${hashes.length === 1 ? "" : "s"} ${operation === "add" ? "to" : "from"} the matched audience (batch ${sequence.index} of ${sequence.total})`,
+            method: operation === "add" ? "POST" : "DELETE",
+            path: `/${id}/users`,
+            form,
+            recordedForm,
+          }),
+          parse: (response) => {
+            const body = jsonOf(response.text);
+            const received = isRecord(body) && typeof body.num_received === "number" ? body.num_received : undefined;
+            if (received !== undefined && received !== hashes.length) throw new Error(`Meta received ${received} of ${hashes.length} records`);
+          },
+        });
+        return sent.ok ? { ok: true, value: undefined } : sent;
+      },
+      status: async (id, state) => {
+        const read = await this.#http.run(ctx.policy, {
+          what: "read the matched audience's status",
+          subject: "the lookup of the matched audience",
+          request: () => this.#request(ctx, { label: "read the matched audience's status and size", method: "GET", path: `/${id}`, query: { fields: "id,approximate_count_lower_bound,delivery_status,operation_status" } }),
+          parse: (response) => jsonOf(response.text),
+        });
+        if (!read.ok) return read;
+        const body = isRecord(read.value) ? read.value : {};
+        const delivery = isRecord(body.delivery_status) && typeof body.delivery_status.code === "number" ? body.delivery_status.code : null;
+        const operationCode = isRecord(body.operation_status) && typeof body.operation_status.code === "number" ? body.operation_status.code : null;
+        const lower = typeof body.approximate_count_lower_bound === "number" && body.approximate_count_lower_bound >= 0 ? body.approximate_count_lower_bound : null;
+        const processed = this.#http.now().getTime() - Date.parse(state.createdAt) >= META_PROCESSING_MS;
+        let notUsable: string | null = null;
+        if (operationCode === 471) notUsable = "Meta flagged the matched audience in its integrity checks (operation_status 471); resolve it in Audience Manager";
+        else if (delivery !== null && delivery >= 400) notUsable = `Meta reports the matched audience as unusable (delivery_status ${delivery})`;
+        else if (delivery === 300 && processed) notUsable = `Meta reports the matched audience as too small to deliver (delivery_status 300${lower === null ? "" : `, about ${lower} people`})`;
+        const status = delivery === null ? "processing" : `delivery_status ${delivery}`;
+        return { ok: true, value: { status, matched: lower, notUsable } };
+      },
+    };
   }
 
   async #create(ctx: Context, subject: string, path: string, form: Record<string, string>, find: () => Promise<StepResult<string | null>>): Promise<StepResult<string>> {
@@ -377,6 +497,12 @@ function idOf(response: WireResponse): string {
   return id;
 }
 
+/** How many records a /users request carries (the dry run answers with it). */
+function countOf(request: WireRequest): number {
+  const payload = request.body?.type === "form" ? jsonOf(request.body.value.payload ?? "") : undefined;
+  return isRecord(payload) && Array.isArray(payload.data) ? payload.data.length : 0;
+}
+
 /** Fabricated Meta answers for the dry run: placeholder ids, nothing found, names echoed as ids to resolve. */
 export function metaDryRunResponse(request: WireRequest): WireResponse {
   const json = (body: unknown): WireResponse => ({ status: 200, headers: new Headers({ "content-type": "application/json" }), text: JSON.stringify(body) });
@@ -384,8 +510,10 @@ export function metaDryRunResponse(request: WireRequest): WireResponse {
     const name = request.query?.q ?? "";
     return json({ data: [{ id: `{id of "${name}" from this search}`, name }] });
   }
+  if (request.method === "GET" && /^\/[^/]+\/\{custom audience id\}$/.test(request.path)) return json({ id: "{custom audience id}", delivery_status: { code: 300, description: "processing" } });
   if (request.method === "GET") return json({ data: [] });
   const kind = request.path.split("/").pop() ?? "object";
-  const names: Record<string, string> = { feed: "{page id}_{post id}", campaigns: "{campaign id}", adsets: "{ad set id}", adcreatives: "{creative id}", ads: "{ad id}" };
+  if (kind === "users") return json({ audience_id: "{custom audience id}", num_received: countOf(request), num_invalid_entries: 0, invalid_entry_samples: {} });
+  const names: Record<string, string> = { feed: "{page id}_{post id}", campaigns: "{campaign id}", adsets: "{ad set id}", adcreatives: "{creative id}", ads: "{ad id}", customaudiences: "{custom audience id}" };
   return json({ id: names[kind] ?? "{id}" });
 }

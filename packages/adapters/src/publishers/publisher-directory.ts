@@ -1,4 +1,4 @@
-import type { Clock, Publisher, PublisherDirectory, PublisherPlatform } from "@pressbridge/core";
+import type { AudienceStore, Clock, Publisher, PublisherDirectory, PublisherPlatform } from "@pressbridge/core";
 import { BlueskyPublisher } from "./bluesky-publisher.ts";
 import { DryRunPublisher } from "./dry-run-publisher.ts";
 import { LinkedInPublisher } from "./linkedin-publisher.ts";
@@ -12,6 +12,11 @@ export interface PublisherDirectoryOptions {
   baseUrls?: Partial<Record<PublisherPlatform | "xAds", string>>;
   /** Shared HTTP options: timeouts, attempts, waits. */
   http?: Omit<PublisherHttpOptions, "baseUrl" | "transport" | "clock">;
+  /**
+   * Where the clients' matched audiences are kept (DynamoAudienceStore in a deployment). Without one,
+   * each ad adapter keeps them in memory for the life of the process.
+   */
+  audiences?: AudienceStore;
 }
 
 /**
@@ -22,10 +27,11 @@ export function createPublisherDirectory(options: PublisherDirectoryOptions = {}
   const common = { ...(options.http ?? {}), ...(options.clock === undefined ? {} : { clock: options.clock }) };
   const base = (p: PublisherPlatform | "xAds") => (options.baseUrls?.[p] === undefined ? {} : { baseUrl: options.baseUrls[p] });
   const made = new Map<PublisherPlatform, Publisher>();
+  const audiences = options.audiences === undefined ? {} : { audiences: options.audiences };
   const make: Record<PublisherPlatform, () => Publisher> = {
-    x: () => new XPublisher({ ...common, ...base("x"), ...(options.baseUrls?.xAds === undefined ? {} : { adsBaseUrl: options.baseUrls.xAds }) }),
-    linkedin: () => new LinkedInPublisher({ ...common, ...base("linkedin") }),
-    meta: () => new MetaPublisher({ ...common, ...base("meta") }),
+    x: () => new XPublisher({ ...common, ...audiences, ...base("x"), ...(options.baseUrls?.xAds === undefined ? {} : { adsBaseUrl: options.baseUrls.xAds }) }),
+    linkedin: () => new LinkedInPublisher({ ...common, ...audiences, ...base("linkedin") }),
+    meta: () => new MetaPublisher({ ...common, ...audiences, ...base("meta") }),
     bluesky: () => new BlueskyPublisher({ ...common, ...base("bluesky") }),
   };
   return {

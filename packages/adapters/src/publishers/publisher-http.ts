@@ -27,7 +27,7 @@ export type WireBody =
 export interface WireRequest {
   /** What the request does, in words ("create campaign group"); shown in dry-run recordings. */
   label: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** Which base URL (most adapters have one; X has the API and the Ads API). */
   base?: string;
   /** Path relative to the base URL, e.g. `/rest/posts`. */
@@ -38,6 +38,11 @@ export interface WireRequest {
   rawQuery?: string;
   headers: Record<string, string>;
   body?: WireBody;
+  /**
+   * What a dry-run recording keeps of the body, when it differs from what is sent: an audience
+   * upload records a count and the first hash instead of thousands of them (never a raw email).
+   */
+  recordedBody?: unknown;
   auth?: WireAuth;
 }
 
@@ -216,6 +221,11 @@ export class PublisherHttp {
 
   now(): Date {
     return this.#clock.now();
+  }
+
+  /** Waits as the adapter's sleep does (tests and the dry run return at once). */
+  sleep(ms: number): Promise<void> {
+    return this.#sleep(ms);
   }
 
   /** Exponential backoff with equal jitter: attempt 1 -> [base/2, base), 2 -> [base, 2·base), … capped. */

@@ -16,10 +16,28 @@
  * client key on X: after an ambiguous failure, or X's "duplicate content" 403, the adapter reads the
  * account's latest posts (GET /2/users/me, GET /2/users/:id/tweets) and matches the text with links
  * ignored (X rewrites them to t.co). A post older than the latest page is not found: limitation.
+ *
+ * Locations: each of the brief's ISO country codes is resolved to X's location key with
+ * GET /12/targeting_criteria/locations?location_type=COUNTRIES&country_code=… and sent as a LOCATION
+ * row (without one a line item targets everyone worldwide):
+ * https://docs.x.com/x-ads-api/campaign-management/reference and https://docs.x.com/x-ads-api/campaign-management
+ *
+ * Matched audience (issue #16, audience-sync.ts), before the campaign is created: the client's custom
+ * audience, found by its deterministic (unique) name or created with
+ * POST /12/accounts/:id/custom_audiences?name=…, gets the members added (operation_type Update) and
+ * removed (Delete) since the last sync with POST …/custom_audiences/:id/users, a JSON array of
+ * operations whose users carry the SHA-256 of the normalised email or handle, at most 2,500 users per
+ * request; success_count must equal total_count. Then GET …/custom_audiences/:id says whether it is
+ * targetable; only a targetable audience is attached, as a CUSTOM_AUDIENCE targeting criterion.
+ * https://docs.x.com/x-ads-api/audiences/reference ; https://docs.x.com/x-ads-api/audiences (processing
+ * runs every 6-8 hours; targetable from 100 matched users active in the last 90 days).
+ * Criteria of the custom audience, keywords and interests are unioned by X, and ANDed with the
+ * locations (campaign-management page above). Looking up an audience by name with `q` is UNCONFIRMED.
  */
 import { secretCredentialValues, type OrganicPostAction, type PausedAdAction, type PlatformCredentials, type PublishAction, type PublishOutcome, type Publisher } from "@pressbridge/core";
-import type { XTargeting } from "@pressbridge/core";
-import { addDays, readXBrief, type BriefView } from "./ad-brief-fields.ts";
+import { MemoryAudienceStore, memberParts, type AudienceStore, type XTargeting } from "@pressbridge/core";
+import { addDays, countryCodeOf, readXBrief, type BriefView } from "./ad-brief-fields.ts";
+import { audienceIds, recordedHashes, syncMatchedAudience, type AudienceOps, type AudienceStep } from "./audience-sync.ts";
 import { oauth1Header, type OAuth1Keys } from "./oauth1-signature.ts";
 import {
   FetchTransport,
@@ -52,7 +70,13 @@ export interface XPublisherOptions extends PublisherHttpOptions {
   adsApiVersion?: string;
   /** targeting_type for keyword rows. Default BROAD_KEYWORD (UNCONFIRMED). */
   keywordTargetingType?: string;
+  /** Where the clients' matched audiences are kept (default: in memory, for this adapter's life). */
+  audiences?: AudienceStore;
+  /** Users per custom audience users request. Default 2,500 (X's documented maximum). */
+  audienceBatchSize?: number;
 }
+
+export const X_AUDIENCE_BATCH = 2_500;
 
 export function xPostUrl(id: string): string {
   return `https://x.com/i/web/status/${id}`;
@@ -74,6 +98,10 @@ export class XPublisher implements Publisher {
   readonly #keywordType: string;
   /** The authenticated user's id per access token (GET /2/users/me), for the post lookup. */
   readonly #userIds = new Map<string, string>();
+  /** X location keys per ISO country code (the same for every client). */
+  readonly #locationKeys = new Map<string, string | null>();
+  readonly #audiences: AudienceStore;
+  readonly #audienceBatch: number;
 
   constructor(options: XPublisherOptions = {}) {
     const transport =
@@ -81,6 +109,8 @@ export class XPublisher implements Publisher {
     this.#http = new PublisherHttp(transport, options);
     this.#adsVersion = options.adsApiVersion ?? X_ADS_API_VERSION;
     this.#keywordType = options.keywordTargetingType ?? "BROAD_KEYWORD";
+    this.#audiences = options.audiences ?? new MemoryAudienceStore();
+    this.#audienceBatch = options.audienceBatchSize ?? X_AUDIENCE_BATCH;
   }
 
   async publish(action: PublishAction, credentials: PlatformCredentials): Promise<PublishOutcome> {
@@ -158,6 +188,15 @@ export class XPublisher implements Publisher {
     const accountPath = `/${this.#adsVersion}/accounts/${encodeURIComponent(accountId)}`;
     const api = brief.api as { daily_budget_amount_local_micro?: unknown; total_budget_amount_local_micro?: unknown };
 
+    // 0. The client's matched audience (custom audience), before the line item references it.
+    const audience = await syncMatchedAudience(this.#audiences, this.#audienceOps(call, accountPath), {
+      clientId: action.clientId ?? brief.matched?.clientId ?? null,
+      list: brief.matched,
+      now: () => this.#http.now(),
+    });
+    if (audience !== null && !audience.ok) return audience;
+    const matched: AudienceStep | null = audience?.value ?? null;
+
     // 1. Campaign: find by name, else create PAUSED with the funding instrument and micros budget.
     const findCampaign = (): Promise<StepResult<string | null>> =>
       this.#findAds(call, { label: "look up the campaign by name", path: `${accountPath}/campaigns`, query: { q: action.name, with_deleted: "false", count: "200" } }, "the campaign", (e) => e.name === action.name);
@@ -206,7 +245,11 @@ export class XPublisher implements Publisher {
     }
 
     // 3. Targeting criteria: one row each; a resumed run creates only the missing rows.
-    const { rows, unsent } = this.#targetingRows(brief.targeting);
+    const located = await this.#locationRows(call, brief);
+    if (!located.ok) return located;
+    const { rows, unsent } = this.#targetingRows({ ...brief.targeting, targeting_criteria: brief.targeting.targeting_criteria.filter((r) => r.targeting_type !== "LOCATION" || located.value.unresolved.includes(r.targeting_value)) });
+    rows.unshift(...located.value.rows);
+    if (matched?.attach != null) rows.unshift({ targeting_type: "CUSTOM_AUDIENCE", targeting_value: matched.attach });
     const listCriteria = async (): Promise<StepResult<Array<Record<string, unknown>>>> => {
       const read = await this.#read(call, { label: "look up the line item's targeting criteria", method: "GET", base: "ads", path: `${accountPath}/targeting_criteria`, query: { line_item_ids: lineItemId, with_deleted: "false" } }, "the targeting criteria");
       if (!read.ok) return read;
@@ -240,8 +283,114 @@ export class XPublisher implements Publisher {
     const platformIds: Record<string, string> = { campaignId, lineItemId };
     if (criterionIds.length > 0) platformIds.targetingCriteriaIds = criterionIds.join(",");
     if (unsent.length > 0) platformIds.unsentTargeting = unsent.join("; ");
+    if (matched !== null) Object.assign(platformIds, audienceIds(matched.outcome));
     // Ads Manager deep link: UNCONFIRMED URL shape.
-    return { ok: true, value: { status: "published", platformIds, url: `https://ads.x.com/campaign_form/${accountId}/campaign/${campaignId}` } };
+    const url = `https://ads.x.com/campaign_form/${accountId}/campaign/${campaignId}`;
+    return { ok: true, value: { status: "published", platformIds, url, ...(matched === null ? {} : { audience: matched.outcome }) } };
+  }
+
+  /**
+   * LOCATION rows for the brief's countries, resolved to X location keys. Returns the country names
+   * of the brief's LOCATION rows that could not be resolved (they stay unsent and are reported).
+   */
+  async #locationRows(call: XCall, brief: BriefView<XTargeting>): Promise<StepResult<{ rows: Array<{ targeting_type: string; targeting_value: string }>; unresolved: string[] }>> {
+    const rows: Array<{ targeting_type: string; targeting_value: string }> = [];
+    const unresolved: string[] = [];
+    const named = brief.targeting.targeting_criteria.filter((r) => r.targeting_type === "LOCATION").map((r) => r.targeting_value);
+    for (const name of named.filter((n) => countryCodeOf(n) === undefined && !/^[0-9a-f]{16}$/.test(n))) unresolved.push(name);
+    for (const code of brief.locations) {
+      let key = this.#locationKeys.get(code);
+      if (key === undefined) {
+        const read = await this.#read(call, { label: `resolve the location ${code} to its X location key`, method: "GET", base: "ads", path: `/${this.#adsVersion}/targeting_criteria/locations`, query: { location_type: "COUNTRIES", country_code: code } }, `the location ${code}`);
+        if (!read.ok) return read;
+        const data = (read.value as { data?: unknown } | undefined)?.data;
+        const hit = Array.isArray(data) ? data.filter(isRecord).find((e) => typeof e.targeting_value === "string") : undefined;
+        key = hit === undefined ? null : (hit.targeting_value as string);
+        this.#locationKeys.set(code, key);
+      }
+      if (key === null) {
+        const name = named.find((n) => countryCodeOf(n) === code);
+        unresolved.push(name ?? code);
+      } else if (!rows.some((r) => r.targeting_value === key)) rows.push({ targeting_type: "LOCATION", targeting_value: key });
+    }
+    return { ok: true, value: { rows, unresolved } };
+  }
+
+  /** The custom audience requests (see the file comment for the documentation each follows). */
+  #audienceOps(call: XCall, accountPath: string): AudienceOps {
+    const audiencesPath = `${accountPath}/custom_audiences`;
+    const find = (name: string): Promise<StepResult<string | null>> =>
+      this.#findAds(call, { label: "look up the matched audience (custom audience) by name", path: audiencesPath, query: { q: name, count: "200" } }, "the matched audience", (e) => e.name === name && e.deleted !== true);
+    return {
+      platform: "x",
+      batchSize: this.#audienceBatch,
+      find: async (name) => {
+        const found = await find(name);
+        return found.ok ? { ok: true, value: found.value === null ? null : { id: found.value } } : found;
+      },
+      create: async (name) => {
+        const created = await this.#http.run(call.policy, {
+          what: "create the matched audience (custom audience)",
+          subject: "the matched audience",
+          request: () => this.#request(call, {
+            label: "create the matched audience (custom audience) for the client's media list",
+            method: "POST",
+            base: "ads",
+            path: audiencesPath,
+            query: { name, description: "Journalists on the client's media list (hashed), kept in sync by Pressbridge" },
+          }),
+          parse: (response) => {
+            const id = stringField((jsonOf(response.text) as { data?: unknown } | undefined)?.data, "id");
+            if (id === undefined) throw new Error("no data.id in the answer");
+            return id;
+          },
+          find: () => find(name),
+        });
+        return created.ok ? { ok: true, value: { id: created.value } } : created;
+      },
+      send: async (id, operation, members, sequence) => {
+        const users = (list: string[]) => list.map((m) => {
+          const { kind, hash } = memberParts(m);
+          return kind === "handle" ? { handle: [hash] } : { email: [hash] };
+        });
+        const operationType = operation === "add" ? "Update" : "Delete";
+        const recorded = recordedHashes(members);
+        const sent = await this.#http.run(call.policy, {
+          what: `${operation} matched audience members (batch ${sequence.index} of ${sequence.total})`,
+          subject: "the matched audience members",
+          request: () => this.#request(call, {
+            label: `${operation} ${members.length} hashed member${members.length === 1 ? "" : "s"} ${operation === "add" ? "to" : "from"} the matched audience (batch ${sequence.index} of ${sequence.total})`,
+            method: "POST",
+            base: "ads",
+            path: `${audiencesPath}/${encodeURIComponent(id)}/users`,
+            body: { type: "json", value: [{ operation_type: operationType, params: { users: users(members) } }] },
+            recordedBody: [{ operation_type: operationType, params: { users: [...users(recorded.slice(0, 1)), ...recorded.slice(1)] } }],
+          }),
+          parse: (response) => {
+            const data = (jsonOf(response.text) as { data?: unknown } | undefined)?.data;
+            const success = isRecord(data) ? data.success_count : undefined;
+            const total = isRecord(data) ? data.total_count : undefined;
+            if (typeof success === "number" && typeof total === "number" && success !== total) throw new Error(`X applied ${success} of ${total} users`);
+          },
+        });
+        return sent.ok ? { ok: true, value: undefined } : sent;
+      },
+      status: async (id) => {
+        const read = await this.#read(call, { label: "read whether the matched audience is targetable", method: "GET", base: "ads", path: `${audiencesPath}/${encodeURIComponent(id)}` }, "the matched audience");
+        if (!read.ok) return read;
+        const data = (read.value as { data?: unknown } | undefined)?.data;
+        const row = isRecord(data) ? data : {};
+        const targetable = row.targetable === true;
+        const reasons = Array.isArray(row.reasons_not_targetable) ? row.reasons_not_targetable.filter((r): r is string => typeof r === "string") : [];
+        const size = typeof row.audience_size === "number" ? row.audience_size : null;
+        const notUsable = targetable
+          ? null
+          : reasons.includes("TOO_SMALL") && !reasons.includes("PROCESSING")
+            ? "X reports the matched audience as too small to target (fewer than 100 matched users active in the last 90 days)"
+            : `X has not made the matched audience targetable yet (${reasons.join(", ") || "not targetable"}; X processes audience changes every 6-8 hours); a later plan attaches it`;
+        return { ok: true, value: { status: targetable ? "TARGETABLE" : reasons.join(",") || "NOT_TARGETABLE", matched: size, notUsable } };
+      },
+    };
   }
 
   /** The brief's rows as X targeting criteria (see the file comment for how names are treated). */
@@ -330,9 +479,20 @@ function keysOf(creds: Record<"consumerKey" | "consumerSecret" | "accessToken" |
 /** Fabricated X answers for the dry run: placeholder ids, nothing found. */
 export function xDryRunResponse(request: WireRequest): WireResponse {
   const json = (status: number, body: unknown): WireResponse => ({ status, headers: new Headers({ "content-type": "application/json" }), text: JSON.stringify(body) });
+  if (request.method === "GET" && request.path.endsWith("/targeting_criteria/locations")) {
+    return json(200, { data: [{ name: `{country ${request.query?.country_code ?? ""}}`, location_type: "COUNTRIES", targeting_value: `{location key of ${request.query?.country_code ?? ""}}` }], request: { params: {} } });
+  }
+  if (request.method === "GET" && /\/custom_audiences\/[^/]+$/.test(request.path)) {
+    return json(200, { data: { id: "{custom audience id}", targetable: false, reasons_not_targetable: ["PROCESSING"], audience_size: null }, request: { params: {} } });
+  }
   if (request.method === "GET") return json(200, { data: [], request: { params: {} } });
+  if (request.path.endsWith("/users")) {
+    const ops = Array.isArray(request.body?.value) ? (request.body.value as Array<{ params?: { users?: unknown[] } }>) : [];
+    const total = ops.reduce((n, op) => n + (op.params?.users?.length ?? 0), 0);
+    return json(200, { data: { success_count: total, total_count: total }, request: { params: {} } });
+  }
   if (request.path === "/2/tweets") return json(201, { data: { id: "{post id}", text: "" } });
   const kind = request.path.split("/").pop() ?? "object";
-  const names: Record<string, string> = { campaigns: "{campaign id}", line_items: "{line item id}", targeting_criteria: "{targeting criterion id}" };
+  const names: Record<string, string> = { campaigns: "{campaign id}", line_items: "{line item id}", targeting_criteria: "{targeting criterion id}", custom_audiences: "{custom audience id}" };
   return json(200, { data: { id: names[kind] ?? "{id}" }, request: { params: {} } });
 }

@@ -17,11 +17,21 @@ export interface LinkedInFake {
   campaigns: Map<string, Record<string, unknown>>;
   creatives: Map<string, Record<string, unknown>>;
   versionsSeen: Set<string>;
+  /** DMP segments by numeric id, with the SHA-256 emails they hold. */
+  segments: Map<string, { id: string; name: string; account: string; members: Set<string>; status: string; audienceSize: number | null; adSegment: string }>;
+  /** Every users request: segment id, elements per action. */
+  userBatches: Array<{ segmentId: string; add: number; remove: number }>;
+  /** What a segment reports (LinkedIn builds a new one for up to 48 h). */
+  segmentStatus: { status: string; audienceSize: number | null };
 }
 
 /** Typeahead catalogue: what LinkedIn would suggest per facet (ids invented for the test). */
 const CATALOGUE: Record<string, Array<{ urn: string; name: string }>> = {
-  "urn:li:adTargetingFacet:locations": [{ urn: "urn:li:geo:103644278", name: "United States" }],
+  "urn:li:adTargetingFacet:locations": [
+    { urn: "urn:li:geo:103644278", name: "United States" },
+    { urn: "urn:li:geo:101282230", name: "Germany" },
+    { urn: "urn:li:geo:103883259", name: "Austria" },
+  ],
   "urn:li:adTargetingFacet:titles": [
     { urn: "urn:li:title:100", name: "Journalist" },
     { urn: "urn:li:title:101", name: "Editor" },
@@ -63,7 +73,18 @@ export function linkedInFake(): LinkedInFake {
     campaigns: new Map(),
     creatives: new Map(),
     versionsSeen: new Set(),
+    segments: new Map(),
+    userBatches: [],
+    segmentStatus: { status: "BUILDING", audienceSize: null },
   };
+  const segmentRow = (g: LinkedInFake["segments"] extends Map<string, infer V> ? V : never) => ({
+    id: Number(g.id),
+    name: g.name,
+    account: g.account,
+    type: "USER",
+    inputCount: g.members.size,
+    destinations: [{ destination: "LINKEDIN", status: fake.segmentStatus.status, audienceSize: fake.segmentStatus.audienceSize, matchedCount: 0, destinationSegmentId: g.adSegment }],
+  });
   const created = (id: string): ContractReply => ({ status: 201, headers: { "x-restli-id": id, "x-linkedin-id": id } });
   const elements = (list: unknown[]): ContractReply => ({ status: 200, body: { elements: list, paging: { start: 0, count: 10, links: [] } } });
 
@@ -125,6 +146,7 @@ export function linkedInFake(): LinkedInFake {
         expectContract(body.status === "PAUSED", "campaign status PAUSED");
         expectContract(body.type === "SPONSORED_UPDATES" && body.objectiveType === "WEBSITE_VISIT", "type/objectiveType");
         expectContract(isObject(body.dailyBudget) && /^\d+\.\d{2}$/.test(String(body.dailyBudget.amount)) && body.dailyBudget.currencyCode === "USD", "dailyBudget");
+        expectContract(isObject(body.locale) && /^[A-Z]{2}$/.test(String(body.locale.country)), "locale.country is an ISO country code");
         const tc = body.targetingCriteria;
         expectContract(isObject(tc) && isObject(tc.include) && Array.isArray(tc.include.and) && tc.include.and.length > 0, "targetingCriteria.include.and");
         for (const clause of tc.include.and) {
@@ -132,6 +154,9 @@ export function linkedInFake(): LinkedInFake {
           for (const [facet, values] of Object.entries(clause.or)) {
             expectContract(facet.startsWith("urn:li:adTargetingFacet:"), `facet ${facet} must be a facet URN`);
             expectContract(Array.isArray(values) && values.every((v) => typeof v === "string" && v.startsWith("urn:li:")), `values of ${facet} must be URNs`);
+            if (facet === "urn:li:adTargetingFacet:audienceMatchingSegments") {
+              expectContract(values.every((v) => [...fake.segments.values()].some((g) => g.adSegment === v)), "audienceMatchingSegments takes the adSegment URN of an existing DMP segment");
+            }
           }
         }
         const id = String(next++);
@@ -169,8 +194,47 @@ export function linkedInFake(): LinkedInFake {
         const hits = CATALOGUE[facet]!.filter((e) => e.name.toLowerCase().startsWith(query));
         return elements(hits.map((e) => ({ ...e, facetUrn: facet })));
       }
-      default:
+      case "POST /rest/dmpSegments": {
+        expectContract(isObject(body) && body.account === account, "DMP segment account URN");
+        expectContract(typeof body.name === "string" && body.name !== "", "DMP segment name");
+        expectContract(typeof body.type === "string" && typeof body.sourcePlatform === "string", "type and sourcePlatform");
+        expectContract(Array.isArray(body.destinations) && body.destinations.some((d) => isObject(d) && d.destination === "LINKEDIN"), "destinations [{destination: LINKEDIN}]");
+        const id = String(next++);
+        fake.segments.set(id, { id, name: body.name, account, members: new Set(), status: "BUILDING", audienceSize: null, adSegment: `urn:li:adSegment:${next++}` });
+        return created(id);
+      }
+      case "GET /rest/dmpSegments": {
+        expectContract(request.query.get("q") === "account" && request.query.get("account") === account, "finder q=account&account=<sponsoredAccount URN>");
+        return elements([...fake.segments.values()].filter((g) => g.account === account).map(segmentRow));
+      }
+      default: {
+        const one = /^\/rest\/dmpSegments\/(\d+)(\/users)?$/.exec(request.path);
+        if (one !== null) {
+          const segment = fake.segments.get(one[1]!);
+          if (segment === undefined) return restliError(404, "DMP segment not found");
+          if (request.method === "GET" && one[2] === undefined) return { status: 200, body: segmentRow(segment) };
+          if (request.method === "POST" && one[2] !== undefined) {
+            expectContract(request.headers["x-restli-method"] === "BATCH_CREATE", "X-RestLi-Method: BATCH_CREATE");
+            expectContract(isObject(body) && Array.isArray(body.elements) && body.elements.length > 0, "elements");
+            let add = 0;
+            let remove = 0;
+            for (const element of body.elements) {
+              expectContract(isObject(element) && (element.action === "ADD" || element.action === "REMOVE"), "action ADD or REMOVE");
+              expectContract(Array.isArray(element.userIds) && element.userIds.length > 0, "userIds");
+              for (const uid of element.userIds) {
+                expectContract(isObject(uid) && uid.idType === "SHA256_EMAIL" && /^[0-9a-f]{64}$/.test(String(uid.idValue)), "userIds [{idType: SHA256_EMAIL, idValue: 64 hex}]");
+                if (element.action === "ADD") segment.members.add(String(uid.idValue));
+                else segment.members.delete(String(uid.idValue));
+              }
+              if (element.action === "ADD") add++;
+              else remove++;
+            }
+            fake.userBatches.push({ segmentId: segment.id, add, remove });
+            return { status: 200, body: { elements: body.elements.map(() => ({ status: 201 })) } };
+          }
+        }
         throw new Error(`unexpected ${request.method} ${request.path}`);
+      }
     }
   }
   return fake;

@@ -20,6 +20,14 @@ export interface MetaFake {
   ads: Map<string, Record<string, unknown>>;
   /** Headers added to every answer (usage headers). */
   answerHeaders: Record<string, string>;
+  /** Customer-list custom audiences by id, with the SHA-256 emails they hold. */
+  audiences: Map<string, { id: string; name: string; members: Set<string> }>;
+  /** Every users request: audience id, method, records. */
+  userBatches: Array<{ audienceId: string; method: string; records: number; session: Record<string, unknown> }>;
+  /** What an audience reports (delivery_status code; operation_status code). */
+  audienceStatus: { delivery: number; operation: number; lowerBound: number };
+  /** Answer custom audience creates with the ToS error (#2663). */
+  tosMissing: boolean;
 }
 
 const SEARCH: Record<string, Array<{ id: string; name: string }>> = {
@@ -69,6 +77,10 @@ export function metaFake(): MetaFake {
     creatives: new Map(),
     ads: new Map(),
     answerHeaders: {},
+    audiences: new Map(),
+    userBatches: [],
+    audienceStatus: { delivery: 200, operation: 200, lowerBound: 1000 },
+    tosMissing: false,
   };
   const newId = (): string => String(next++);
   const data = (rows: Array<Record<string, unknown>>, fields: string | null): ContractReply => {
@@ -88,7 +100,7 @@ export function metaFake(): MetaFake {
     const path = request.path.slice(prefix.length - 1);
     const form = isObject(request.body) ? request.body : {};
     if (request.method === "POST") expectContract(request.contentType?.startsWith("application/x-www-form-urlencoded"), "POST bodies are form fields");
-    const token = request.method === "POST" ? form.access_token : request.query.get("access_token");
+    const token = request.method === "GET" ? request.query.get("access_token") : form.access_token;
     expectContract(request.headers.authorization === undefined, "the token goes in access_token, not a header");
     if (token !== fake.token) return metaError(400, { message: "Invalid OAuth access token - Cannot parse access token", code: 190 });
     if (fake.expired) {
@@ -131,6 +143,11 @@ export function metaFake(): MetaFake {
         expectContract(typeof form.billing_event === "string" && typeof form.optimization_goal === "string", "billing_event and optimization_goal");
         const targeting = parseJsonField(form, "targeting");
         expectContract(isObject(targeting) && isObject(targeting.geo_locations), "targeting.geo_locations");
+        const countries = targeting.geo_locations.countries;
+        expectContract(Array.isArray(countries) && countries.every((c) => typeof c === "string" && /^[A-Z]{2}$/.test(c)), "geo_locations.countries are ISO codes");
+        if (targeting.custom_audiences !== undefined) {
+          expectContract(Array.isArray(targeting.custom_audiences) && targeting.custom_audiences.every((a) => isObject(a) && fake.audiences.has(String(a.id))), "custom_audiences: [{id}] of existing audiences");
+        }
         for (const entry of (targeting.flexible_spec ?? []) as unknown[]) {
           expectContract(isObject(entry), "flexible_spec entries are objects");
           for (const values of Object.values(entry)) {
@@ -165,6 +182,20 @@ export function metaFake(): MetaFake {
         fake.ads.set(id, { id, name: form.name, adset_id: form.adset_id, creative: { id: creative.creative_id }, status: "PAUSED" });
         return { status: 200, body: { id } };
       }
+      case `POST ${act}/customaudiences`: {
+        if (fake.tosMissing) return metaError(400, { message: "(#2663) Terms of service has not been accepted. To accept, go to https://www.facebook.com/customaudiences/app/tos/?act=" + fake.adAccountId, code: 2663 });
+        expectContract(typeof form.name === "string" && form.name !== "", "name");
+        expectContract(form.subtype === "CUSTOM", "subtype CUSTOM");
+        if (form.customer_file_source === undefined) return metaError(400, { message: "(#100) Missing parameter(s): customer_file_source", code: 100 });
+        expectContract(["USER_PROVIDED_ONLY", "PARTNER_PROVIDED_ONLY", "BOTH_USER_AND_PARTNER_PROVIDED"].includes(String(form.customer_file_source)), "customer_file_source enum");
+        const id = newId();
+        fake.audiences.set(id, { id, name: String(form.name), members: new Set() });
+        return { status: 200, body: { id } };
+      }
+      case `GET ${act}/customaudiences`: {
+        const name = nameFilter(request);
+        return data([...fake.audiences.values()].filter((a) => a.name === name), request.query.get("fields"));
+      }
       case "GET /search": {
         const type = request.query.get("type") ?? "";
         expectContract(type in SEARCH, `search type ${type}`);
@@ -175,6 +206,27 @@ export function metaFake(): MetaFake {
         const adsets = /^\/(\d+)\/adsets$/.exec(path);
         if (request.method === "GET" && adsets !== null) {
           return data([...fake.adsets.values()].filter((a) => a.campaign_id === adsets[1]), request.query.get("fields"));
+        }
+        const users = /^\/(\d+)\/users$/.exec(path);
+        if (users !== null && (request.method === "POST" || request.method === "DELETE")) {
+          const audience = fake.audiences.get(users[1]!);
+          expectContract(audience !== undefined, "users of an existing custom audience");
+          const payload = parseJsonField(form, "payload");
+          const session = parseJsonField(form, "session");
+          expectContract(isObject(payload) && payload.schema === "EMAIL_SHA256", "payload.schema EMAIL_SHA256");
+          expectContract(Array.isArray(payload.data) && payload.data.length > 0 && payload.data.every((h) => typeof h === "string" && /^[0-9a-f]{64}$/.test(h)), "payload.data: SHA-256 hex strings");
+          expectContract(payload.data.length <= 10_000, "at most 10,000 records per request");
+          expectContract(isObject(session) && typeof session.session_id === "number" && typeof session.batch_seq === "number" && typeof session.last_batch_flag === "boolean", "session {session_id, batch_seq, last_batch_flag}");
+          for (const h of payload.data as string[]) {
+            if (request.method === "POST") audience.members.add(h);
+            else audience.members.delete(h);
+          }
+          fake.userBatches.push({ audienceId: audience.id, method: request.method, records: payload.data.length, session });
+          return { status: 200, body: { audience_id: audience.id, session_id: session.session_id, num_received: payload.data.length, num_invalid_entries: 0, invalid_entry_samples: {} } };
+        }
+        const one = /^\/(\d+)$/.exec(path);
+        if (request.method === "GET" && one !== null && fake.audiences.has(one[1]!)) {
+          return { status: 200, body: { id: one[1], approximate_count_lower_bound: fake.audienceStatus.lowerBound, approximate_count_upper_bound: fake.audienceStatus.lowerBound * 2, delivery_status: { code: fake.audienceStatus.delivery, description: "" }, operation_status: { code: fake.audienceStatus.operation, description: "" } } };
         }
         const ads = /^\/(\d+)\/ads$/.exec(path);
         if (request.method === "GET" && ads !== null) {

@@ -18,6 +18,14 @@ export interface XFake {
   campaigns: Map<string, Record<string, unknown>>;
   lineItems: Map<string, Record<string, unknown>>;
   criteria: Map<string, Record<string, unknown>>;
+  /** Custom audiences by id, with the hashed members X holds (`e:`/`h:` + hash). */
+  audiences: Map<string, { id: string; name: string; members: Set<string>; targetable: boolean; reasons: string[]; audienceSize: number | null }>;
+  /** Every users request's operations, in order (batches counted here). */
+  userBatches: Array<{ audienceId: string; operation: string; users: number }>;
+  /** What a new audience reports (X's answer for a fresh one is PROCESSING). */
+  newAudience: { targetable: boolean; reasons: string[]; audienceSize: number | null };
+  /** X location keys per ISO country code (GET targeting_criteria/locations). */
+  locations: Record<string, string>;
 }
 
 const problem = (status: number, title: string, detail: string): ContractReply => ({ status, body: { title, detail, type: "about:blank", status } });
@@ -39,6 +47,10 @@ export function xFake(): XFake {
     campaigns: new Map(),
     lineItems: new Map(),
     criteria: new Map(),
+    audiences: new Map(),
+    userBatches: [],
+    newAudience: { targetable: false, reasons: ["PROCESSING", "TOO_SMALL"], audienceSize: null },
+    locations: { US: "96683cc9126741d1", DE: "fdcd221ac44fa326", AT: "1a6a4cd80e6d2d3c" },
   };
   const id36 = (): string => randomBytes(4).toString("hex").slice(0, 5);
   const ads = (data: unknown, request: ContractRequest): ContractReply => ({ status: 200, body: { data, request: { params: Object.fromEntries(request.query) } }, headers: { "x-current-api-version": "12" } });
@@ -54,7 +66,8 @@ export function xFake(): XFake {
       return isAds ? adsError(401, "UNAUTHORIZED_ACCESS", "This request is not properly authenticated") : problem(401, "Unauthorized", "Unauthorized");
     }
     const form = isObject(request.body) ? request.body : {};
-    if (isAds && request.method === "POST") expectContract(request.contentType?.startsWith("application/x-www-form-urlencoded"), "Ads API parameters are form fields");
+    // Ads API parameters are form fields (or the query string); only custom audience users take JSON.
+    if (isAds && request.method === "POST" && request.rawBody !== "" && !request.path.endsWith("/users")) expectContract(request.contentType?.startsWith("application/x-www-form-urlencoded"), "Ads API parameters are form fields");
     const acct = `/12/accounts/${fake.accountId}`;
 
     switch (`${request.method} ${request.path}`) {
@@ -112,6 +125,13 @@ export function xFake(): XFake {
       case `POST ${acct}/targeting_criteria`: {
         expectContract(fake.lineItems.has(String(form.line_item_id)), "line_item_id must exist");
         expectContract(typeof form.targeting_type === "string" && typeof form.targeting_value === "string", "targeting_type and targeting_value");
+        if (form.targeting_type === "LOCATION") expectContract(Object.values(fake.locations).includes(String(form.targeting_value)), "LOCATION takes an X location key");
+        if (form.targeting_type === "CUSTOM_AUDIENCE") {
+          const audience = fake.audiences.get(String(form.targeting_value));
+          expectContract(audience !== undefined, "CUSTOM_AUDIENCE takes an existing custom audience id");
+          // "The audience must be targetable before you attach it."
+          if (!audience.targetable) return adsError(400, "INVALID_TARGETING_CRITERIA", "Custom audience is not targetable", "targeting_value");
+        }
         const id = id36();
         const row = { id, ...form };
         fake.criteria.set(id, row);
@@ -122,9 +142,65 @@ export function xFake(): XFake {
         expectContract(ids !== null && ids !== "", "line_item_ids is required");
         return ads([...fake.criteria.values()].filter((c) => ids.split(",").includes(String(c.line_item_id))), request);
       }
-      default:
+      case "GET /12/targeting_criteria/locations": {
+        expectContract(request.query.get("location_type") === "COUNTRIES", "location_type COUNTRIES");
+        const code = request.query.get("country_code") ?? "";
+        const key = fake.locations[code];
+        return ads(key === undefined ? [] : [{ name: code, country_code: code, location_type: "COUNTRIES", targeting_value: key, targeting_type: "LOCATION" }], request);
+      }
+      case `POST ${acct}/custom_audiences`: {
+        // Documented with the name and description as query parameters; names must be unique.
+        const name = request.query.get("name") ?? (typeof form.name === "string" ? form.name : "");
+        expectContract(name !== "", "name is required");
+        if ([...fake.audiences.values()].some((a) => a.name === name)) return adsError(400, "DUPLICATE_NAME", "Custom audience name must be unique", "name");
+        const id = id36();
+        fake.audiences.set(id, { id, name, members: new Set(), ...fake.newAudience, reasons: [...fake.newAudience.reasons] });
+        return ads(audienceRow(fake.audiences.get(id)!), request);
+      }
+      case `GET ${acct}/custom_audiences`: {
+        const q = request.query.get("q") ?? "";
+        return ads([...fake.audiences.values()].filter((a) => a.name.includes(q)).map(audienceRow), request);
+      }
+      default: {
+        const one = new RegExp(`^${acct}/custom_audiences/([^/]+)(/users)?$`).exec(request.path);
+        if (one !== null) {
+          const audience = fake.audiences.get(one[1]!);
+          if (audience === undefined) return adsError(404, "NOT_FOUND", "Custom audience not found");
+          if (request.method === "GET" && one[2] === undefined) return ads(audienceRow(audience), request);
+          if (request.method === "POST" && one[2] !== undefined) {
+            expectContract(request.contentType?.startsWith("application/json"), "users takes a JSON body");
+            const operations = request.body;
+            expectContract(Array.isArray(operations) && operations.length > 0, "the body is an array of operations");
+            let total = 0;
+            for (const op of operations) {
+              expectContract(isObject(op) && (op.operation_type === "Update" || op.operation_type === "Delete"), "operation_type Update or Delete");
+              const users = isObject(op.params) ? op.params.users : undefined;
+              expectContract(Array.isArray(users) && users.length > 0, "params.users is a non-empty array");
+              total += users.length;
+              fake.userBatches.push({ audienceId: audience.id, operation: op.operation_type, users: users.length });
+              for (const user of users) {
+                expectContract(isObject(user), "each user is an object of key types");
+                for (const [type, values] of Object.entries(user)) {
+                  expectContract(type === "email" || type === "handle", `key type ${type}`);
+                  expectContract(Array.isArray(values) && values.every((v) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v)), `${type} values are SHA-256 hex`);
+                  for (const v of values as string[]) {
+                    const member = `${type === "email" ? "e" : "h"}:${v}`;
+                    if (op.operation_type === "Update") audience.members.add(member);
+                    else audience.members.delete(member);
+                  }
+                }
+              }
+            }
+            expectContract(total <= 2500, "at most 2,500 users per request");
+            return { status: 200, body: { data: { success_count: total, total_count: total }, request: { params: {} } } };
+          }
+        }
         throw new Error(`unexpected ${request.method} ${request.path}`);
+      }
     }
+  }
+  function audienceRow(a: { id: string; name: string; targetable: boolean; reasons: string[]; audienceSize: number | null }): Record<string, unknown> {
+    return { id: a.id, name: a.name, targetable: a.targetable, reasons_not_targetable: a.reasons, audience_size: a.audienceSize, audience_type: "WEB", deleted: false };
   }
   return fake;
 }
