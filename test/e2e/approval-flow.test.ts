@@ -168,6 +168,12 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     expect(await page.locator("#status").textContent()).toBe("pending approval");
     await page.screenshot({ path: join(ARTIFACTS, "review-page.png"), fullPage: true });
 
+    // The When section proposes a time per action (posts staggered, follow-ups the next morning, ads
+    // at once); the approver chooses "Now" for every one of them, with the labelled selects.
+    const whens = page.locator("select[name^=when_]");
+    expect(await whens.count()).toBe(email.drafts.length + (await page.locator("[id^=follow-up-]").count()) + (await page.locator("[id^=brief-]").count()));
+    expect(await page.locator("#schedule").textContent()).toMatch(/follow-up: .*09:30/);
+    for (const select of await whens.all()) await select.selectOption("now");
     // Approve: the page turns into the final decision.
     await page.getByRole("button", { name: "Approve and publish" }).click();
     await page.waitForURL((u) => u.hash === "#decision" && u.search === "");
@@ -188,7 +194,7 @@ describe.skipIf(skipBrowserTests())("approval flow in the browser (headless Chro
     }
     expect(await page.locator("#status").textContent()).toBe("published");
     const results = await page.locator("#publication tr[class^=action-] td:nth-child(2)").allTextContents();
-    expect(results.length).toBe(email.drafts.length + (await page.locator("[id^=brief-]").count())); // a post per draft, an ad per brief
+    expect(results.length).toBe(email.drafts.length + (await page.locator("[id^=follow-up-]").count()) + (await page.locator("[id^=brief-]").count())); // a post per draft and follow-up, an ad per brief
     expect(results.every((r) => r.includes("dry run"))).toBe(true);
     const firstDryRun = page.locator("#publication details.dry-run").first();
     await firstDryRun.locator("summary").click();

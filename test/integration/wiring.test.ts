@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { awsAdapterSet, buildConsumers, buildJobs, createDynamoClient, createPublisherDirectory, ensureTable, EventBridgeActionScheduler, HttpFeedFetcher, type AdapterSet, type Consumers } from "@pressbridge/adapters";
+import { awsAdapterSet, buildConsumers, buildJobs, createDynamoClient, createPublisherDirectory, ensureTable, DynamoActionTriggers, EventBridgeActionScheduler, HttpFeedFetcher, type AdapterSet, type Consumers } from "@pressbridge/adapters";
 import { NO_ACTION_SCHEDULER, ROUTES, importWorkspace, parseConfig, parseFeed, silentLogger } from "@pressbridge/core";
 import { openLocalContext, type LocalContext } from "../../packages/cli/src/runtime/local-context.ts";
 
@@ -87,10 +87,11 @@ describe("buildConsumers", () => {
       for (const key of Object.keys(l)) {
         expect(l[key], `${name}.${key} (local)`).not.toBeUndefined();
         expect(a[key], `${name}.${key} (AWS)`).not.toBeUndefined();
-        // Each side offers the other's operations; the local bus adds its own (subscribe, drain, ...).
+        // Each side offers the other's operations; the local bus adds its own (subscribe, drain, ...),
+        // and so does the local scheduler, the table's triggers (due: what the runtime's timer fires).
         const [lo, ao] = [shapeOf(l[key]).split(","), shapeOf(a[key]).split(",")];
         expect(lo, `${name}.${key}`).toEqual(expect.arrayContaining(ao));
-        if (key !== "bus") expect(ao, `${name}.${key}`).toEqual(expect.arrayContaining(lo));
+        if (key !== "bus" && key !== "scheduler") expect(ao, `${name}.${key}`).toEqual(expect.arrayContaining(lo));
       }
     }
     const plan = (await fromAws["plan-amplification"].dependencies()) as Record<string, unknown>;
@@ -99,13 +100,13 @@ describe("buildConsumers", () => {
 });
 
 describe("the scheduler of scheduled actions", () => {
-  it("is EventBridge Scheduler in the AWS set of a function given SCHEDULE_GROUP (target and role then required, named); nothing to schedule without it, nor locally", () => {
+  it("is EventBridge Scheduler in the AWS set of a function given SCHEDULE_GROUP (target and role then required, named), nothing without it; locally the table's triggers", () => {
     const env = { AWS_REGION: "us-east-1", SCHEDULE_GROUP: "pressbridge-test", SCHEDULE_TARGET_ARN: "arn:aws:lambda:us-east-1:123456789012:function:pressbridge-test-publish", SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/scheduler" };
     expect(awsAdapterSet({ logger: silentLogger, env }).scheduler).toBeInstanceOf(EventBridgeActionScheduler);
     expect(() => awsAdapterSet({ logger: silentLogger, env: { ...env, SCHEDULER_ROLE_ARN: "" } }).scheduler).toThrow(/SCHEDULER_ROLE_ARN/);
     expect(() => awsAdapterSet({ logger: silentLogger, env: { ...env, SCHEDULE_TARGET_ARN: undefined } }).scheduler).toThrow(/SCHEDULE_TARGET_ARN/);
     expect(awsAdapterSet({ logger: silentLogger, env: { AWS_REGION: "us-east-1" } }).scheduler).toBe(NO_ACTION_SCHEDULER);
     expect(aws.scheduler).toBe(NO_ACTION_SCHEDULER);
-    expect(local.scheduler).toBe(NO_ACTION_SCHEDULER);
+    expect(local.scheduler).toBeInstanceOf(DynamoActionTriggers);
   });
 });

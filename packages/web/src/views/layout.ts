@@ -16,6 +16,7 @@ h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:0 0 8px}
 .pending_approval{background:#fff3cd}.approved,.published{background:#d1f0da}.rejected,.publish_failed{background:#f8d7da}
 input[type=password],input[type=email]{width:100%;max-width:36em;box-sizing:border-box;font-size:16px;padding:8px;margin-top:4px}
 code,a.mail-link{overflow-wrap:anywhere}
+p,li{overflow-wrap:break-word}
 textarea{width:100%;box-sizing:border-box;min-height:60px;font:14px/1.4 ui-monospace,Menlo,monospace}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f8f9fb;padding:8px;border-radius:4px}
 button{font-size:15px;padding:8px 16px;border-radius:6px;border:1px solid #8895a7;background:#fff;cursor:pointer}
