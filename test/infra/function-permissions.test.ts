@@ -341,6 +341,14 @@ async function replayPipeline(): Promise<void> {
   const publish = await coldStart("publish");
   await publish(envelope(approvedA!));
   await publish(envelope(approvedA!));
+  // The posts are scheduled (minutes after the approval): publish set a one-time schedule per action
+  // on the loopback Scheduler. An hour later Scheduler invokes publish with each schedule's input.
+  const scheduled = [...schedulerServer.schedules.values()];
+  expect(scheduled.length, "the scheduled actions' one-time schedules").toBeGreaterThan(0);
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  vi.setSystemTime(Date.now() + HOUR);
+  for (const schedule of scheduled) await publish(JSON.parse(String((schedule.request.Target as { Input: string }).Input)) as unknown);
+  vi.useRealTimers();
   // The operator asks for a retry from the plan page; publish takes it.
   expect((await web(request("POST", `/plans/${planIds.get(a.title)!}/retry`, { headers: bearer }))).statusCode).toBe(303);
   const retry = newEvents().find((x) => x.DetailType === "Publication Retry Requested");
@@ -392,11 +400,12 @@ function reviewPlanOf(text: string): string | undefined {
  */
 /**
  * The scheduled actions' grants (spec.schedulesActions): EventBridgeActionScheduler's calls through
- * AdapterSet.scheduler. No replayed path sets or cancels a schedule yet (publish sets an approved
- * plan's scheduled actions, approval-web moves and cancels them from the plan page: issue #17, being
- * wired); test/infra/scheduler.test.ts checks each grant against the calls the scheduler makes.
+ * AdapterSet.scheduler. The replay reaches publish setting an approved plan's schedules
+ * (CreateSchedule, passing the role), not every move (UpdateSchedule) or cancel (DeleteSchedule),
+ * nor approval-web's reschedule and cancel from the plan page; test/infra/scheduler.test.ts checks
+ * each of these grants against the calls the scheduler makes.
  */
-const SCHEDULING_PATH = "EventBridgeActionScheduler.ensure (CreateSchedule, UpdateSchedule, passing the scheduler's role) and cancel (DeleteSchedule), not reached by the replay yet (issue #17)";
+const SCHEDULING_PATH = "EventBridgeActionScheduler.ensure (CreateSchedule, UpdateSchedule on a conflict, passing the scheduler's role) and cancel (DeleteSchedule): a move or cancel (the plan page, publish --at/--cancel) the replay does not make";
 const SCHEDULING_GRANTS = [
   ...["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"].map((action) => ({ action, resource: /:scheduler:us-east-1:123456789012:schedule\/pressbridge-replay\/\*$/, path: SCHEDULING_PATH })),
   { action: "iam:PassRole", resource: /^<[A-Za-z0-9]*ActionScheduleRole[A-Za-z0-9]*\.Arn>$/, path: SCHEDULING_PATH },
