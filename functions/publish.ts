@@ -8,4 +8,4 @@ import { publishHandler } from "./shared/lambda-runtime.ts";
  * (`{"source":"pressbridge.schedule","planId","actionKey"}`), which runs the same use case for the plan.
  * A retryable failure fails the invocation, so Lambda's async retries (then the DLQ) take over.
  */
-export const handler = publishHandler({ publishers: () => createPublisherDirectory() });
+export const handler = publishHandler({ publishers: ({ audiences }) => createPublisherDirectory({ audiences }) });

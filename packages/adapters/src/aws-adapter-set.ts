@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { NO_ACTION_SCHEDULER, ValidationError, systemClock, type Logger, type PressbridgeConfig, type PublisherDirectory } from "@pressbridge/core";
+import { NO_ACTION_SCHEDULER, ValidationError, systemClock, type AudienceStore, type Logger, type PressbridgeConfig, type PublisherDirectory } from "@pressbridge/core";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDynamoClient, type RequestCounter } from "./dynamodb-client.ts";
 import { DynamoApprovalStore } from "./dynamodb-approval-store.ts";
@@ -15,6 +15,7 @@ import { EventBridgeBus, createEventBridgeClient } from "./eventbridge-bus.ts";
 import { EventBridgeActionScheduler, createSchedulerClient } from "./eventbridge-scheduler.ts";
 import { DynamoWorkspaceStore } from "./dynamodb-workspace-store.ts";
 import { DynamoActionTriggers } from "./dynamodb-action-triggers.ts";
+import { DynamoAudienceStore } from "./dynamodb-audience-store.ts";
 import { DynamoSessionStore } from "./dynamodb-session-store.ts";
 import { WorkspaceMediaLists } from "./workspace-media-lists.ts";
 import { SeedingWorkspaceStore, type DeployFile } from "./seeding-workspace-store.ts";
@@ -40,6 +41,8 @@ export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName
     mediaLists: new WorkspaceMediaLists(workspace),
     /** Scheduled actions' triggers as data: the local runtime's scheduler (in AWS, EventBridge Scheduler instead). */
     triggers: new DynamoActionTriggers(table),
+    /** The clients' matched audiences on the ad platforms, kept in sync by the ad publishers. */
+    audiences: new DynamoAudienceStore(table),
     sessions,
     rateLimits: sessions,
     // Scheduled actions are data in the table; a set on these stores alone fires them with the
@@ -111,7 +114,8 @@ export function awsAdapterSet(options: {
   env?: NodeJS.ProcessEnv;
   fetcher?: (config: PressbridgeConfig) => AdapterSet["fetcher"];
   parse?: AdapterSet["parse"];
-  publishers?: () => PublisherDirectory;
+  /** The platform publishers, given the table's store of the clients' matched audiences. */
+  publishers?: (stores: { audiences: AudienceStore }) => PublisherDirectory;
 }): AdapterSet {
   const env = options.env ?? process.env;
   const table = lazy(() => ({
@@ -155,7 +159,7 @@ export function awsAdapterSet(options: {
     mailFrom: () => requiredEnv("MAIL_FROM", env),
     webBaseUrl: () => env.WEB_BASE_URL?.replace(/\/+$/, "") || undefined,
     signingKeys: () => () => signingKeys().get(),
-    publishers: () => options.publishers?.() ?? notGiven("platform publishers"),
+    publishers: () => options.publishers?.({ audiences: stores().audiences }) ?? notGiven("platform publishers"),
     credentials: () => new SecretsManagerCredentialSource({ secretId: requiredEnv("SECRETS_ARN", env) }),
     // Only the functions the stack lets schedule (publish, approval-web) get SCHEDULE_GROUP; with it, the other two are required.
     scheduler: () =>

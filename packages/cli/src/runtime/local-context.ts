@@ -111,7 +111,7 @@ export async function openLocalContext(options: {
     ...tables,
     releases: opened.store,
     dataDir: options.dataDir,
-    publishers: createPublisherDirectory(baseUrls === undefined ? {} : { baseUrls }),
+    publishers: createPublisherDirectory({ audiences: tables.audiences, ...(baseUrls === undefined ? {} : { baseUrls }) }),
     credentials: credentials.source,
     // Triggers as data in the table: the runtime's maintenance fires the due ones (survives restarts).
     scheduler: tables.triggers,

@@ -60,6 +60,8 @@ export function publishActionsFor(plan: AmplificationPlan): PublishAction[] {
       platform: brief.platform,
       brief,
       name: adCampaignName(plan, brief.platform),
+      // The client's matched audience on the platform is kept per client (publishing/audiences.ts).
+      clientId: plan.clientId,
     }),
   );
   return [...posts, ...followUps, ...ads];
