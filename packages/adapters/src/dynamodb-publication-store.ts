@@ -138,4 +138,18 @@ export class DynamoPublicationStore extends DynamoTable implements PublicationSt
     );
     return written ? "completed" : "unchanged";
   }
+
+  async recordProgress(planId: string, publication: PlanPublication): Promise<void> {
+    await this.tryWrite(
+      "UpdateItem",
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.plan(planId),
+        UpdateExpression: "SET publication = :publication",
+        ConditionExpression: "#status = :approved AND (attribute_not_exists(publication) OR publication.#at <= :at)",
+        ExpressionAttributeNames: { "#status": "status", "#at": "at" },
+        ExpressionAttributeValues: { ":publication": publication, ":approved": "approved", ":at": publication.at },
+      }),
+    );
+  }
 }

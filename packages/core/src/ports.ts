@@ -256,6 +256,11 @@ export interface PublicationStore {
    * outbox, in one transaction. "unchanged" when this very outcome (same event id) was recorded before.
    */
   completePublication(planId: string, status: "published" | "publish_failed", publication: PlanPublication, event: BusEvent): Promise<"completed" | "unchanged">;
+  /**
+   * Records what a scheduled plan has published so far (its status stays approved): the plan page,
+   * `plans --json` and the audit read it. A run that read older records never overwrites a newer one.
+   */
+  recordProgress(planId: string, publication: PlanPublication): Promise<void>;
 }
 
 // ---- the workspace (docs/workspace.md) -----------------------------------------------------------

@@ -34,6 +34,7 @@ const HEADINGS: Record<FindingKind, string> = {
   "at-risk": "At risk",
   stale: "Approvals pending too long",
   "feed-health": "Feed health",
+  "late-by-choice": "Late by choice (scheduled after the deadline, with a reason)",
 };
 
 /** Renders the digest; throws ValidationError when there is nothing to announce or no recipient. */

@@ -15,12 +15,14 @@
  */
 import type { AuditSettings, ClientConfig, FeedConfig, PressbridgeConfig } from "../config/config-schema.ts";
 import type { AmplificationPlan } from "../plans/plan.ts";
+import { actionLabel } from "../publishing/publication-email.ts";
+import { scheduleOf, type PlanSchedule } from "../scheduling/plan-schedule.ts";
 import type { FeedState, StoredRelease } from "../releases/release.ts";
 
-export type FindingKind = "missed" | "at-risk" | "stale" | "feed-health";
+export type FindingKind = "missed" | "at-risk" | "stale" | "feed-health" | "late-by-choice";
 
-/** Every kind, in the order the dashboard lists them. */
-export const FINDING_KINDS: readonly FindingKind[] = ["missed", "at-risk", "stale", "feed-health"];
+/** Every kind, in the order the dashboard lists them. "late-by-choice": published after the deadline because a person scheduled it so, with a reason (docs/scheduling.md); not a miss. */
+export const FINDING_KINDS: readonly FindingKind[] = ["missed", "at-risk", "stale", "feed-health", "late-by-choice"];
 
 /**
  * Why a finding is in its list:
@@ -48,7 +50,10 @@ export type FindingCode =
   | "failing"
   | "silent"
   | "never-polled"
-  | "repaired";
+  | "repaired"
+  | "scheduled-late"
+  | "scheduled-overdue"
+  | "awaiting-wire";
 
 export interface AuditFinding {
   /** Stable across runs: `<kind>:plan:<planId>`, `<kind>:release:<releaseId>` or `feed-health:feed:<feedId>`. */
@@ -168,8 +173,14 @@ export function classifyPlan(plan: AmplificationPlan, now: Date, settings: Audit
   const rejected = plan.status === "rejected" || decision?.action === "rejected";
   const failed = failedPlatforms(plan);
 
+  const schedule = decision?.action === "approved" ? scheduleOf(plan) : undefined;
   if (deadlineMs <= nowMs) {
     if (published !== null && Date.parse(published) <= deadlineMs) return [];
+    // Every action after the deadline was scheduled there by a person, with a reason: late by choice, not missed.
+    const late = schedule?.actions.filter((a) => a.cancelled === undefined && Date.parse(a.scheduledFor) >= deadlineMs) ?? [];
+    if (published !== null && decision !== undefined && Date.parse(decision.at) <= deadlineMs && late.length > 0 && late.every((a) => a.lateReason !== undefined)) {
+      return [planFinding(plan, "late-by-choice", "scheduled-late", `Published after the deadline as scheduled: ${late.map((a) => `${actionLabel(a)} (“${a.lateReason}”)`).join(", ")}.`)];
+    }
     if (rejected) {
       const comment = decision?.comment ? `: "${decision.comment}"` : "";
       return [planFinding(plan, "missed", "rejected", `Rejected by ${decision?.by ?? "an approver"}${comment}; nothing was published.`)];
@@ -202,6 +213,7 @@ export function classifyPlan(plan: AmplificationPlan, now: Date, settings: Audit
     }
     return findings;
   }
+  if (schedule !== undefined && plan.status === "approved" && failed.length === 0) return scheduledFindings(plan, schedule, nowMs, left, closingSoon, settings);
   if (!closingSoon) return [];
   if (plan.status === "publish_failed" || failed.length > 0) {
     findings.push(
@@ -211,6 +223,26 @@ export function classifyPlan(plan: AmplificationPlan, now: Date, settings: Audit
     findings.push(planFinding(plan, "at-risk", "not-published", `Approved ${hoursLabel(nowMs - Date.parse(decision.at))} ago but not published; the window closes in ${hoursLabel(left)}.`));
   }
   return findings;
+}
+
+/**
+ * An approved plan whose actions are scheduled: on track while every action still to go is set
+ * before the deadline; a finding when one is still unpublished past its time (its trigger did not
+ * fire, or publishing stalled), or, close to the deadline, when they wait for a wire.
+ */
+function scheduledFindings(plan: AmplificationPlan, schedule: PlanSchedule, nowMs: number, left: number, closingSoon: boolean, settings: AuditSettings): AuditFinding[] {
+  const done = new Set((plan.publication?.actions ?? []).filter((a) => a.status === "published").map((a) => a.key));
+  const toGo = schedule.actions.filter((a) => a.cancelled === undefined && !done.has(a.key));
+  const overdue = toGo.filter((a) => a.held === undefined && Date.parse(a.scheduledFor) + settings.publishGraceMinutes * 60_000 < nowMs);
+  if (overdue.length > 0) {
+    const what = overdue.map((a) => `${actionLabel(a)} (due ${hoursLabel(nowMs - Date.parse(a.scheduledFor))} ago)`).join(", ");
+    return [planFinding(plan, "at-risk", "scheduled-overdue", `Scheduled but not published at its time: ${what}; the window closes in ${hoursLabel(left)}.`, `scheduled-overdue:${overdue.map((a) => a.key).join(",")}`)];
+  }
+  const held = toGo.filter((a) => a.held !== undefined);
+  if (held.length > 0 && closingSoon) {
+    return [planFinding(plan, "at-risk", "awaiting-wire", `Approved, but its ${held.length} action(s) wait for a wire to carry the release (seen only on the newsroom); the window closes in ${hoursLabel(left)}. Confirm it is public by choosing a time on the plan page.`)];
+  }
+  return [];
 }
 
 /** A release the planning step never finished for, or a plan its planning names that was never stored. */
@@ -422,7 +454,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   };
 }
 
-const KIND_ORDER: Record<FindingKind, number> = { missed: 0, "at-risk": 1, stale: 2, "feed-health": 3 };
+const KIND_ORDER: Record<FindingKind, number> = { missed: 0, "at-risk": 1, stale: 2, "feed-health": 3, "late-by-choice": 4 };
 
 /** Missed first, then at risk, stale, feed health; within a kind, soonest deadline first. */
 export function compareFindings(a: AuditFinding, b: AuditFinding): number {
@@ -439,7 +471,7 @@ export function countFindings(findings: readonly AuditFinding[]): FindingCounts 
     if (f.kind === "missed") counts.missed++;
     else if (f.kind === "at-risk") counts.atRisk++;
     else if (f.kind === "stale") counts.stale++;
-    else counts.feedHealth++;
+    else if (f.kind === "feed-health") counts.feedHealth++;
   }
   return counts;
 }

@@ -139,6 +139,8 @@ export async function publishApprovedPlan(deps: PublishDeps, input: { planId: st
   if (finished.length < required.length) {
     await setTriggers(deps, plan, schedule, required.filter((a) => records.get(a.key) === undefined && states.get(a.key) === "waiting").map((a) => a.key), logger);
     const done = finished.map(publishedActionOf);
+    // What went out so far, on the plan (its status stays approved until the last action).
+    await deps.publications.recordProgress(plan.id, { at: deps.clock.now().toISOString(), publishedAt: null, dryRun: finished.some((r) => r.dryRun !== null), actions: done });
     return { ...outcome, result: "scheduled", actions: done, retryableFailures: finished.filter((r) => r.state === "failed" && r.retryable && r.attempt < MAX_AUTOMATIC_ATTEMPTS).map(publishedActionOf) };
   }
 

@@ -71,8 +71,9 @@ function needsResuming(plan: AmplificationPlan, stalledBefore: string, now: stri
   const schedule = scheduleOf(plan);
   // A scheduled plan is stalled when an action's time passed well ago (its trigger may be lost);
   // one whose actions all wait for later (or for a wire) is not.
-  if (plan.publication === undefined && schedule !== undefined) {
-    return schedule.actions.some((a) => a.cancelled === undefined && a.held === undefined && a.scheduledFor <= stalledBefore);
+  if (plan.status === "approved" && schedule !== undefined) {
+    const done = new Set((plan.publication?.actions ?? []).filter((a) => a.status === "published").map((a) => a.key));
+    return schedule.actions.some((a) => a.cancelled === undefined && a.held === undefined && !done.has(a.key) && a.scheduledFor <= stalledBefore);
   }
   if (plan.publication === undefined) return plan.decision.at <= stalledBefore;
   const dueForAnotherAttempt = (a: PublishedAction) =>

@@ -23,6 +23,7 @@ const KIND_TITLES: Record<FindingKind, string> = {
   "at-risk": "At risk",
   stale: "Approvals pending too long",
   "feed-health": "Feed health",
+  "late-by-choice": "Late by choice (scheduled after the deadline, with a reason)",
 };
 
 export function percent(share: number | null): string {
