@@ -42,7 +42,7 @@ const DEPLOY_TIME_VALUE_BYTES = 160;
  * (TransactWriteItems of Puts and the revision's Update: PutItem, UpdateItem), the media lists'
  * contacts (BatchWriteItem; their META by GetItem, their generations by Query) and markSeeded (UpdateItem).
  */
-export const WORKSPACE_ACTIONS: readonly TableAction[] = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"];
+export const WORKSPACE_ACTIONS: readonly TableAction[] = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"];
 
 /** Namespace of the custom metrics the functions emit (Powertools metrics). */
 export const METRICS_NAMESPACE = "Pressbridge";

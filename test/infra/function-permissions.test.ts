@@ -411,9 +411,17 @@ const SCHEDULING_GRANTS = [
   { action: "iam:PassRole", resource: /^<[A-Za-z0-9]*ActionScheduleRole[A-Za-z0-9]*\.Arn>$/, path: SCHEDULING_PATH },
 ];
 
+/**
+ * A workspace seed's media-list import checks its client exists (a ConditionCheck in the import's
+ * transaction). Every function that loads the workspace may seed it; the seed is replayed in poll-feeds.
+ */
+const SEED_GRANTS = [{ action: "dynamodb:ConditionCheckItem", resource: /:table\/[^/]+$/, path: "SeedingWorkspaceStore: the deploy file's media lists (DynamoWorkspaceStore.putMediaList's ConditionCheck on the client)" }];
 const DECLARED_ONLY: Readonly<Record<string, ReadonlyArray<{ action: string; resource: RegExp; path: string }>>> = {
-  publish: SCHEDULING_GRANTS,
-  "approval-web": SCHEDULING_GRANTS,
+  publish: [...SCHEDULING_GRANTS, ...SEED_GRANTS],
+  "approval-web": [...SCHEDULING_GRANTS, ...SEED_GRANTS],
+  "plan-amplification": SEED_GRANTS,
+  "approval-sweep": SEED_GRANTS,
+  audit: SEED_GRANTS,
   "poll-feeds": [
     {
       action: "dynamodb:Query",
@@ -471,10 +479,11 @@ describe("every function's role is exactly what its code calls (replayed)", () =
     // revision's Update in transactions), the media list's contacts and its META, markSeeded.
     expect(new Set(seed.map((c) => c.operation))).toEqual(new Set(["GetItem", "Query", "TransactWriteItems", "BatchWriteItem", "UpdateItem"]));
     const loaders = FUNCTIONS.filter((f) => f.loadsWorkspace === true).map((f) => f.name);
-    expect(loaders.sort()).toEqual(["approval-sweep", "approval-web", "audit", "plan-amplification", "poll-feeds"]);
+    expect(loaders.sort()).toEqual(["approval-sweep", "approval-web", "audit", "plan-amplification", "poll-feeds", "publish"]);
     for (const name of loaders) {
       const reads = callsOf(name).filter(isWorkspaceCall).map((c) => c.operation);
-      expect(reads, `${name} read the workspace`).toEqual(expect.arrayContaining(["GetItem"]));
+      // publish reads it only for a plan held for a wire (the client's disclosure settings, its feeds); the replay has none.
+      if (name !== "publish") expect(reads, `${name} read the workspace`).toEqual(expect.arrayContaining(["GetItem"]));
       const grants = grantsOf(name);
       const denied = [...new Set(seed.flatMap(iamRequirements).filter((r) => !allows(grants, r)).map(describeRequirement))];
       expect(denied, `${name} may seed the workspace`).toEqual([]);

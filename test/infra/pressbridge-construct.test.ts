@@ -296,10 +296,10 @@ describe("least privilege", () => {
     expect(roleStatements(dev, functionId(dev, "notify-approvers")).flatMap(actionsOf)).not.toContain("dynamodb:Query");
   });
 
-  it("plan-amplification may GetItem, PutItem, UpdateItem, BatchWriteItem (its outbox) and Query its release's partition, nothing more", () => {
+  it("plan-amplification may GetItem, PutItem, UpdateItem, BatchWriteItem (its outbox), Query its release's partition and ConditionCheckItem (a workspace seed's media list), nothing more", () => {
     const statements = roleStatements(dev, functionId(dev, "plan-amplification"));
     const dynamo = statements.flatMap(actionsOf).filter((a) => a.startsWith("dynamodb:"));
-    expect(dynamo.sort()).toEqual(["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+    expect(dynamo.sort()).toEqual(["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
   });
 
   it("secrets: secretsmanager:GetSecretValue only (no DescribeSecret: nothing calls it); email: ses:SendEmail only (no SendRawEmail)", () => {
