@@ -34,6 +34,9 @@ import {
   type SigningKeys,
 } from "@pressbridge/core";
 import { newRelease } from "../support/releases.ts";
+import { createWebApp } from "@pressbridge/web";
+import { memoryWorkspace } from "../support/memory-workspace.ts";
+import { addPeople, memorySignIn, sessionCookie } from "../support/memory-sessions.ts";
 
 /**
  * Scheduled publishing on DynamoDB Local with a fake clock: approve with a chosen time for one post
@@ -171,5 +174,46 @@ describe("scheduled actions, through a restart", () => {
     expect(done.status).toBe("published");
     expect(done.publication?.actions.map((a) => a.key.slice(PLAN_ID.length + 1)).sort()).toEqual(["ad:meta", "post:linkedin:v1", "post:x:follow-up:v1", "post:x:v1"]);
     expect(await rt.triggers.due("2099-01-01T00:00:00.000Z", 10)).toEqual([]);
+  });
+});
+
+describe("the plan page's schedule", () => {
+  it("lets the client's approver move an action (the guard and the deadline rule apply, errors next to the field) and cancel one; a stranger may not", async () => {
+    const rt = runtime();
+    await approve(rt, new Date(APPROVED + 2 * 3_600_000));
+    await publishApprovedPlan(rt.deps, { planId: PLAN_ID });
+    const workspace = memoryWorkspace(config);
+    addPeople(workspace, { email: "stranger@other.example", grants: [{ role: "lead", clientId: "nobody" }] });
+    const signIn = memorySignIn();
+    const app = createWebApp({
+      review: { plans: rt.deps.plans, approvals: rt.approvals, outbox: rt.deps.outbox, bus: rt.bus, clock, keys, currentApprovers: approversFromConfig(config) },
+      workspace, baseUrl: "http://localhost", publications: rt.deps.publications, signIn: signIn.deps, scheduler: rt.triggers,
+    });
+    const as = async (email: string) => ({ host: "localhost", origin: "http://localhost", cookie: await sessionCookie(signIn.store, clock, email), "content-type": "application/x-www-form-urlencoded" });
+    const ana = await as("ana@acme.example");
+    const page = await (await app.request(`/plans/${PLAN_ID}`, { headers: ana })).text();
+    expect(page).toContain('id="schedule"');
+    expect(page).toContain("Move to this time");
+    const post = (headers: Record<string, string>, fields: Record<string, string>) => app.request(`/plans/${PLAN_ID}/schedule`, { method: "POST", headers, body: new URLSearchParams(fields) });
+    const x = `${PLAN_ID}:post:x:v1`;
+
+    // After the deadline without a reason: refused, the typed time kept and the error beside it.
+    const late = await post(ana, { action: x, intent: "at", at: "2026-12-12T10:00", late: "" });
+    expect(late.status).toBe(422);
+    const body = await late.text();
+    expect(body).toContain('value="2026-12-12T10:00" aria-invalid="true"');
+    expect(body).toMatch(/after the window(&#39;|')s deadline/);
+    // A time in the client's zone: 11:30 New York.
+    expect((await post(ana, { action: x, intent: "at", at: "2026-12-08T11:30", late: "" })).status).toBe(303);
+    expect(scheduleOf((await rt.deps.plans.getPlan(PLAN_ID))!)!.actions[0]).toMatchObject({ scheduledFor: "2026-12-08T16:30:00.000Z", choice: "at" });
+    expect((await rt.triggers.due("2026-12-08T16:30:00.000Z", 10)).find((t) => t.actionKey === x)?.at).toBe("2026-12-08T16:30:00.000Z");
+    // Cancel: the trigger goes.
+    expect((await post(ana, { action: x, intent: "cancel" })).status).toBe(303);
+    expect((await rt.triggers.due("2099-01-01T00:00:00.000Z", 10)).some((t) => t.actionKey === x)).toBe(false);
+    expect(await (await app.request(`/plans/${PLAN_ID}?scheduled=cancel`, { headers: ana })).text()).toContain("cancelled by ana@acme.example");
+    // Someone without a role on the client: refused, nothing changed.
+    const stranger = await as("stranger@other.example");
+    expect((await post(stranger, { action: `${PLAN_ID}:post:linkedin:v1`, intent: "cancel" })).status).toBe(403);
+    expect(scheduleOf((await rt.deps.plans.getPlan(PLAN_ID))!)!.actions[1]!.cancelled).toBeUndefined();
   });
 });

@@ -248,7 +248,7 @@ export function webAppDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys
   };
   // The release pages: a release and "Plan for client..." (replanRelease with the workspace of the moment).
   const releasePages = { releases: a.releases, replan: async (request: Parameters<typeof replanRelease>[1]) => replanRelease(await planDeps(a), request) };
-  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications, signIn, releasePages };
+  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications, signIn, releasePages, scheduler: a.scheduler };
 }
 
 // ---- the consumers of the routes table --------------------------------------------------------

@@ -18,6 +18,11 @@ import {
   canManage,
   canSee,
   fromZoned,
+  changeSchedule,
+  scheduleOf,
+  wireTimeOf,
+  ValidationError,
+  type ActionScheduler,
   type ScheduleRequest,
 } from "@pressbridge/core";
 import type { ScheduleInput } from "./views/schedule-section.ts";
@@ -63,6 +68,8 @@ export interface WebDeps {
   signIn: SignInWebDeps;
   /** Publishing records (results, dry-run requests) shown on the review and plan pages. */
   publications?: PublicationStore;
+  /** Sets and deletes the triggers of scheduled actions moved or cancelled on the plan page. */
+  scheduler?: ActionScheduler;
   /** The audit dashboard's reads (/dashboard); without it those pages answer 404. */
   dashboard?: Omit<DashboardDeps, "config">;
   /** The release pages' reads and "Plan for client..." (workspace-routes.ts); without it /releases/:id answers 404. */
@@ -269,7 +276,44 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     if (plan === undefined) return c.html(messagePage("Not found", "There is no such plan."), 404);
     if (!canSee(c.var.access, plan.clientId)) return notAllowed(c);
     const retried = c.req.query("retried") === "1" ? "Retry requested: the failed actions are being published again. Reload in a moment." : undefined;
-    return c.html(planPage(plan, await publicationRecords(plan.id), deps.review.clock.now(), retried, c.var.access));
+    const scheduled = c.req.query("scheduled");
+    const message = retried ?? (scheduled === "cancel" ? "Cancelled: it will not be published." : scheduled === "now" ? "It is published within a minute." : scheduled === "at" ? "Moved." : undefined);
+    return c.html(planPage(plan, await publicationRecords(plan.id), deps.review.clock.now(), message, c.var.access, canSee(c.var.access, plan.clientId) ? {} : undefined));
+  });
+
+  /**
+   * Moves one action of an approved plan to a time, to now, or cancels it (leads and approvers of the
+   * plan's client): the schedule is changed with a conditional write, then its trigger is set or
+   * deleted. A time the guard moves is shown moved; one after the deadline needs a reason.
+   */
+  app.post("/plans/:planId/schedule", requireSignedIn, async (c) => {
+    const planId = c.req.param("planId") ?? "";
+    const plan = PLAN_ID.test(planId) ? await deps.review.plans.getPlan(planId) : undefined;
+    if (plan === undefined) return c.html(messagePage("Not found", "There is no such plan."), 404);
+    if (!canSee(c.var.access, plan.clientId)) return notAllowed(c);
+    if (plan.decision?.action !== "approved" || plan.status !== "approved") return c.html(messagePage("Not scheduled", "Only an approved plan that is still publishing has a schedule to change."), 409);
+    const form = await c.req.parseBody();
+    const key = typeof form.action === "string" ? form.action.slice(0, 200) : "";
+    const intent = form.intent === "now" || form.intent === "cancel" ? form.intent : "at";
+    const typed: ScheduleInput = { choice: intent === "now" ? "now" : "at", at: typeof form.at === "string" ? form.at.slice(0, 20) : "", lateReason: typeof form.late === "string" ? form.late.slice(0, 500) : "" };
+    const records = await publicationRecords(plan.id);
+    const now = deps.review.clock.now();
+    try {
+      const requests = intent === "cancel" ? undefined : scheduleRequestsOf({ [key]: typed }, plan.timezone)[key];
+      const [disclosure, wireAt] = await Promise.all([deps.review.disclosureOf?.(plan.clientId), deps.review.wireAt?.(plan) ?? Promise.resolve(wireTimeOf(plan))]);
+      const before = scheduleOf(plan);
+      const next = changeSchedule(plan, { key, request: requests ?? "cancel", by: c.var.access.email, now, disclosure, wireAt, publishedKeys: new Set(records.filter((r) => r.state !== "failed").map((r) => r.key)) });
+      if ((await deps.review.plans.saveSchedule(plan.id, next, before?.revision ?? 0)) === "conflict") {
+        return c.html(planPage(plan, records, now, "Someone changed this schedule at the same moment; nothing was changed. Check it and try again.", c.var.access, {}), 409);
+      }
+      const entry = next.actions.find((a) => a.key === key)!;
+      if (intent === "cancel") await deps.scheduler?.cancel({ planId: plan.id, actionKey: key });
+      else await deps.scheduler?.ensure({ planId: plan.id, actionKey: key, at: entry.scheduledFor, timeZone: plan.timezone });
+      return c.redirect(`/plans/${plan.id}?scheduled=${intent}#schedule`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return c.html(planPage(plan, records, now, undefined, c.var.access, { error: { key, reason: err.message, typed } }), 422);
+    }
   });
 
   /**

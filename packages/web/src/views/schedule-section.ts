@@ -66,3 +66,40 @@ ${schedule.map(
     }${a.late ? html` <span class="warn">late${a.lateReason === undefined ? "" : `: ${a.lateReason}`}</span>` : ""}${guardNote(a, zone)}</li>`,
 )}</ul></div>`;
 }
+
+/**
+ * The plan page's schedule (an approved plan still publishing): each action's time, with a form to
+ * move it (a time in the client's zone, and a reason when after the deadline), publish it now, or
+ * cancel it. Published and cancelled actions only say so.
+ */
+export function scheduleEditor(
+  plan: AmplificationPlan,
+  schedule: readonly ScheduledAction[],
+  publishedKeys: ReadonlySet<string>,
+  error?: { key: string; reason: string; typed: ScheduleInput },
+) {
+  const zone = plan.timezone;
+  return html`<div class="card" id="schedule"><h2>Schedule <span class="muted">(${zone})</span></h2>
+${schedule.map((a, i) => {
+  const id = `act-${i}`;
+  const status = a.cancelled !== undefined ? `cancelled by ${a.cancelled.by}` : publishedKeys.has(a.key) ? "published" : undefined;
+  const bad = error?.key === a.key;
+  return html`<div class="when${bad ? " invalid" : ""}" id="${id}">
+<p><strong>${actionLabel(a)}</strong>: ${status ?? (a.held !== undefined ? "waiting for a wire" : formatInZone(a.scheduledFor, zone))}${a.late ? html` <span class="warn">after the deadline${a.lateReason === undefined ? "" : `: ${a.lateReason}`}</span>` : ""}${status === undefined ? guardNote(a, zone) : ""}</p>
+${
+  status !== undefined
+    ? ""
+    : html`<form method="post" action="/plans/${plan.id}/schedule">
+<input type="hidden" name="action" value="${a.key}">
+<div class="row">
+<label for="${id}-at">New time (${zone})<input type="datetime-local" id="${id}-at" name="at" value="${bad ? error!.typed.at : localInputValue(a.scheduledFor, zone)}"${bad ? html` aria-invalid="true" aria-describedby="${id}-error"` : ""}></label>
+<label for="${id}-late">Reason, if after the deadline<input type="text" id="${id}-late" name="late" maxlength="500" value="${bad ? error!.typed.lateReason : ""}"></label>
+</div>
+${bad ? html`<p class="error" id="${id}-error" role="alert">${error!.reason}</p>` : ""}
+<p><button type="submit" name="intent" value="at">Move to this time</button> <button type="submit" name="intent" value="now">Publish now</button> <button type="submit" name="intent" value="cancel" class="reject">Cancel</button></p>
+</form>`
+}
+</div>`;
+})}
+</div>`;
+}
