@@ -96,7 +96,7 @@ ${
 <label for="${id}-late">Reason, if after the deadline<input type="text" id="${id}-late" name="late" maxlength="500" value="${bad ? error!.typed.lateReason : ""}"></label>
 </div>
 ${bad ? html`<p class="error" id="${id}-error" role="alert">${error!.reason}</p>` : ""}
-<p><button type="submit" name="intent" value="at">Move to this time</button> <button type="submit" name="intent" value="now">Publish now</button> <button type="submit" name="intent" value="cancel" class="reject">Cancel</button></p>
+<p><button type="submit" name="intent" value="at">Move to this time</button> <button type="submit" name="intent" value="now">Publish now</button> <button type="submit" name="intent" value="cancel" class="reject">Cancel ${actionLabel(a)}</button></p>
 </form>`
 }
 </div>`;
