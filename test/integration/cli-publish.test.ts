@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DynamoApprovalStore, DynamoPlanStore, createDynamoClient } from "@pressbridge/adapters";
-import { makeEvent } from "@pressbridge/core";
+import { makeEvent, proposeSchedule, wireTimeOf } from "@pressbridge/core";
 import { rss, startFeedServer, type FeedServer } from "../support/feed-server.ts";
 import { runCli } from "../support/run-cli.ts";
 import { startContractServer, type ContractServer } from "./publishers/fakes/fake-kit.ts";
@@ -116,6 +116,68 @@ describe("pressbridge publish", () => {
     const listed = JSON.parse((await runCli(["plans", "--json", ...common], { env })).stdout) as { plans: Array<{ status: string; publication: { dryRun: boolean; actions: unknown[] } }> };
     expect(listed.plans[0]).toMatchObject({ status: "published", publication: { dryRun: true } });
     expect(listed.plans[0]!.publication.actions).toHaveLength(3);
+  });
+
+  it("moves, publishes now and cancels one action of a scheduled plan (publish --action), and plans --json shows each action's time", async () => {
+    const items = [{ title: "Seed release", link: "https://www.prnewswire.com/news-releases/sch-0", pubDate: new Date().toUTCString() }];
+    feeds.serveFeed("/wire2", () => rss(items));
+    const config = join(dir, "config2.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        clients: [{ id: "acme", name: "Acme Corp", timezone: "America/New_York", owner: "pr@acme.example", approvers: ["social@acme.example"], channels: ["x", "linkedin"], adPlatforms: ["x"], keywords: ["Acme"] }],
+        feeds: [{ id: "wire", url: `${feeds.url}/wire2` }],
+        security: { allowPrivateFeedHosts: true },
+      }),
+    );
+    const table = `cli-sch-${Date.now()}`;
+    const env = { DYNAMODB_ENDPOINT: inject("dynamoEndpoint"), PRESSBRIDGE_TABLE: table };
+    const common = ["--config", config, "--data-dir", join(dir, "data2")];
+    await runCli(["poll", "--once", ...common], { env });
+    items.push({ title: "Acme Corp Opens Payments Lab in Austin", link: "https://www.prnewswire.com/news-releases/sch-1", pubDate: new Date().toUTCString() });
+    await runCli(["poll", "--once", "--all", ...common], { env });
+    const planId = (JSON.parse((await runCli(["plans", "--json", ...common], { env })).stdout) as { plans: Array<{ id: string }> }).plans[0]!.id;
+
+    // Approved with the suggested times (as the review page's default).
+    const client = createDynamoClient({ endpoint: inject("dynamoEndpoint") });
+    const plan = (await new DynamoPlanStore({ client, tableName: table }).getPlan(planId))!;
+    const at = new Date().toISOString();
+    const versions = Object.fromEntries(plan.drafts.map((d) => [d.channel, d.version]));
+    const schedule = proposeSchedule(plan, { disclosure: undefined, wireAt: wireTimeOf(plan), now: new Date(at) });
+    const decision = { action: "approved" as const, by: "social@acme.example", at, linkId: "l1", draftVersions: versions, comment: null, schedule };
+    const event = makeEvent("AmplificationApproved", `amplification-decided:${planId}`, { version: 1, planId, releaseId: plan.releaseId, clientId: "acme", decidedBy: decision.by, decidedAt: at, draftVersions: versions, linkId: "l1", comment: null }, at);
+    await new DynamoApprovalStore({ client, tableName: table }).decide(planId, decision, plan.drafts.map((d, index) => ({ index, version: d.version })), { planId, at, by: decision.by, action: "approved", linkId: "l1", channel: null, draftVersions: versions, comment: null }, event);
+    client.destroy();
+
+    const listed = JSON.parse((await runCli(["plans", "--json", ...common], { env })).stdout) as { plans: Array<{ actions: Array<{ key: string; scheduledFor: string; status: string; choice: string }> }> };
+    expect(listed.plans[0]!.actions.map((a) => [a.key.slice(planId.length + 1), a.status])).toEqual([
+      ["post:x:v1", "scheduled"],
+      ["post:linkedin:v1", "scheduled"],
+      ["ad:x", "scheduled"],
+    ]);
+
+    // Too late without a reason: refused, naming the flag.
+    const late = await runCli(["publish", "--plan", planId, "--action", "post:linkedin", "--at", new Date(Date.now() + 80 * 3_600_000).toISOString(), ...common], { env });
+    expect(late.code).toBe(2);
+    expect(late.stderr).toMatch(/at: .*after the window's deadline/);
+    const tomorrow = new Date(Date.now() + 24 * 3_600_000);
+    const moved = await runCli(["publish", "--plan", planId, "--action", "post:linkedin", "--at", tomorrow.toISOString(), "--json", ...common], { env });
+    expect(moved.code).toBe(0);
+    expect((JSON.parse(moved.stdout) as { action: { scheduledFor: string; choice: string } }).action).toMatchObject({ choice: "at" });
+    const now = await runCli(["publish", "--plan", planId, "--action", "post:x", "--now", ...common], { env });
+    expect(now.code).toBe(0);
+    expect(now.stdout).toMatch(/X post: dry run/);
+    // "Now" published what was due too: the paused ad (due at approval). A published action cannot be cancelled.
+    const published = await runCli(["publish", "--plan", planId, "--action", `${planId}:ad:x`, "--cancel", ...common], { env });
+    expect(published.stderr).toMatch(/is published already/);
+    const cancelled = await runCli(["publish", "--plan", planId, "--action", "post:linkedin", "--cancel", "--json", ...common], { env });
+    expect((JSON.parse(cancelled.stdout) as { action: { cancelled?: { by: string } } }).action.cancelled?.by).toBe("cli");
+    const after = JSON.parse((await runCli(["plans", "--json", ...common], { env })).stdout) as { plans: Array<{ status: string; actions: Array<{ key: string; status: string; scheduledFor: string }> }> };
+    expect(after.plans[0]!.actions.map((a) => a.status)).toEqual(["published", "cancelled", "published"]);
+    // Nothing left to go: the plan is published.
+    expect(after.plans[0]!.status).toBe("published");
+    const neither = await runCli(["publish", "--plan", planId, "--action", "post:x", ...common], { env });
+    expect(neither.stderr).toMatch(/--at: give exactly one of --at ISO, --now or --cancel/);
   });
 
   it("rejects a missing or malformed plan id and bad credentials with one line and a non-zero exit", async () => {

@@ -307,8 +307,12 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
         return c.html(planPage(plan, records, now, "Someone changed this schedule at the same moment; nothing was changed. Check it and try again.", c.var.access, {}), 409);
       }
       const entry = next.actions.find((a) => a.key === key)!;
-      if (intent === "cancel") await deps.scheduler?.cancel({ planId: plan.id, actionKey: key });
-      else await deps.scheduler?.ensure({ planId: plan.id, actionKey: key, at: entry.scheduledFor, timeZone: plan.timezone });
+      if (intent === "cancel") {
+        await deps.scheduler?.cancel({ planId: plan.id, actionKey: key });
+        // The last action still to go cancelled: publishing completes the plan, fired at once (this app does not publish).
+        const done = new Set(records.filter((r) => r.state !== "in-flight").map((r) => r.key));
+        if (!next.actions.some((a) => a.cancelled === undefined && !done.has(a.key))) await deps.scheduler?.ensure({ planId: plan.id, actionKey: key, at: now.toISOString(), timeZone: plan.timezone });
+      } else await deps.scheduler?.ensure({ planId: plan.id, actionKey: key, at: entry.scheduledFor, timeZone: plan.timezone });
       return c.redirect(`/plans/${plan.id}?scheduled=${intent}#schedule`, 303);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

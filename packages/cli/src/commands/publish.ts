@@ -78,8 +78,9 @@ async function rescheduleCommand(args: CommandArgs, planId: string): Promise<num
     const entry = next.actions.find((a) => a.key === key)!;
     if (request === "cancel") await ctx.scheduler.cancel({ planId, actionKey: key });
     else await ctx.scheduler.ensure({ planId, actionKey: key, at: entry.scheduledFor, timeZone: plan.timezone });
-    // Now means now: published in this command, not at the next tick.
-    const outcome = request !== "cancel" && request.choice === "now" ? await publishApprovedPlan(deps, { planId }) : undefined;
+    // Now means now: published in this command, not at the next tick. A cancel runs publishing too,
+    // which completes the plan when nothing else is left to go.
+    const outcome = request === "cancel" || request.choice === "now" ? await publishApprovedPlan(deps, { planId }) : undefined;
     await ctx.bus.drain();
     const result = { planId, action: entry, published: outcome?.actions.find((a) => a.key === key) ?? null };
     if (args.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
