@@ -7,7 +7,7 @@ import {
   type CreateScheduleCommandInput,
   type SchedulerClientConfig,
 } from "@aws-sdk/client-scheduler";
-import { ValidationError, systemClock, type ActionScheduler, type ActionTrigger, type Clock } from "@pressbridge/core";
+import { ValidationError, systemClock, zonedInstants, zonedTime, type ActionScheduler, type ActionTrigger, type Clock } from "@pressbridge/core";
 
 /**
  * The AWS side of scheduled actions (docs/scheduling.md, "In AWS"): one EventBridge Scheduler
@@ -96,39 +96,17 @@ export function createSchedulerClient(options: SchedulerClientOptions = {}): Sch
   return new SchedulerClient(config);
 }
 
-/** The wall clock of an instant in a zone, to the second: `at()`'s `yyyy-mm-ddThh:mm:ss`. */
+/** The wall clock of an instant in a zone, to the second: `at()`'s `yyyy-mm-ddThh:mm:ss` (core's zonedTime; zones are whole minutes off UTC, so the seconds are the instant's). */
 export function wallClockOf(ms: number, timeZone: string): string {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-  } catch (err) {
-    throw new ValidationError("timeZone", `"${timeZone}" is not an IANA time zone such as America/New_York`, { cause: err });
-  }
-  const parts: Record<string, string> = {};
-  for (const p of format.formatToParts(new Date(ms))) if (p.type !== "literal") parts[p.type] = p.value;
-  const year = parts.year!.padStart(4, "0");
-  return `${year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  const t = zonedTime(new Date(ms), timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${String(t.y).padStart(4, "0")}-${two(t.m)}-${two(t.d)}T${two(t.hh)}:${two(t.mm)}:${two(new Date(ms).getUTCSeconds())}`;
 }
 
-/** Whether another instant near `ms` (within 3 hours: every DST change is shorter) shows the same wall clock in the zone. */
+/** Whether the zone reads this instant's wall-clock minute twice (a fall-back hour): core's zonedInstants finds both. */
 function ambiguousWallClock(ms: number, timeZone: string): boolean {
-  const wall = wallClockOf(ms, timeZone);
-  const asUtc = Date.parse(`${wall}Z`);
-  const offsets = new Set([-3, 3].map((h) => Date.parse(`${wallClockOf(ms + h * 3_600_000, timeZone)}Z`) - (ms + h * 3_600_000)));
-  for (const offset of offsets) {
-    const other = asUtc - offset;
-    if (Math.abs(other - ms) >= 1000 && wallClockOf(other, timeZone) === wall) return true;
-  }
-  return false;
+  const t = zonedTime(new Date(ms), timeZone);
+  return zonedInstants({ y: t.y, m: t.m, d: t.d, hh: t.hh, mm: t.mm }, timeZone).length > 1;
 }
 
 /**
