@@ -8,6 +8,8 @@ export * from "./local-bus.ts";
 export * from "./local-delivery-queue.ts";
 export * from "./process-liveness.ts";
 export * from "./eventbridge-bus.ts";
+export * from "./sqs-poll-queue.ts";
+export * from "./memory-poll-queue.ts";
 export * from "./eventbridge-scheduler.ts";
 export * from "./http-feed-fetcher.ts";
 export * from "./dynamodb-plan-store.ts";

@@ -11,6 +11,8 @@ export * from "./feeds/feed-item.ts";
 export * from "./feeds/index.ts";
 export * from "./polling/poll-schedule.ts";
 export * from "./polling/poll-feeds.ts";
+export * from "./polling/poll-queue.ts";
+export * from "./polling/dispatch-polls.ts";
 export * from "./plans/plan.ts";
 export * from "./plans/match-clients.ts";
 export * from "./plans/plan-amplification.ts";
