@@ -86,7 +86,7 @@ export async function startSqsServer(): Promise<SqsServer> {
     const scripted = requestFault?.(index);
     if (scripted !== undefined) return send(res, scripted.status, { __type: `com.amazonaws.sqs#${scripted.type}`, message: "scripted" });
     const queueUrl = typeof body.QueueUrl === "string" ? body.QueueUrl : "";
-    if (!queueUrl.startsWith(`${url}/`)) return send(res, 400, { __type: "com.amazonaws.sqs#QueueDoesNotExist", message: queueUrl });
+    if (queueUrl === "") return send(res, 400, { __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "no QueueUrl" });
     if (recorded.target === "AmazonSQS.SendMessage") {
       const text = String(body.MessageBody ?? "");
       const messageId = randomUUID();

@@ -10,6 +10,7 @@ export * from "./process-liveness.ts";
 export * from "./eventbridge-bus.ts";
 export * from "./sqs-poll-queue.ts";
 export * from "./memory-poll-queue.ts";
+export * from "./poll-fan-out.ts";
 export * from "./eventbridge-scheduler.ts";
 export * from "./http-feed-fetcher.ts";
 export * from "./dynamodb-plan-store.ts";

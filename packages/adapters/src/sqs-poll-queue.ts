@@ -1,6 +1,6 @@
 import { SQSClient, SendMessageBatchCommand, type SQSClientConfig, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
-import { PollQueueSendError, ValidationError, decodePollBatch, encodePollBatch } from "@pressbridge/core";
-import type { PollBatch, PollQueue, ReceivedPollBatch } from "@pressbridge/core";
+import { PollQueueSendError, encodePollBatch } from "@pressbridge/core";
+import type { PollBatch, PollQueue } from "@pressbridge/core";
 
 /**
  * SendMessageBatch limits: at most 10 entries, and at most 256 KiB (262,144 bytes) for one message
@@ -133,29 +133,4 @@ function chunksOf(indexes: readonly number[], bodies: readonly string[]): number
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-/**
- * The messages of a Lambda SQS event (`Records[]`: messageId, body, attributes.ApproximateReceiveCount;
- * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html), or undefined when the event is not one.
- * A record whose body is not a poll batch is in `invalid`: the handler reports it as a batch item
- * failure, so after the redrive policy's receives it lands in the dead-letter queue to be looked at.
- */
-export function pollBatchesOfSqsEvent(event: unknown): { messages: ReceivedPollBatch[]; invalid: string[] } | undefined {
-  const records = (event as { Records?: unknown } | null | undefined)?.Records;
-  if (!Array.isArray(records) || !records.every((r) => (r as { eventSource?: unknown })?.eventSource === "aws:sqs")) return undefined;
-  const messages: ReceivedPollBatch[] = [];
-  const invalid: string[] = [];
-  for (const record of records as Array<{ messageId?: unknown; body?: unknown; attributes?: { ApproximateReceiveCount?: unknown } }>) {
-    const messageId = typeof record.messageId === "string" ? record.messageId : undefined;
-    if (messageId === undefined) throw new ValidationError("Records[].messageId", "an SQS record has a message id");
-    try {
-      const batch = decodePollBatch(typeof record.body === "string" ? record.body : "");
-      const count = Number(record.attributes?.ApproximateReceiveCount ?? 1);
-      messages.push({ messageId, batch, receiveCount: Number.isFinite(count) && count >= 1 ? count : 1 });
-    } catch {
-      invalid.push(messageId);
-    }
-  }
-  return { messages, invalid };
 }

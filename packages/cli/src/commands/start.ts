@@ -1,7 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { auditDeps, currentConfig, freePort, listOutbox, pollDeps, readOutboxMessage, runMaintenance, webAppDeps } from "@pressbridge/adapters";
-import { grantRole, pollFeeds, runAudit, saveEntity, ValidationError, type Logger, type PressbridgeConfig, type WorkspaceDeps } from "@pressbridge/core";
+import { MemoryPollQueue, auditDeps, currentConfig, freePort, listOutbox, readOutboxMessage, runMaintenance, runPollCycle, webAppDeps } from "@pressbridge/adapters";
+import { grantRole, runAudit, saveEntity, ValidationError, type Logger, type PressbridgeConfig, type WorkspaceDeps } from "@pressbridge/core";
 import { createWebApp, startWebServer } from "@pressbridge/web";
 import { createCliLogger } from "../cli-logger.ts";
 import { DEFAULT_CONFIG_FILE, importConfigFile, loadConfigFile } from "../config-file.ts";
@@ -145,6 +145,7 @@ export async function startCommand(args: CommandArgs): Promise<number> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 
+  const pollQueue = new MemoryPollQueue();
   try {
     while (!stopping) {
       const started = Date.now();
@@ -152,7 +153,10 @@ export async function startCommand(args: CommandArgs): Promise<number> {
         // The workspace as it is now: a feed or client added since the last tick is used from this one.
         const config = await currentConfig(ctx);
         tickSeconds = tickSecondsFor(config);
-        const summary = await pollFeeds(await pollDeps(ctx, { config, tickSeconds }));
+        // The fan-out, as in AWS (issue #18): the dispatcher sends the due feeds by host to the poll
+        // queue (in-memory here, SQS there), and the consumer polls each batch.
+        const summary = await runPollCycle(ctx, pollQueue, { config, tickSeconds });
+        if (summary.failedMessages > 0) logger.warn(`${summary.failedMessages} poll batch(es) failed and were retried; dead-lettered so far: ${pollQueue.deadLetters.length}`);
         for (const feed of summary.feeds) {
           if (feed.status === "error") logger.warn(`feed ${feed.id} failed: ${feed.error}`);
           if (feed.baseline && feed.status === "ok") logger.info(`feed ${feed.id}: first poll, ${feed.baselined} existing item(s) recorded as the baseline`);
