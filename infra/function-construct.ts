@@ -16,6 +16,7 @@ import { Duration, RemovalPolicy, Stack, Token } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as lambdaEventSources from "aws-cdk-lib/aws-lambda-event-sources";
 import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
@@ -72,6 +73,8 @@ export interface PressbridgeFunctionProps {
   readonly functionName?: string;
   /** For a function that schedules actions (spec.schedulesActions): the group, the scheduler's role, the target. */
   readonly actionScheduling?: ActionScheduling;
+  /** The poll queue, for a function that sends to it (spec.sendsToPollQueue) or consumes it (spec.consumesPollQueue). */
+  readonly pollQueue?: sqs.IQueue;
 }
 
 /** What a function that creates, moves and deletes the scheduled actions' one-time schedules is given. */
@@ -154,6 +157,10 @@ export class PressbridgeFunction extends Construct {
       environment.SCHEDULER_ROLE_ARN = props.actionScheduling.roleArn;
       environment.SCHEDULE_TARGET_ARN = props.actionScheduling.targetArn;
     }
+    if (spec.sendsToPollQueue === true || spec.consumesPollQueue !== undefined) {
+      if (props.pollQueue === undefined) throw new Error(`function "${spec.name}" uses the poll queue: it needs the queue`);
+    }
+    if (spec.sendsToPollQueue === true) environment.POLL_QUEUE_URL = props.pollQueue!.queueUrl;
     if (spec.sendsEmail) {
       if (props.mailFrom === undefined) {
         throw new Error(`function "${spec.name}" sends email: set the sender (context mailFrom or PRESSBRIDGE_MAIL_FROM, see docs/deploy.md)`);
@@ -211,6 +218,24 @@ export class PressbridgeFunction extends Construct {
     }
     if (spec.sendsEmail && props.mailFrom !== undefined) this.grantSendEmail(props.mailFrom, props.sesConfigurationSet);
     if (spec.schedulesActions === true && props.actionScheduling !== undefined) this.grantActionScheduling(props.actionScheduling);
+    if (spec.sendsToPollQueue === true) {
+      // Not queue.grantSendMessages(): that adds GetQueueAttributes and GetQueueUrl, which nothing calls.
+      // SendMessageBatch is authorised as sqs:SendMessage
+      // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html).
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [props.pollQueue!.queueArn] }));
+    }
+    if (spec.consumesPollQueue !== undefined) {
+      // Lambda polls the queue with the function's role (ReceiveMessage, DeleteMessage,
+      // ChangeMessageVisibility, GetQueueAttributes: granted by the event source on the queue only) and
+      // redelivers only the messages the function names in batchItemFailures.
+      this.function.addEventSource(
+        new lambdaEventSources.SqsEventSource(props.pollQueue as sqs.IQueue, {
+          batchSize: spec.consumesPollQueue.batchSize,
+          maxConcurrency: spec.consumesPollQueue.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
 
     if (spec.httpEndpoint) {
       // The approval app authenticates every request itself (signed, expiring links), so the URL is public.

@@ -97,6 +97,18 @@ export interface FunctionSpec {
    * group, and iam:PassRole of the scheduler's role, to scheduler.amazonaws.com only.
    */
   readonly schedulesActions?: boolean;
+  /**
+   * Sends the poll queue's batches (the dispatcher, issue #18): grants exactly sqs:SendMessage on the
+   * poll queue (SendMessageBatch is authorised as sqs:SendMessage) and sets POLL_QUEUE_URL.
+   */
+  readonly sendsToPollQueue?: boolean;
+  /**
+   * Consumes the poll queue (poll-feeds): an SQS event source mapping with ReportBatchItemFailures,
+   * `batchSize` messages an invocation and at most `maxConcurrency` invocations at once. The queue's
+   * visibility timeout is six times the function's timeout (Lambda's guidance for SQS event sources).
+   * At most one spec consumes it.
+   */
+  readonly consumesPollQueue?: { readonly batchSize: number; readonly maxConcurrency: number };
   /** An EventBridge Scheduler schedule invoking the function, e.g. "rate(1 minute)", with this input. */
   readonly schedule?: { readonly expression: string; readonly input: Readonly<Record<string, unknown>> };
   /**
@@ -134,10 +146,28 @@ export interface FunctionSpec {
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
+    name: "dispatch-polls",
+    description: "Once a minute: the due feeds, grouped by host, as batches on the poll queue (poll-feeds consumes it)",
+    memoryMiB: 512,
+    // Within the tick: reading 10,000 feed states is 100 BatchGetItem calls.
+    timeoutSeconds: 50,
+    // Reads only: the workspace's feeds (META by GetItem, the WORKSPACE partition by Query; it never
+    // seeds one, so it needs none of WORKSPACE_ACTIONS' writes: a never-seeded workspace has no feeds
+    // to dispatch, and poll-feeds or the sweep seed it) and the feed states (BatchGetItem). No index.
+    tableActions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"],
+    putsEvents: false,
+    sendsToPollQueue: true,
+    schedule: { expression: "rate(1 minute)", input: {} },
+    // The next tick is the retry: a dispatch a minute late is the next one.
+    asyncRetryAttempts: 0,
+    maxEventAgeSeconds: 60,
+  },
+  {
     name: "poll-feeds",
-    description: "Polls the due feeds once a minute and announces new releases (Release Detected)",
+    description: "Polls the feeds of each poll-queue batch and announces new releases (Release Detected)",
     memoryMiB: 1024,
-    timeoutSeconds: 120,
+    // A batch of ~500 feeds, 32 fetched at once, each within the fetcher's 10 s: 16 rounds, 160 s at worst.
+    timeoutSeconds: 180,
     // Ingest (docs/data-model.md, "Requests per new release"): feed states and release lookups in
     // batches (BatchGetItem); releases, fingerprint claims and their announcements' outbox items
     // created with conditional Puts (PutItem, alone or in a transaction); aliases (PutItem), second
@@ -148,10 +178,10 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tableActions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
     putsEvents: true,
     loadsWorkspace: true,
-    schedule: { expression: "rate(1 minute)", input: {} },
-    // The next tick is the retry: a poll that failed is not worth repeating a minute later.
-    asyncRetryAttempts: 0,
-    maxEventAgeSeconds: 120,
+    // One message (one host's batch of feeds) an invocation: a batch of several messages would share
+    // one invocation's time limit, so a slow host would delay the others again. 20 at once covers
+    // 10,000 feeds a minute (20 messages of 500) with room for slow hosts.
+    consumesPollQueue: { batchSize: 1, maxConcurrency: 20 },
     bundleSizeWaiver: {
       maxBytes: 560_000,
       reason:

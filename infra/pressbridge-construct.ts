@@ -21,6 +21,8 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sns from "aws-cdk-lib/aws-sns";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import * as cloudwatchAlarms from "aws-cdk-lib/aws-cloudwatch";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
 import type { PressbridgeConfig } from "../packages/core/src/config/config-schema.ts";
@@ -111,6 +113,11 @@ export const DEFAULT_WEB_RESERVED_CONCURRENCY = 10;
 /** SES configuration set names: 1-64 letters, digits, hyphens and underscores. */
 const CONFIGURATION_SET_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Receives of a poll-queue message before it goes to the dead-letter queue. */
+export const POLL_QUEUE_MAX_RECEIVES = 3;
+/** The poll queue's age alarm: the oldest message waiting longer than this (two 5-minute periods). */
+export const POLL_QUEUE_AGE_ALARM_SECONDS = 300;
+
 /** Every rule's target retries delivery for up to this long, then dead-letters the event. */
 const RULE_TARGET_RETRY = { retryAttempts: 8, maxEventAge: Duration.hours(6) };
 
@@ -123,6 +130,8 @@ export class Pressbridge extends Construct {
   readonly configAssetDir: string;
   /** The role the scheduled actions' one-time schedules invoke their target with (none without a target spec). */
   readonly actionScheduleRole: iam.Role | undefined;
+  /** The poll fan-out's queue and its dead-letter queue (none when no spec uses it). */
+  readonly pollQueue: { queue: sqs.Queue; deadLetters: sqs.Queue; alarms: cloudwatch.Alarm[] } | undefined;
 
   constructor(scope: Construct, id: string, props: PressbridgeProps) {
     super(scope, id);
@@ -174,6 +183,7 @@ export class Pressbridge extends Construct {
     const logRetention = props.logRetention ?? (production ? logs.RetentionDays.THREE_MONTHS : logs.RetentionDays.TWO_WEEKS);
 
     const actionScheduling = this.actionScheduling(compute, props.stage, specs);
+    this.pollQueue = this.createPollQueue(compute, specs, alarmAction);
 
     const functions = new Map<string, PressbridgeFunction>();
     const rules = new Map<string, events.Rule>();
@@ -197,6 +207,7 @@ export class Pressbridge extends Construct {
         ...(code === undefined ? {} : { code }),
         ...(spec.scheduledActionTarget === true && actionScheduling !== undefined ? { functionName: actionScheduling.targetName } : {}),
         ...(spec.schedulesActions === true && actionScheduling !== undefined ? { actionScheduling } : {}),
+        ...(this.pollQueue === undefined ? {} : { pollQueue: this.pollQueue.queue }),
       });
       functions.set(spec.name, fn);
 
@@ -286,6 +297,65 @@ export class Pressbridge extends Construct {
     });
   }
 
+
+  /**
+   * The poll fan-out's queue (issue #18, docs/deploy.md): the dispatcher sends one message per batch
+   * of due feeds, the consumer (poll-feeds) polls each. Encrypted (SQS-managed keys), TLS only, and
+   * its visibility timeout six times the consumer's timeout, so a message is never delivered twice
+   * while its invocation still runs (Lambda's guidance for SQS event sources:
+   * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html). A message failed 3
+   * times goes to the dead-letter queue (redrive policy). A message is worth an hour at most: by then
+   * many ticks have dispatched its feeds again. Alarms: the dead-letter queue's depth, and the age of
+   * the oldest message (polling has fallen behind).
+   */
+  private createPollQueue(
+    compute: Construct,
+    specs: readonly FunctionSpec[],
+    alarmAction: cloudwatch.IAlarmAction | undefined,
+  ): { queue: sqs.Queue; deadLetters: sqs.Queue; alarms: cloudwatch.Alarm[] } | undefined {
+    const consumers = specs.filter((s) => s.consumesPollQueue !== undefined);
+    if (consumers.length > 1) throw new Error(`function specs: only one may consume the poll queue (${consumers.map((c) => c.name).join(", ")})`);
+    const consumer = consumers[0];
+    const senders = specs.filter((s) => s.sendsToPollQueue === true);
+    if (consumer === undefined) {
+      if (senders.length > 0) throw new Error(`function "${senders[0]!.name}" sends to the poll queue, but no function spec consumes it (consumesPollQueue)`);
+      return undefined;
+    }
+    const deadLetters = new sqs.Queue(compute, "PollQueueDeadLetters", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    NagSuppressions.addResourceSuppressions(deadLetters, [
+      { id: "AwsSolutions-SQS3", reason: "This queue is itself the poll queue's dead-letter queue; it is alarmed on depth and redriven by an operator (docs/deploy.md)." },
+    ]);
+    const queue = new sqs.Queue(compute, "PollQueue", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(6 * (consumer.timeoutSeconds ?? 30)),
+      retentionPeriod: Duration.hours(1),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: POLL_QUEUE_MAX_RECEIVES },
+    });
+    const alarms = [
+      deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatchAlarms.Stats.MAXIMUM }).createAlarm(compute, "PollQueueDeadLettersAlarm", {
+        alarmDescription: "poll queue: batches of feeds failed 3 times and wait in the dead-letter queue (inspect, fix, redrive: docs/deploy.md)",
+        threshold: 0,
+        comparisonOperator: cloudwatchAlarms.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatchAlarms.TreatMissingData.NOT_BREACHING,
+      }),
+      queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatchAlarms.Stats.MAXIMUM }).createAlarm(compute, "PollQueueAgeAlarm", {
+        alarmDescription: `poll queue: a batch of feeds has waited over ${POLL_QUEUE_AGE_ALARM_SECONDS} s (polling is behind: consumer throttled or failing)`,
+        threshold: POLL_QUEUE_AGE_ALARM_SECONDS,
+        comparisonOperator: cloudwatchAlarms.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        treatMissingData: cloudwatchAlarms.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    if (alarmAction !== undefined) for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+    new CfnOutput(compute, "PollQueueUrl", { description: "SQS poll queue (batches of due feeds)", value: queue.queueUrl });
+    return { queue, deadLetters, alarms };
+  }
 
   /**
    * The scheduled actions' side of the stack (docs/scheduling.md, "In AWS"): the target function's

@@ -3,6 +3,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Template } from "aws-cdk-lib/assertions";
 import { resourcesOf } from "./synth.ts";
 
@@ -67,6 +68,7 @@ const SERVICES: Readonly<Record<string, string>> = {
   SecretsManagerClient: "secretsmanager",
   SESv2Client: "ses",
   SchedulerClient: "scheduler",
+  SQSClient: "sqs",
 };
 
 /**
@@ -79,7 +81,7 @@ export function startRecording(): void {
   installed = true;
   const stacks = new WeakSet<object>();
   const bases = new Set<{ send: (...args: unknown[]) => unknown }>();
-  for (const client of [DynamoDBClient, EventBridgeClient, SecretsManagerClient, SESv2Client, SchedulerClient]) {
+  for (const client of [DynamoDBClient, EventBridgeClient, SecretsManagerClient, SESv2Client, SchedulerClient, SQSClient]) {
     let proto: unknown = client.prototype;
     while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, "send")) proto = Object.getPrototypeOf(proto);
     if (proto === null) throw new Error(`${client.name}: no send() in its prototype chain`);
@@ -140,6 +142,12 @@ const sesArn = (resource: string): string => `arn:aws:ses:${REGION}:${ACCOUNT}:$
 /** arn:${Partition}:scheduler:${Region}:${Account}:schedule/${GroupName}/${ScheduleName} (no GroupName: the default group). */
 export const scheduleArn = (group: unknown, name: unknown): string => `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${typeof group === "string" ? group : "default"}/${String(name)}`;
 
+/** A queue URL's ARN: <endpoint>/<account>/<name> -> arn:aws:sqs:<region>:<account>:<name>. */
+export const queueArnOf = (queueUrl: string): string => {
+  const [account, name] = new URL(queueUrl).pathname.split("/").filter(Boolean);
+  return `arn:aws:sqs:${REGION}:${account}:${name}`;
+};
+
 /** Item-level DynamoDB operations: IAM action = dynamodb:<operation> on the table. */
 const ITEM_OPERATIONS = new Set(["GetItem", "PutItem", "UpdateItem", "DeleteItem"]);
 /** A transaction's item kinds and the action IAM authorises each by. */
@@ -182,6 +190,9 @@ export function iamRequirements(call: AwsCall): IamRequirement[] {
     return [one(`scheduler:${operation}`, scheduleArn(input.GroupName, input.Name)), { action: "iam:PassRole", anyOf: [roleArn], passedToService: "scheduler.amazonaws.com" }];
   }
   if (service === "scheduler" && (operation === "DeleteSchedule" || operation === "GetSchedule")) return [one(`scheduler:${operation}`, scheduleArn(input.GroupName, input.Name))];
+  // SendMessageBatch is authorised as sqs:SendMessage, on the queue the QueueUrl names
+  // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html).
+  if (service === "sqs" && (operation === "SendMessage" || operation === "SendMessageBatch")) return [one("sqs:SendMessage", queueArnOf(String(input.QueueUrl)))];
   if (service === "secretsmanager" && operation === "GetSecretValue") return [one("secretsmanager:GetSecretValue", String(input.SecretId))];
   if (service === "ses" && operation === "SendEmail") {
     // FromEmailAddress may be `Name <address>`; SES authorises the address's identity or its domain's.
@@ -230,7 +241,7 @@ export function resolve(value: unknown, resolver: Resolver): string {
  * each secret gets an ARN derived from its logical id, the Function URL is `webUrl`. Other resources
  * (log groups, queues) get a placeholder: no SDK call of the code targets them.
  */
-export function replayResolver(template: Template, names: { tableName: string; webUrl: string }): Resolver {
+export function replayResolver(template: Template, names: { tableName: string; webUrl: string; sqsUrl?: string }): Resolver {
   const resources = (template.toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources;
   return (id, attribute) => {
     const resource = resources[id];
@@ -245,6 +256,9 @@ export function replayResolver(template: Template, names: { tableName: string; w
         return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${id}-AbCdEf`;
       case "AWS::Lambda::Url":
         return names.webUrl;
+      case "AWS::SQS::Queue":
+        // Ref is the queue URL (on the loopback SQS when given), Arn its ARN.
+        return attribute === undefined ? `${names.sqsUrl ?? `https://sqs.${REGION}.amazonaws.com`}/${ACCOUNT}/${id}` : `arn:aws:sqs:${REGION}:${ACCOUNT}:${id}`;
       default:
         return `<${id}${attribute === undefined ? "" : `.${attribute}`}>`;
     }
@@ -253,10 +267,15 @@ export function replayResolver(template: Template, names: { tableName: string; w
 
 /**
  * Actions the Lambda service, runtime and X-Ray daemon use with the function's role, not its code:
- * logs into its log group, X-Ray segments, and sending a failed asynchronous invocation to its
- * dead-letter queue (the on-failure destination). No code of ours calls CloudWatch Logs, X-Ray or SQS.
+ * logs into its log group, X-Ray segments, sending a failed asynchronous invocation to its
+ * dead-letter queue (the on-failure destination), and the SQS event source mapping's polling of
+ * the poll queue (ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes,
+ * GetQueueUrl). No code of ours calls CloudWatch Logs or X-Ray; the one SQS call of ours is the
+ * dispatcher's SendMessageBatch (sqs:SendMessage on the poll queue), which is checked.
  */
-const RUNTIME_ACTIONS = /^(logs|xray|sqs):/;
+const RUNTIME_ACTIONS = /^(logs|xray):/;
+const isRuntimeGrant = (action: string, resource: string): boolean =>
+  RUNTIME_ACTIONS.test(action) || (/^sqs:/i.test(action) && !(action === "sqs:SendMessage" && !/DeadLetters/.test(resource)));
 
 /** Every (action, resource) the function's role allows, resolved; runtime grants (logs, X-Ray) left out. */
 export function roleGrants(template: Template, fnId: string, resolver: Resolver): Grant[] {
@@ -281,8 +300,10 @@ export function roleGrants(template: Template, fnId: string, resolver: Resolver)
       if (passedToService !== undefined && actions.some((a) => a !== "iam:PassRole")) throw new Error(`role of ${fnId}: iam:PassedToService on an action other than iam:PassRole: ${JSON.stringify(s)}`);
       const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => resolve(r, resolver));
       for (const action of actions) {
-        if (RUNTIME_ACTIONS.test(action)) continue;
-        for (const resource of resources) grants.push(passedToService === undefined ? { action, resource } : { action, resource, passedToService });
+        for (const resource of resources) {
+          if (isRuntimeGrant(action, resource)) continue;
+          grants.push(passedToService === undefined ? { action, resource } : { action, resource, passedToService });
+        }
       }
     }
   }

@@ -28,6 +28,7 @@ import {
 } from "./aws-calls.ts";
 import { startSesV2Server, type SesV2Server } from "./sesv2-server.ts";
 import { startSchedulerServer, type SchedulerServer } from "../support/scheduler-server.ts";
+import { startSqsServer, type SqsServer } from "../support/sqs-server.ts";
 import { functionId, resourcesOf, synthStack } from "./synth.ts";
 
 /**
@@ -71,12 +72,14 @@ let events: PutEventsServer;
 let secrets: SecretsManagerServer;
 let ses: SesV2Server;
 let schedulerServer: SchedulerServer;
+let sqs: SqsServer;
 let dir: string;
 let raw: DynamoDBDocumentClient;
 const replayed = new Set<string>();
 
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 const MODULES: Record<string, () => Promise<{ handler: unknown }>> = {
+  "dispatch-polls": () => import("../../functions/dispatch-polls.ts"),
   "poll-feeds": () => import("../../functions/poll-feeds.ts"),
   "plan-amplification": () => import("../../functions/plan-amplification.ts"),
   "notify-approvers": () => import("../../functions/notify-approvers.ts"),
@@ -107,6 +110,7 @@ function environmentOf(name: string, configFile: string): Record<string, string>
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     AWS_ENDPOINT_URL_SESV2: ses.url,
     AWS_ENDPOINT_URL_SCHEDULER: schedulerServer.url,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "replay",
     AWS_SECRET_ACCESS_KEY: "replay",
@@ -183,8 +187,8 @@ function decision(html: string, action: "approve" | "reject"): Record<string, st
 beforeAll(async () => {
   template = synthStack("replay", { sesConfigurationSet: CONFIGURATION_SET, firstAdmin: FIRST_ADMIN }).template;
   tableName = `replay-${randomUUID()}`;
-  resolver = replayResolver(template, { tableName, webUrl: WEB_URL });
-  [feeds, events, secrets, ses, schedulerServer] = await Promise.all([startFeedServer(), startPutEventsServer(), startSecretsManagerServer(), startSesV2Server(), startSchedulerServer()]);
+  [feeds, events, secrets, ses, schedulerServer, sqs] = await Promise.all([startFeedServer(), startPutEventsServer(), startSecretsManagerServer(), startSesV2Server(), startSchedulerServer(), startSqsServer()]);
+  resolver = replayResolver(template, { tableName, webUrl: WEB_URL, sqsUrl: sqs.url });
   raw = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: inject("dynamoEndpoint"), region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
   );
@@ -222,7 +226,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.useRealTimers();
   for (const key of loadedEnv) delete process.env[key];
-  await Promise.all([feeds?.close(), events?.close(), secrets?.close(), ses?.close(), schedulerServer?.close()]);
+  await Promise.all([feeds?.close(), events?.close(), secrets?.close(), ses?.close(), schedulerServer?.close(), sqs?.close()]);
   raw?.destroy();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
@@ -246,7 +250,15 @@ async function replayPipeline(): Promise<void> {
   ];
   wire.push(a);
   mirror.push(a); // the same story on a second feed: a second source
-  await poll({ all: true });
+  // The fan-out: the dispatcher (after the poll's first load seeded the workspace) sends the feeds'
+  // batches to the poll queue; the event source mapping delivers them to poll-feeds as an SQS event.
+  // Its scheduled input ({}: the due feeds, by their states) and an operator's ({ all: true }).
+  const dispatch = await coldStart("dispatch-polls");
+  await dispatch({});
+  await dispatch({ all: true });
+  const delivered = sqs.takeEvent();
+  expect(delivered.Records.length, "the dispatched batches").toBeGreaterThan(0);
+  expect(await poll(delivered)).toEqual({ batchItemFailures: [] });
   // B is created, but the bus refuses its announcement: it stays pending with this poller's lease.
   wire.push(b);
   events.respondWith(() => errorResponse(500, "InternalException", "scripted outage"));
@@ -443,6 +455,12 @@ function requirementsOf(name: string): IamRequirement[] {
 const describeRequirement = (r: IamRequirement) => `${r.action} on ${r.anyOf.join(" or ")}`;
 
 describe("every function's role is exactly what its code calls (replayed)", () => {
+  it("the dispatcher sent the feeds' batches with SendMessageBatch, and read the workspace and the feed states without writing", () => {
+    const calls = callsOf("dispatch-polls");
+    expect(new Set(calls.filter((c) => c.service === "sqs").map((c) => c.operation))).toEqual(new Set(["SendMessageBatch"]));
+    expect(new Set(calls.filter((c) => c.service === "dynamodb").map((c) => c.operation))).toEqual(new Set(["GetItem", "Query", "BatchGetItem"]));
+  });
+
   it("replayed every function of infra/function-specs.ts, and each made AWS calls", () => {
     expect([...replayed].sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
     for (const spec of FUNCTIONS) expect(callsOf(spec.name).length, spec.name).toBeGreaterThan(0);

@@ -195,16 +195,17 @@ describe("routing: one rule per routes-table consumer", () => {
 });
 
 describe("schedules", () => {
-  it("invokes poll-feeds every minute with {} through EventBridge Scheduler, with a DLQ", () => {
+  it("invokes dispatch-polls every minute with {} through EventBridge Scheduler, with a DLQ (poll-feeds is the poll queue's consumer, not scheduled)", () => {
     const schedules = Object.values(resourcesOf(dev, "AWS::Scheduler::Schedule"));
     expect(schedules).toHaveLength(FUNCTIONS.filter((f) => f.schedule !== undefined).length);
-    const poll = schedules.find((s) => JSON.stringify((s.Properties!.Target as { Arn: unknown }).Arn).includes(functionId(dev, "poll-feeds")));
+    expect(schedules.some((s) => JSON.stringify((s.Properties!.Target as { Arn: unknown }).Arn).includes(functionId(dev, "poll-feeds")))).toBe(false);
+    const poll = schedules.find((s) => JSON.stringify((s.Properties!.Target as { Arn: unknown }).Arn).includes(functionId(dev, "dispatch-polls")));
     expect(poll).toBeDefined();
     expect(poll!.Properties!.ScheduleExpression).toBe("rate(1 minute)");
     expect(poll!.Properties!.State).toBe("ENABLED");
     const target = poll!.Properties!.Target as Record<string, unknown>;
     expect(target.Input).toBe("{}");
-    expect(target.DeadLetterConfig).toEqual({ Arn: { "Fn::GetAtt": [expect.stringMatching(/PollFeedsDeadLetters/), "Arn"] } });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { "Fn::GetAtt": [expect.stringMatching(/DispatchPollsDeadLetters/), "Arn"] } });
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
   });
 });
@@ -254,8 +255,11 @@ describe("dead letters and alarms", () => {
 
   it("alarms on every DLQ's depth and every function's errors", () => {
     const alarms = Object.values(resourcesOf(dev, "AWS::CloudWatch::Alarm")).map((a) => a.Properties!);
-    const queues = Object.keys(resourcesOf(dev, "AWS::SQS::Queue"));
-    expect(queues).toHaveLength(asyncFunctions.length);
+    const all = Object.keys(resourcesOf(dev, "AWS::SQS::Queue"));
+    // One DLQ per asynchronous function, and the poll queue with its DLQ.
+    expect(all).toHaveLength(asyncFunctions.length + 2);
+    const queues = all.filter((id) => !/PollQueue(?!DeadLetters)/.test(id) || /DeadLetters/.test(id));
+    expect(queues).toHaveLength(asyncFunctions.length + 1);
     for (const queueId of queues) {
       const alarm = alarms.find(
         (a) => a.MetricName === "ApproximateNumberOfMessagesVisible" && JSON.stringify(a.Dimensions).includes(queueId),
@@ -267,6 +271,76 @@ describe("dead letters and alarms", () => {
       const alarm = alarms.find((a) => a.MetricName === "Errors" && JSON.stringify(a.Dimensions).includes(fnId));
       expect(alarm, spec.name).toMatchObject({ Namespace: "AWS/Lambda", Threshold: 0, Statistic: "Sum" });
     }
+  });
+});
+
+describe("the poll fan-out (issue #18)", () => {
+  const queueIds = () => {
+    const ids = Object.keys(resourcesOf(dev, "AWS::SQS::Queue"));
+    return { queue: ids.find((id) => /PollQueue/.test(id) && !/DeadLetters/.test(id))!, dlq: ids.find((id) => /PollQueueDeadLetters/.test(id))! };
+  };
+
+  it("has an encrypted, TLS-only poll queue whose visibility timeout is six times poll-feeds' timeout, redriving to a DLQ after 3 receives", () => {
+    const { queue, dlq } = queueIds();
+    const props = resourcesOf(dev, "AWS::SQS::Queue")[queue]!.Properties!;
+    const timeout = functionSpec("poll-feeds").timeoutSeconds!;
+    expect(props).toMatchObject({ SqsManagedSseEnabled: true, VisibilityTimeout: 6 * timeout, MessageRetentionPeriod: 3600 });
+    expect(props.RedrivePolicy).toEqual({ deadLetterTargetArn: { "Fn::GetAtt": [dlq, "Arn"] }, maxReceiveCount: 3 });
+    expect(resourcesOf(dev, "AWS::SQS::Queue")[dlq]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    for (const id of [queue, dlq]) {
+      dev.hasResourceProperties("AWS::SQS::QueuePolicy", {
+        Queues: [{ Ref: id }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: "Deny", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": "false" } } })]) },
+      });
+    }
+  });
+
+  it("poll-feeds consumes it: one message an invocation, at most 20 at once, reporting batch item failures", () => {
+    const { queue } = queueIds();
+    const mappings = Object.values(resourcesOf(dev, "AWS::Lambda::EventSourceMapping")).map((m) => m.Properties!);
+    expect(mappings).toEqual([
+      expect.objectContaining({
+        EventSourceArn: { "Fn::GetAtt": [queue, "Arn"] },
+        FunctionName: { Ref: functionId(dev, "poll-feeds") },
+        BatchSize: 1,
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        ScalingConfig: { MaximumConcurrency: 20 },
+      }),
+    ]);
+    // No DLQ or async config of its own: the poll queue's DLQ is its dead-letter queue.
+    const poll = functionId(dev, "poll-feeds");
+    expect(Object.values(resourcesOf(dev, "AWS::Lambda::EventInvokeConfig")).some((c) => JSON.stringify(c.Properties!.FunctionName).includes(poll))).toBe(false);
+  });
+
+  it("dispatch-polls may only send to it (sqs:SendMessage, no other SQS action) and read the table; it gets POLL_QUEUE_URL", () => {
+    const { queue } = queueIds();
+    const fnId = functionId(dev, "dispatch-polls");
+    const statements = roleStatements(dev, fnId);
+    const sqsStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("sqs:")));
+    expect(sqsStatements).toHaveLength(2);
+    expect(sqsStatements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: "sqs:SendMessage", Resource: { "Fn::GetAtt": [queue, "Arn"] } }),
+        // The Lambda service's on-failure destination (a failed scheduled invocation): its own DLQ.
+        expect.objectContaining({ Resource: { "Fn::GetAtt": [expect.stringMatching(/DispatchPollsDeadLetters/), "Arn"] } }),
+      ]),
+    );
+    expect(statements.some((s) => actionsOf(s).some((a) => a.startsWith("events:")))).toBe(false);
+    const variables = (resourcesOf(dev, "AWS::Lambda::Function")[fnId]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.POLL_QUEUE_URL).toEqual({ Ref: queue });
+    for (const spec of FUNCTIONS.filter((f) => f.name !== "dispatch-polls")) {
+      const v = (resourcesOf(dev, "AWS::Lambda::Function")[functionId(dev, spec.name)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(v.POLL_QUEUE_URL, spec.name).toBeUndefined();
+    }
+  });
+
+  it("alarms on the poll DLQ's depth and on the age of the oldest batch waiting (over 5 minutes)", () => {
+    const { queue, dlq } = queueIds();
+    const alarms = Object.values(resourcesOf(dev, "AWS::CloudWatch::Alarm")).map((a) => a.Properties!);
+    expect(alarms.find((a) => a.MetricName === "ApproximateNumberOfMessagesVisible" && JSON.stringify(a.Dimensions).includes(dlq))).toMatchObject({ Threshold: 0 });
+    expect(alarms.find((a) => a.MetricName === "ApproximateAgeOfOldestMessage" && JSON.stringify(a.Dimensions).includes(queue))).toMatchObject({
+      Namespace: "AWS/SQS", Threshold: 300, ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 2,
+    });
   });
 });
 

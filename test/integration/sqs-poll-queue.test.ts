@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SqsPollQueue, createSqsClient, pollBatchesOfSqsEvent, SQS_MAX_BATCH_BYTES } from "@pressbridge/adapters";
+import { pollBatchesOfSqsEvent } from "@pressbridge/adapters";
+import { SqsPollQueue, createSqsClient, SQS_MAX_BATCH_BYTES } from "@pressbridge/adapters/sqs";
 import { PollQueueSendError, decodePollBatch, type PollBatch } from "@pressbridge/core";
 import { AMZ_JSON_1_0, startSqsServer, type SqsServer } from "../support/sqs-server.ts";
 

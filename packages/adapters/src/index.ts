@@ -8,7 +8,6 @@ export * from "./local-bus.ts";
 export * from "./local-delivery-queue.ts";
 export * from "./process-liveness.ts";
 export * from "./eventbridge-bus.ts";
-export * from "./sqs-poll-queue.ts";
 export * from "./memory-poll-queue.ts";
 export * from "./poll-fan-out.ts";
 export * from "./eventbridge-scheduler.ts";

@@ -21,7 +21,7 @@ import { currentConfig, pollDeps, type AdapterSet } from "./wiring.ts";
  */
 
 /** What the dispatcher's schedule (or an operator) may send: due feeds (default), all of them, or some. */
-const DispatchInput = z.object({ all: z.boolean().optional(), feedIds: z.array(z.string()).max(1000).optional() }).loose();
+const DispatchInput = /* @__PURE__ */ z.object({ all: z.boolean().optional(), feedIds: z.array(z.string()).max(1000).optional() }).loose();
 
 export function dispatchOptionsOf(input: unknown): PollOptions {
   const parsed = DispatchInput.safeParse(input ?? {});
