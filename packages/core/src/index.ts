@@ -54,3 +54,5 @@ export * from "./access/signin.ts";
 export * from "./access/revoke-access.ts";
 export * from "./scheduling/index.ts";
 export * from "./publishing/audiences.ts";
+export * from "./websub/websub.ts";
+export * from "./websub/discovery.ts";

@@ -34,6 +34,8 @@ export type FetchResult =
       contentType: string | undefined;
       etag: string | undefined;
       lastModified: string | undefined;
+      /** The response's Link header(s), joined with ", " (WebSub hub discovery, docs/websub.md). */
+      link?: string | undefined;
     };
 
 /** Fetches a feed over HTTP. Failures throw FeedFetchError with a kind. */

@@ -7,7 +7,8 @@ import type { FeedItem, ParsedFeed } from "../feeds/feed-item.ts";
 import { silentLogger, type Logger } from "../logger.ts";
 import type { Clock, EventBus, EventOutbox, FeedFetcher, FeedStateStore, ReleaseStore } from "../ports.ts";
 import { publishRecorded } from "../delivery/outbox.ts";
-import type { FeedState, NewRelease, ReleaseLookup, ReleaseSource } from "../releases/release.ts";
+import type { FeedState, FeedWebSub, NewRelease, ReleaseLookup, ReleaseSource } from "../releases/release.ts";
+import { discoverHub } from "../websub/discovery.ts";
 import {
   languagesMatch,
   releaseIdFor,
@@ -206,7 +207,7 @@ async function pollOneFeed(
           lastAttemptAt: now.toISOString(),
           lastSuccessAt: now.toISOString(),
           consecutiveFailures: 0,
-          nextPollAt: nextScheduledPoll(feed, now, tickSeconds).toISOString(),
+          nextPollAt: nextScheduledPoll(feed, now, tickSeconds, state).toISOString(),
           lastError: null,
           lastHttpStatus: 304,
         };
@@ -216,49 +217,7 @@ async function pollOneFeed(
       }
       return finish();
     }
-    const bodyHash = createHash("sha256").update(fetched.body).digest("base64url");
-    if (!baseline && state?.bodyHash === bodyHash && state.consecutiveFailures === 0) {
-      result.status = "unchanged";
-      return finish();
-    }
-    const parsed = await deps.parse(fetched.body, {
-      feedUrl: fetched.finalUrl,
-      ...(fetched.contentType === undefined ? {} : { contentType: fetched.contentType }),
-    });
-    result.itemsSeen = parsed.items.length;
-    result.warnings = parsed.warnings;
-    const ingest = await ingestItems(deps, feed, state, parsed.items, now);
-    result.newReleases = ingest.announced.length;
-    result.newReleaseIds = ingest.announced;
-    result.baselined = ingest.baselined;
-    result.merged = ingest.merged;
-    result.status = "ok";
-
-    const next = nextScheduledPoll(feed, now, tickSeconds);
-    const newState: FeedState = {
-      feedId: feed.id,
-      version: (state?.version ?? 0) + 1,
-      etag: fetched.etag ?? null,
-      lastModified: fetched.lastModified ?? null,
-      bodyHash,
-      baselineAt: state?.baselineAt ?? now.toISOString(),
-      lastAttemptAt: now.toISOString(),
-      lastSuccessAt: now.toISOString(),
-      lastChangeAt: now.toISOString(),
-      lastNewItemAt: ingest.sawNewItem ? now.toISOString() : (state?.lastNewItemAt ?? null),
-      consecutiveFailures: 0,
-      nextPollAt: next.toISOString(),
-      lastError: null,
-      lastHttpStatus: fetched.httpStatus,
-      itemsSeen: parsed.items.length,
-      ...(parsed.warnings.length === 0 ? {} : { warnings: parsed.warnings }),
-      ...(ingest.volatileParams.length === 0 ? {} : { volatileParams: ingest.volatileParams }),
-      ...(ingest.knownItems.length === 0 ? {} : { knownItems: ingest.knownItems }),
-    };
-    await deps.feedStates.putFeedState(newState, state?.version);
-    result.consecutiveFailures = 0;
-    result.nextPollAt = newState.nextPollAt;
-    if (ingest.publishWarning !== null) result.warnings = [...result.warnings, ingest.publishWarning];
+    await settleDocument(deps, feed, state, fetched, result, now, tickSeconds, { discover: true });
     return finish();
   } catch (err) {
     const { message, kind, retryAfter, httpStatus } = describeFailure(err);
@@ -287,6 +246,7 @@ async function pollOneFeed(
       ...(state?.volatileParams === undefined ? {} : { volatileParams: state.volatileParams }),
       // The memory the poll started from: nothing of this document is known to be settled.
       ...(state?.knownItems === undefined ? {} : { knownItems: state.knownItems }),
+      ...(state?.websub === undefined ? {} : { websub: state.websub }),
     };
     result.consecutiveFailures = failures;
     result.nextPollAt = failedState.nextPollAt;
@@ -298,6 +258,128 @@ async function pollOneFeed(
     }
     return finish();
   }
+}
+
+/** A fetched (or pushed) document: its bytes and what the response said about it. */
+export interface FeedDocument {
+  httpStatus: number;
+  finalUrl: string;
+  body: Uint8Array;
+  contentType: string | undefined;
+  etag: string | undefined;
+  lastModified: string | undefined;
+  link?: string | undefined;
+}
+
+/**
+ * The one path from a feed's document to its releases and its new state, shared by the poll and by
+ * a WebSub push (ingestPushedDocument): an identical body hash is "unchanged" (no write); otherwise
+ * parse, ingest (ingestItems: exactly-once creates with their announcements), then the feed state,
+ * last. `discover`: record the hub the document advertises (docs/websub.md); a push keeps the state's.
+ */
+async function settleDocument(
+  deps: PollDeps,
+  feed: FeedConfig,
+  state: FeedState | undefined,
+  fetched: FeedDocument,
+  result: FeedPollResult,
+  now: Date,
+  tickSeconds: number,
+  options: { discover: boolean },
+): Promise<void> {
+  const baseline = state === undefined || state.baselineAt === null;
+  const bodyHash = createHash("sha256").update(fetched.body).digest("base64url");
+  if (!baseline && state?.bodyHash === bodyHash && state.consecutiveFailures === 0) {
+    result.status = "unchanged";
+    return;
+  }
+  const parsed = await deps.parse(fetched.body, {
+    feedUrl: fetched.finalUrl,
+    ...(fetched.contentType === undefined ? {} : { contentType: fetched.contentType }),
+  });
+  result.itemsSeen = parsed.items.length;
+  result.warnings = parsed.warnings;
+  const ingest = await ingestItems(deps, feed, state, parsed.items, now);
+  result.newReleases = ingest.announced.length;
+  result.newReleaseIds = ingest.announced;
+  result.baselined = ingest.baselined;
+  result.merged = ingest.merged;
+  result.status = "ok";
+
+  const websub = options.discover ? discoveredWebSub(state, fetched) : state?.websub;
+  const next = nextScheduledPoll(feed, now, tickSeconds, { websub });
+  const newState: FeedState = {
+    feedId: feed.id,
+    version: (state?.version ?? 0) + 1,
+    etag: fetched.etag ?? null,
+    lastModified: fetched.lastModified ?? null,
+    bodyHash,
+    baselineAt: state?.baselineAt ?? now.toISOString(),
+    lastAttemptAt: now.toISOString(),
+    lastSuccessAt: now.toISOString(),
+    lastChangeAt: now.toISOString(),
+    lastNewItemAt: ingest.sawNewItem ? now.toISOString() : (state?.lastNewItemAt ?? null),
+    consecutiveFailures: 0,
+    nextPollAt: next.toISOString(),
+    lastError: null,
+    lastHttpStatus: fetched.httpStatus,
+    itemsSeen: parsed.items.length,
+    ...(parsed.warnings.length === 0 ? {} : { warnings: parsed.warnings }),
+    ...(ingest.volatileParams.length === 0 ? {} : { volatileParams: ingest.volatileParams }),
+    ...(ingest.knownItems.length === 0 ? {} : { knownItems: ingest.knownItems }),
+    ...(websub === undefined ? {} : { websub }),
+  };
+  await deps.feedStates.putFeedState(newState, state?.version);
+  result.consecutiveFailures = 0;
+  result.nextPollAt = newState.nextPollAt;
+  if (ingest.publishWarning !== null) result.warnings = [...result.warnings, ingest.publishWarning];
+}
+
+/**
+ * The hub a polled document advertises (discoverHub: the Link header first, then the document's own
+ * link elements), kept with the state's verified lease while the hub and topic stay the same.
+ */
+function discoveredWebSub(state: FeedState | undefined, fetched: FeedDocument): FeedWebSub | undefined {
+  const found = discoverHub({ link: fetched.link, body: fetched.body, baseUrl: fetched.finalUrl });
+  if (found === undefined) return undefined;
+  const before = state?.websub;
+  const same = before !== undefined && before.hub === found.hub && before.topic === found.topic;
+  return { hub: found.hub, topic: found.topic, pushVerifiedUntil: same ? (before.pushVerifiedUntil ?? null) : null };
+}
+
+/**
+ * A document a WebSub hub pushed for a feed (docs/websub.md), settled by the same path as a polled
+ * one (settleDocument: parse, ingestItems, the feed state), so detection is identical and a second
+ * identical push is "unchanged" (its body hash) and creates nothing. The state is read consistently;
+ * the feed's validators stay (they belong to the feed URL's last fetch). A failure throws (the hub
+ * retries the delivery); it never marks the feed unhealthy, which is the poll's to say.
+ */
+export async function ingestPushedDocument(
+  deps: PollDeps,
+  feedId: string,
+  pushed: { body: Uint8Array; contentType: string | undefined },
+): Promise<FeedPollResult | undefined> {
+  const feed = deps.config.feeds.find((f) => f.id === feedId && f.enabled);
+  if (feed === undefined) return undefined;
+  const state = (await deps.feedStates.getFeedStates([feed.id], { consistent: true })).get(feed.id);
+  const now = deps.clock.now();
+  const started = Date.now();
+  const result: FeedPollResult = {
+    id: feed.id, url: feed.url, status: "unchanged", httpStatus: null, itemsSeen: 0, newReleases: 0, baselined: 0, merged: 0,
+    error: null, errorKind: null, warnings: [], baseline: state === undefined || state.baselineAt === null,
+    consecutiveFailures: state?.consecutiveFailures ?? 0, nextPollAt: state?.nextPollAt ?? null, durationMs: 0, newReleaseIds: [],
+  };
+  const document: FeedDocument = {
+    httpStatus: state?.lastHttpStatus ?? 200,
+    finalUrl: feed.url,
+    body: pushed.body,
+    contentType: pushed.contentType,
+    etag: state?.etag ?? undefined,
+    lastModified: state?.lastModified ?? undefined,
+  };
+  await settleDocument(deps, feed, state, document, result, now, deps.tickSeconds ?? 60, { discover: false });
+  result.durationMs = Date.now() - started;
+  return result;
 }
 
 function describeFailure(err: unknown): {

@@ -14,19 +14,35 @@ export function isFeedDue(feed: FeedConfig, state: FeedState | undefined, now: D
     return Date.parse(state.nextPollAt) <= now.getTime();
   }
   if (state === undefined || state.baselineAt === null) return true;
-  const slots = slotsOf(feed, tickSeconds);
+  const slots = slotsOf(feed, tickSeconds, state, now);
   if (slots === 1) return true;
   const tick = Math.floor(now.getTime() / 1000 / tickSeconds);
   return tick % slots === phaseOf(feed.id, slots);
 }
 
-function slotsOf(feed: FeedConfig, tickSeconds: number): number {
-  return Math.max(1, Math.round(feed.intervalSeconds / tickSeconds));
+function slotsOf(feed: FeedConfig, tickSeconds: number, state?: Pick<FeedState, "websub">, now?: Date): number {
+  return Math.max(1, Math.round(pollIntervalSeconds(feed, state, now ?? new Date(0)) / tickSeconds));
+}
+
+/** A feed pushed by a verified WebSub subscription is polled this many times less often... */
+export const PUSH_POLL_FACTOR = 10;
+/** ...but never less often than hourly (or its own interval, when that is longer). */
+export const PUSH_POLL_MAX_SECONDS = 3600;
+
+/**
+ * The interval a feed is polled at: its own, or, while a verified WebSub subscription pushes it
+ * (`websub.pushVerifiedUntil` in the future, docs/websub.md), ×10 bounded at an hour (never shorter
+ * than its own). Polling stays as the fallback for a hub that stops pushing without telling.
+ */
+export function pollIntervalSeconds(feed: FeedConfig, state: Pick<FeedState, "websub"> | undefined, now: Date): number {
+  const until = state?.websub?.pushVerifiedUntil;
+  if (until == null || Date.parse(until) <= now.getTime()) return feed.intervalSeconds;
+  return Math.max(feed.intervalSeconds, Math.min(feed.intervalSeconds * PUSH_POLL_FACTOR, PUSH_POLL_MAX_SECONDS));
 }
 
 /** The start of the next tick on which a healthy feed is due (for display; not a lock). */
-export function nextScheduledPoll(feed: FeedConfig, now: Date, tickSeconds: number): Date {
-  const slots = slotsOf(feed, tickSeconds);
+export function nextScheduledPoll(feed: FeedConfig, now: Date, tickSeconds: number, state?: Pick<FeedState, "websub">): Date {
+  const slots = slotsOf(feed, tickSeconds, state, now);
   const tick = Math.floor(now.getTime() / 1000 / tickSeconds);
   const phase = slots === 1 ? 0 : phaseOf(feed.id, slots);
   let next = tick + 1;

@@ -96,6 +96,19 @@ export interface FeedState {
    * only the items not in it.
    */
   knownItems?: string[];
+  /**
+   * WebSub (docs/websub.md): the hub and topic (rel="self") the feed's last document advertised, and
+   * until when a verified subscription pushes it (the poll then polls it at the slower push interval).
+   */
+  websub?: FeedWebSub;
+}
+
+/** What a feed state knows of the feed's WebSub hub. */
+export interface FeedWebSub {
+  hub: string;
+  topic: string;
+  /** The lease end of the verified subscription; null or absent when none is verified. */
+  pushVerifiedUntil?: string | null;
 }
 
 /** Which clients a release was planned for, and their plans (index for index). */
