@@ -150,7 +150,7 @@ function sendRaw(text: string): Promise<number> {
 
 /** Sample values for route parameters; a new parameter name fails the test until it has one. */
 function samplePath(path: string): string {
-  const samples: Record<string, string> = { token: reviewToken, planId: PLAN_ID, file: OUTBOX_FILE, channel: "x", client: "acme", id: path.startsWith("/workspace/feeds") ? "wire" : path.startsWith("/releases") ? "r_websec" : "acme" };
+  const samples: Record<string, string> = { token: reviewToken, planId: PLAN_ID, file: OUTBOX_FILE, channel: "x", client: "acme", callbackId: "A".repeat(24), id: path.startsWith("/workspace/feeds") ? "wire" : path.startsWith("/releases") ? "r_websec" : "acme" };
   return path.replace(/:([A-Za-z]+)(\{[^}]*\})?/g, (_, name: string) => {
     const value = samples[name];
     if (value === undefined) throw new Error(`no sample value for route parameter :${name}; add one to samplePath`);
@@ -174,7 +174,8 @@ function routes(): Array<{ method: "GET" | "POST"; path: string }> {
 
 /** Pages anyone may open: the link-authorised review page, the sign-in page, health and the root redirect. */
 const KNOWN_GETS = new Set(["/outbox", `/outbox/${OUTBOX_FILE}`, "/queue", "/dashboard", "/dashboard/acme", "/dashboard/acme.csv", "/dashboard/acme.json", `/plans/${PLAN_ID}`]);
-const PUBLIC_GETS = new Set(["/", "/healthz", "/signin", "/signin/link", "/signout", "/review/:token"]);
+// The WebSub callback is a machine endpoint whose unguessable id is the capability (docs/websub.md).
+const PUBLIC_GETS = new Set(["/", "/healthz", "/signin", "/signin/link", "/signout", "/review/:token", "/websub/:callbackId"]);
 const FORM = "application/x-www-form-urlencoded";
 
 async function reviewForm(): Promise<Record<string, string>> {

@@ -16,6 +16,7 @@ import { EventBridgeActionScheduler, createSchedulerClient } from "./eventbridge
 import { DynamoWorkspaceStore } from "./dynamodb-workspace-store.ts";
 import { DynamoActionTriggers } from "./dynamodb-action-triggers.ts";
 import { DynamoAudienceStore } from "./dynamodb-audience-store.ts";
+import { DynamoWebSubStore } from "./dynamodb-websub-store.ts";
 import { DynamoSessionStore } from "./dynamodb-session-store.ts";
 import { WorkspaceMediaLists } from "./workspace-media-lists.ts";
 import { SeedingWorkspaceStore, type DeployFile } from "./seeding-workspace-store.ts";
@@ -43,6 +44,8 @@ export function tableAdapters(table: { client: DynamoDBDocumentClient; tableName
     triggers: new DynamoActionTriggers(table),
     /** The clients' matched audiences on the ad platforms, kept in sync by the ad publishers. */
     audiences: new DynamoAudienceStore(table),
+    /** WebSub subscriptions (docs/websub.md). */
+    websub: new DynamoWebSubStore(table),
     sessions,
     rateLimits: sessions,
     // Scheduled actions are data in the table; a set on these stores alone fires them with the

@@ -184,6 +184,8 @@ export class HttpFeedFetcher implements FeedFetcher {
           contentType: header(res, "content-type"),
           etag: header(res, "etag"),
           lastModified: header(res, "last-modified"),
+          // WebSub discovery reads rel="hub" and rel="self" from it (docs/websub.md).
+          ...(res.headers.link === undefined ? {} : { link: String(res.headers.link) }),
         };
       }
     } catch (error) {
@@ -272,7 +274,7 @@ export class HttpFeedFetcher implements FeedFetcher {
 }
 
 /** A lookup function that only ever hands out the addresses the guard validated. */
-function pinnedLookup(addresses: readonly ResolvedAddress[]) {
+export function pinnedLookup(addresses: readonly ResolvedAddress[]) {
   return (
     _hostname: string,
     options: LookupOptions,

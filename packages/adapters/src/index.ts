@@ -40,3 +40,5 @@ export * from "./aws-adapter-set.ts";
 export * from "./workspace-file.ts";
 export * from "./seeding-workspace-store.ts";
 export * from "./dynamodb-audience-store.ts";
+export * from "./dynamodb-websub-store.ts";
+export * from "./websub-hub-client.ts";

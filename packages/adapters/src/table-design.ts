@@ -32,6 +32,9 @@ export const keys = {
   /** One fixed-window rate-limit counter (`key` names what is counted: a hashed address or IP). */
   rateLimit: (key: string, windowStart: string) => ({ PK: `RATE#${key}#${windowStart}`, SK: "RATE" }),
   feedState: (feedId: string) => ({ PK: `FEED#${feedId}`, SK: "STATE" }),
+  /** WebSub (docs/websub.md): a subscription by its callback id, and a feed's pointer to its current one. */
+  websubSubscription: (callbackId: string) => ({ PK: `WEBSUB#${callbackId}`, SK: "SUB" }),
+  websubCurrent: (feedId: string) => ({ PK: `FEED#${feedId}`, SK: "WEBSUB" }),
   release: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "REL" }),
   announced: (releaseId: string) => ({ PK: `REL#${releaseId}`, SK: "ANNOUNCED" }),
   fingerprint: (fingerprint: string) => ({ PK: `FP#${fingerprint}`, SK: "FP" }),

@@ -57,6 +57,10 @@ import {
   configOf,
   orphanFeeds,
   wireTimeOf,
+  ingestPushedDocument,
+  renewWebSubSubscriptions,
+  type WebSubHubClient,
+  type WebSubStore,
 } from "@pressbridge/core";
 
 /**
@@ -100,6 +104,10 @@ export interface AdapterSet {
   readonly credentials: CredentialSource;
   /** What fires scheduled actions at their time: EventBridge Scheduler in AWS; NO_ACTION_SCHEDULER locally (the runtime's timer). */
   readonly scheduler: ActionScheduler;
+  /** WebSub subscriptions (docs/websub.md); without them (or the hub client) nothing subscribes and /websub answers 404. */
+  readonly websub?: WebSubStore;
+  /** Sends subscription requests to hubs, under the feed fetcher's SSRF rules. */
+  readonly websubHub?: WebSubHubClient;
 }
 
 /** An adapter set whose members are created on first read and kept (one per container or process). */
@@ -110,7 +118,7 @@ export function lazyAdapterSet(factories: { [K in keyof AdapterSet]: () => Adapt
     Object.defineProperty(set, name, {
       enumerable: true,
       get: () => {
-        if (!made.has(name)) made.set(name, factories[name]());
+        if (!made.has(name)) made.set(name, factories[name]!());
         return made.get(name);
       },
     });
@@ -248,7 +256,20 @@ export function webAppDeps(a: AdapterSet, keys: SigningKeys | (() => SigningKeys
   };
   // The release pages: a release and "Plan for client..." (replanRelease with the workspace of the moment).
   const releasePages = { releases: a.releases, replan: async (request: Parameters<typeof replanRelease>[1]) => replanRelease(await planDeps(a), request) };
-  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications, signIn, releasePages, scheduler: a.scheduler };
+  // WebSub callbacks (/websub/<callbackId>): verification of intent and pushes, settled by the poll's path.
+  const websub = a.websub === undefined ? undefined : websubCallbackDeps(a, a.websub);
+  return { review: reviewDeps(a, keys), workspace: a.workspace, logger: a.logger, dashboard, publications: a.publications, signIn, releasePages, scheduler: a.scheduler, ...(websub === undefined ? {} : { websub }) };
+}
+
+/** What the web app's WebSub routes need: the subscriptions, the feed states, and the poll's document path. */
+export function websubCallbackDeps(a: AdapterSet, subscriptions: WebSubStore) {
+  return {
+    subscriptions,
+    feedStates: a.releases,
+    clock: a.clock,
+    logger: a.logger,
+    ingest: async (feedId: string, pushed: { body: Uint8Array; contentType: string | undefined }) => ingestPushedDocument(await pollDeps(a), feedId, pushed),
+  };
 }
 
 // ---- the consumers of the routes table --------------------------------------------------------
@@ -410,6 +431,8 @@ export interface MaintenanceOutcome {
   resumedPublications: number;
   /** Plans whose scheduled actions came due and were published (the local runtime). */
   scheduledFired: number;
+  /** WebSub subscription requests the hubs accepted, new and renewals (set when the set subscribes). */
+  websubRequested?: number;
 }
 
 /**
@@ -449,6 +472,13 @@ export async function runMaintenance(a: AdapterSet, options: { sweep?: boolean }
   if (typeof triggers.due === "function") {
     await step("scheduled actions", async () => {
       outcome.scheduledFired = (await fireDueActions({ ...publishDeps(a), triggers: a.scheduler as ActionTriggerQueue })).plans;
+    });
+  }
+  // WebSub: subscribe to advertised hubs, renew before the lease ends (docs/websub.md).
+  if (a.websub !== undefined && a.websubHub !== undefined && a.webBaseUrl !== undefined) {
+    const deps = { config, feedStates: a.releases, subscriptions: a.websub, hub: a.websubHub, clock: a.clock, callbackBaseUrl: a.webBaseUrl, logger: a.logger };
+    await step("websub subscriptions", async () => {
+      outcome.websubRequested = (await renewWebSubSubscriptions(deps)).requested;
     });
   }
   await step("stalled publications", async () => {

@@ -36,6 +36,7 @@ import { messagePage, reviewPage } from "./views/review-page.ts";
 import { registerSignIn, type SignInWebDeps } from "./signin-routes.ts";
 import type { AppEnv } from "./app-env.ts";
 import { requireOwnHost, requireOwnOrigin, siteAddress, type SiteAddress } from "./site-guard.ts";
+import { registerWebSub, type WebSubWebDeps } from "./websub-routes.ts";
 
 export interface WebDeps {
   review: ReviewDeps;
@@ -74,6 +75,8 @@ export interface WebDeps {
   dashboard?: Omit<DashboardDeps, "config">;
   /** The release pages' reads and "Plan for client..." (workspace-routes.ts); without it /releases/:id answers 404. */
   releasePages?: ReleasePagesDeps;
+  /** The WebSub callback (/websub/<callbackId>, websub-routes.ts); without it those answer 404. */
+  websub?: WebSubWebDeps;
 }
 
 export type { AppEnv } from "./app-env.ts";
@@ -124,6 +127,7 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     return url === undefined ? undefined : siteAddress(url);
   };
   app.use("*", requireOwnHost(site));
+  registerWebSub(app, deps.websub); // machine endpoints (hubs send no Origin): before the same-origin check, with their own 2 MB cap
   app.use("*", requireOwnOrigin(site));
   // Bodies: 256 KB for every form; the media-list upload (a CSV file) has its own 2 MB.
   const formLimit = bodyLimit({ maxSize: FORM_MAX_BYTES, onError: (c) => c.html(messagePage("Too large", "The form was too large."), 413) });

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import {
   DurableLocalBus,
   FileDeliveryQueue,
+  HttpWebSubHubClient,
   buildConsumers,
   createMailerFromEnv,
   createPublisherDirectory,
@@ -124,6 +125,11 @@ export async function openLocalContext(options: {
     signingKeys: async () => keys,
     webBaseUrl: options.baseUrl ?? baseUrlFor(options.dataDir),
     fetcher,
+    // WebSub subscription requests, under the workspace's SSRF setting like the feeds (docs/websub.md).
+    websubHub: {
+      subscribe: async (hub, form) =>
+        new HttpWebSubHubClient({ allowPrivateHosts: (await tables.workspace.load()).settings.security.allowPrivateFeedHosts }).subscribe(hub, form),
+    },
     parse: parseFeedInWorker,
     bus,
     clock: systemClock,
