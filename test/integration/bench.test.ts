@@ -37,6 +37,8 @@ describe("pressbridge bench", () => {
       "changed.writesPerFeed",
       "latency.p50",
       "latency.p99",
+      "websub.p50",
+      "websub.p99",
       "dynamo.requestsPerRelease",
       "memory.peakRss",
     ]);
@@ -77,6 +79,9 @@ describe("pressbridge bench", () => {
     expect(figure("parse.ratio").value).toBeGreaterThan(0);
     expect(figure("ingest.ratio").value).toBeGreaterThan(0);
     expect(figure("memory.peakRss").value).toBeGreaterThan(0);
+    // Every WebSub push was received (202) and announced its one release; the timing is reported, not asserted.
+    expect((doc.environment as { websub: { statuses: number[] } }).websub.statuses).toEqual([202]);
+    expect(figure("websub.p99").target).toBe(1000);
   });
 
   it("rejects a bad size flag with a one-line reason", async () => {

