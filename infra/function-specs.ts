@@ -204,6 +204,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"],
     putsEvents: true,
     loadsWorkspace: true,
+    bundleSizeWaiver: {
+      maxBytes: 420_000,
+      reason:
+        "The one wiring bundles every job's use case for every function: since issue #17's scheduling (the schedule, its guard and " +
+        "the market calendar) and issue #18's WebSub renewal step and store (runMaintenance), this function is a few hundred bytes over " +
+        "the 400 KB target; handing each function only its own jobs' dependencies would bring it back under.",
+    },
   },
   {
     name: "approval-web",
@@ -247,6 +254,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     sendsEmail: true,
     readsSigningKeys: true,
     linksToWebApp: true,
+    bundleSizeWaiver: {
+      maxBytes: 420_000,
+      reason:
+        "The one wiring bundles every job's use case for every function: since issue #17's scheduling (the schedule, its guard and " +
+        "the market calendar) and issue #18's WebSub renewal step and store (runMaintenance), this function is a few hundred bytes over " +
+        "the 400 KB target; handing each function only its own jobs' dependencies would bring it back under.",
+    },
   },
   {
     name: "approval-sweep",
