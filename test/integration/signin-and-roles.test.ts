@@ -301,8 +301,12 @@ describe("roles on every page and POST", () => {
     "GET /outbox": { admin: 200, leadA: 403, approverA: 403, leadB: 403, signedOut: 401 },
     "GET /outbox/:file": { admin: 404, leadA: 403, approverA: 403, leadB: 403, signedOut: 401 },
   };
-  /** Open to anyone: sign-in itself, health, and the review pages (their own signed token). */
-  const PUBLIC = new Set(["GET /", "GET /healthz", "GET /signin", "POST /signin", "GET /signin/link", "POST /signin/link", "GET /signout", "POST /signout", "GET /review/:token", "POST /review/:token/decision", "POST /review/:token/drafts/:channel"]);
+  /**
+   * Open to anyone: sign-in itself, health, the review pages (their own signed token), and the WebSub
+   * callbacks (a hub's machine endpoint: an unguessable callback id, and every push checked against
+   * the subscription's secret; docs/websub.md).
+   */
+  const PUBLIC = new Set(["GET /", "GET /healthz", "GET /signin", "POST /signin", "GET /signin/link", "POST /signin/link", "GET /signout", "POST /signout", "GET /review/:token", "POST /review/:token/decision", "POST /review/:token/drafts/:channel", "GET /websub/:callbackId", "POST /websub/:callbackId"]);
   const sample = (path: string) =>
     path.replace(/:([A-Za-z]+)/g, (_, name: string) => ({ planId: PLAN_A, client: "acme", file: "x.eml", id: path.startsWith("/workspace/feeds") ? "wire" : path.startsWith("/releases") ? "r_none" : "acme" })[name] ?? "x");
 
