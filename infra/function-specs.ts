@@ -134,6 +134,20 @@ export interface FunctionSpec {
   readonly bundleSizeWaiver?: { readonly maxBytes: number; readonly reason: string };
 }
 
+/**
+ * The allowance of the functions the one wiring alone puts over the 400 KB target: it bundles every
+ * job's use case for every function, and since issue #17's scheduling (the schedule, its guard and
+ * the market calendar) and issue #18's WebSub renewal step and store (runMaintenance), these are a
+ * few hundred bytes over.
+ */
+const SHARED_WIRING_WAIVER = {
+  maxBytes: 420_000,
+  reason:
+    "The one wiring bundles every job's use case for every function: since issue #17's scheduling (the schedule, its guard and " +
+    "the market calendar) and issue #18's WebSub renewal step and store (runMaintenance), this function is a few hundred bytes over " +
+    "the 400 KB target; handing each function only its own jobs' dependencies would bring it back under.",
+} as const;
+
 /*
  * Each function's grants are what its code calls, through the adapters it is wired with
  * (packages/adapters/src/wiring.ts, aws-adapter-set.ts), and test/infra/function-permissions.test.ts
@@ -204,13 +218,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"],
     putsEvents: true,
     loadsWorkspace: true,
-    bundleSizeWaiver: {
-      maxBytes: 420_000,
-      reason:
-        "The one wiring bundles every job's use case for every function: since issue #17's scheduling (the schedule, its guard and " +
-        "the market calendar) and issue #18's WebSub renewal step and store (runMaintenance), this function is a few hundred bytes over " +
-        "the 400 KB target; handing each function only its own jobs' dependencies would bring it back under.",
-    },
+    bundleSizeWaiver: SHARED_WIRING_WAIVER,
   },
   {
     name: "approval-web",
@@ -254,13 +262,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     sendsEmail: true,
     readsSigningKeys: true,
     linksToWebApp: true,
-    bundleSizeWaiver: {
-      maxBytes: 420_000,
-      reason:
-        "The one wiring bundles every job's use case for every function: since issue #17's scheduling (the schedule, its guard and " +
-        "the market calendar) and issue #18's WebSub renewal step and store (runMaintenance), this function is a few hundred bytes over " +
-        "the 400 KB target; handing each function only its own jobs' dependencies would bring it back under.",
-    },
+    bundleSizeWaiver: SHARED_WIRING_WAIVER,
   },
   {
     name: "approval-sweep",
