@@ -18,9 +18,7 @@ import {
   canManage,
   canSee,
   fromZoned,
-  changeSchedule,
-  scheduleOf,
-  wireTimeOf,
+  rescheduleAction,
   ValidationError,
   type ActionScheduler,
   type ScheduleRequest,
@@ -303,20 +301,13 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     const records = await publicationRecords(plan.id);
     const now = deps.review.clock.now();
     try {
-      const requests = intent === "cancel" ? undefined : scheduleRequestsOf({ [key]: typed }, plan.timezone)[key];
-      const [disclosure, wireAt] = await Promise.all([deps.review.disclosureOf?.(plan.clientId), deps.review.wireAt?.(plan) ?? Promise.resolve(wireTimeOf(plan))]);
-      const before = scheduleOf(plan);
-      const next = changeSchedule(plan, { key, request: requests ?? "cancel", by: c.var.access.email, now, disclosure, wireAt, publishedKeys: new Set(records.filter((r) => r.state !== "failed").map((r) => r.key)) });
-      if ((await deps.review.plans.saveSchedule(plan.id, next, before?.revision ?? 0)) === "conflict") {
+      const request = intent === "cancel" ? "cancel" : scheduleRequestsOf({ [key]: typed }, plan.timezone)[key]!;
+      const changed = await rescheduleAction({ plans: deps.review.plans, scheduler: deps.scheduler, disclosureOf: deps.review.disclosureOf, wireAt: deps.review.wireAt }, { plan, records, key, request, by: c.var.access.email, now });
+      if (changed.status === "conflict") {
         return c.html(planPage(plan, records, now, "Someone changed this schedule at the same moment; nothing was changed. Check it and try again.", c.var.access, {}), 409);
       }
-      const entry = next.actions.find((a) => a.key === key)!;
-      if (intent === "cancel") {
-        await deps.scheduler?.cancel({ planId: plan.id, actionKey: key });
-        // The last action still to go cancelled: publishing completes the plan, fired at once (this app does not publish).
-        const done = new Set(records.filter((r) => r.state !== "in-flight").map((r) => r.key));
-        if (!next.actions.some((a) => a.cancelled === undefined && !done.has(a.key))) await deps.scheduler?.ensure({ planId: plan.id, actionKey: key, at: now.toISOString(), timeZone: plan.timezone });
-      } else await deps.scheduler?.ensure({ planId: plan.id, actionKey: key, at: entry.scheduledFor, timeZone: plan.timezone });
+      // The last action still to go cancelled: publishing completes the plan, fired at once (this app does not publish).
+      if (intent === "cancel" && changed.nothingLeft) await deps.scheduler?.ensure({ planId: plan.id, actionKey: changed.key, at: now.toISOString(), timeZone: plan.timezone });
       return c.redirect(`/plans/${plan.id}?scheduled=${intent}#schedule`, 303);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

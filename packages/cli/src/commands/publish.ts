@@ -1,4 +1,4 @@
-import { ValidationError, changeSchedule, publishApprovedPlan, resolveActionKey, scheduleOf, type ScheduleRequest } from "@pressbridge/core";
+import { ValidationError, publishApprovedPlan, rescheduleAction, type ScheduleRequest } from "@pressbridge/core";
 import { createCliLogger } from "../cli-logger.ts";
 import type { CommandArgs } from "../command-args.ts";
 import { publishDeps, schedulingDeps } from "@pressbridge/adapters";
@@ -67,17 +67,14 @@ async function rescheduleCommand(args: CommandArgs, planId: string): Promise<num
     const plan = await ctx.plans.getPlan(planId);
     if (plan === undefined) throw new ValidationError("--plan", `no plan ${planId}`);
     if (plan.decision?.action !== "approved" || plan.status !== "approved") throw new ValidationError("--plan", `plan ${planId} is ${plan.status.replace(/_/g, " ")}; only an approved plan that is not fully published has a schedule to change`);
-    const before = scheduleOf(plan);
-    const records = await ctx.publications.actionRecords(planId);
-    const published = new Set(records.filter((r) => r.state !== "failed").map((r) => r.key));
-    const next = changeSchedule(plan, { key: given, request, by: "cli", now: ctx.clock.now(), disclosure: await sched.disclosureOf(plan.clientId), wireAt: await sched.wireAt(plan), publishedKeys: published });
-    const key = resolveActionKey(next, given);
-    if ((await ctx.plans.saveSchedule(planId, next, before?.revision ?? 0)) === "conflict") {
+    const changed = await rescheduleAction(
+      { plans: ctx.plans, scheduler: ctx.scheduler, ...sched },
+      { plan, records: await ctx.publications.actionRecords(planId), key: given, request, by: "cli", now: ctx.clock.now() },
+    );
+    if (changed.status === "conflict") {
       throw new ValidationError("--action", "the plan's schedule was changed by someone else meanwhile (or the plan is no longer approved); run the command again");
     }
-    const entry = next.actions.find((a) => a.key === key)!;
-    if (request === "cancel") await ctx.scheduler.cancel({ planId, actionKey: key });
-    else await ctx.scheduler.ensure({ planId, actionKey: key, at: entry.scheduledFor, timeZone: plan.timezone });
+    const { key, entry } = changed;
     // Now means now: published in this command, not at the next tick. A cancel runs publishing too,
     // which completes the plan when nothing else is left to go.
     const outcome = request === "cancel" || request.choice === "now" ? await publishApprovedPlan(deps, { planId }) : undefined;

@@ -62,3 +62,4 @@ export {
   type ScheduleChoice,
   type ScheduleRequest,
 } from "./plan-schedule.ts";
+export { rescheduleAction, type RescheduleDeps, type RescheduleOutcome } from "./reschedule-action.ts";
