@@ -5,8 +5,8 @@ import type { AdPlatform } from "../plan-parts.ts";
  * recommended length where it publishes one, so copy is not cut off behind "See more"), which is
  * always at or below `max` (the hard limit).
  *
- * Sources: /work/shared/reference/platform-apis.md covers only X's post length [C] (§3, weighted
- * length 280). It says nothing about LinkedIn or Meta ad copy lengths, so those numbers are from
+ * Sources: X's post length is its documented weighted length of 280 (docs/publishing.md). The
+ * platform notes we worked from say nothing about LinkedIn or Meta ad copy lengths, so those numbers are from
  * the platforms' ad-spec pages as remembered: UNCONFIRMED until checked against the live docs.
  *
  * Units:
