@@ -250,6 +250,26 @@ describe("approval by email", () => {
     expect(page).not.toContain('name="action"');
   });
 
+  it("declines with action \"decline\" (the new name of reject): the plan is rejected once, with the reason in the audit trail", async () => {
+    const link = reviewLinkFor({ keys, baseUrl: web.url }, { id: PLAN_ID, windowDeadline: "2026-11-24T15:00:00.000Z" }, "ben@acme.example");
+    const form = await formOf(link);
+    const fields = { csrf: form.csrf, action: "decline", comment: "Embargo moved to Friday.", ...form.versions };
+    const results = await Promise.all([post(link, "/decision", fields), post(link, "/decision", fields)]); // a double click
+    expect(results.map((r) => r.status)).toEqual([303, 303]);
+    const plan = await plans.getPlan(PLAN_ID);
+    expect(plan?.status).toBe("rejected");
+    expect(plan?.decision).toMatchObject({ action: "rejected", by: "ben@acme.example", comment: "Embargo moved to Friday." });
+    expect(bus.published.filter((e) => e.detailType === "Amplification Rejected")).toHaveLength(1);
+    expect(bus.published.filter((e) => e.detailType === "Amplification Approved")).toHaveLength(0);
+    const trail = (await approvals.auditTrail(PLAN_ID)).filter((a) => a.action !== "edited");
+    expect(trail).toEqual([expect.objectContaining({ action: "rejected", by: "ben@acme.example", comment: "Embargo moved to Friday." })]);
+
+    // An unknown action decides nothing.
+    const other = reviewLinkFor({ keys, baseUrl: web.url }, { id: PLAN_ID, windowDeadline: "2026-11-24T15:00:00.000Z" }, "ana@acme.example");
+    const bad = await post(other, "/decision", { csrf: (await formOf(other)).csrf, action: "maybe" });
+    expect(bad.status).toBe(400);
+  });
+
   it("applies the decision to the versions shown: an edit in between makes an approval stale", async () => {
     const link = reviewLinkFor({ keys, baseUrl: web.url }, { id: PLAN_ID, windowDeadline: "2026-11-24T15:00:00.000Z" }, "ana@acme.example");
     const before = await formOf(link);

@@ -163,8 +163,9 @@ export function createWebApp(deps: WebDeps): Hono<AppEnv> {
     const token = c.req.param("token");
     if (!TOKEN.test(token)) return c.html(messagePage("Invalid link", "This approval link is not valid."), 400);
     const form = await c.req.parseBody();
-    const action = form.action === "approve" || form.action === "reject" ? form.action : undefined;
-    if (action === undefined) return c.html(messagePage("Bad request", "Choose approve or reject."), 400);
+    // "decline" is the name the review form uses; "reject" stays accepted for forms already open.
+    const action = form.action === "approve" || form.action === "decline" || form.action === "reject" ? form.action : undefined;
+    if (action === undefined) return c.html(messagePage("Bad request", "Choose approve or decline."), 400);
     const shownVersions: Record<string, number> = {};
     for (const [k, v] of Object.entries(form)) {
       if (k.startsWith("v_") && typeof v === "string" && /^\d{1,6}$/.test(v)) shownVersions[k.slice(2)] = Number(v);

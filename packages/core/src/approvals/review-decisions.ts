@@ -138,7 +138,8 @@ export async function decidePlan(
   input: {
     token: string;
     csrf: unknown;
-    action: "approve" | "reject";
+    /** "decline" is final; "reject" is kept as an alias of "decline" (the plan's status stays "rejected"). */
+    action: "approve" | "decline" | "reject";
     shownVersions: Record<string, number>;
     comment?: string | null;
     /** The approver's choices per action key (absent: the suggested times, as the page showed them). */
