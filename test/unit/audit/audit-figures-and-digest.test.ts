@@ -32,6 +32,28 @@ describe("dashboard figures", () => {
     expect(median([3, 1, 2])).toBe(2);
   });
 
+  it("dry runs are counted on their own, never as amplified; a mix with a real post is amplified", () => {
+    const now = new Date(T0 + 100 * HOUR);
+    const real = plan("a", 0);
+    approve(real, 2);
+    publish(real, 4, "published");
+    const dry = plan("b", 0); // window closed, only dry runs: nothing was posted, so missed
+    approve(dry, 2);
+    publish(dry, 4, "published", true);
+    const dryOpen = plan("c", 90); // window open, only dry runs: outcome not known yet
+    approve(dryOpen, 91);
+    publish(dryOpen, 92, "published", true);
+    const mixed = plan("d", 0); // one real post and one dry run: something was posted
+    approve(mixed, 2);
+    publish(mixed, 4, "published", true);
+    mixed.publication!.actions.push({ ...mixed.publication!.actions[0]!, key: "d:post:linkedin:v1", platform: "linkedin", dryRun: false });
+    const f = windowFigures([real, dry, dryOpen, mixed], now);
+    expect(f).toMatchObject({ releases: 4, decided: 3, amplifiedInWindow: 2, dryRuns: 2 });
+    expect(f.shareInWindow).toBeCloseTo(2 / 3);
+    expect(f.medianToPublicationMs).toBe(4 * HOUR);
+    expect(windowFigures([dry], now)).toMatchObject({ amplifiedInWindow: 0, shareInWindow: 0, dryRuns: 1 });
+  });
+
   it("weeks are ISO weeks of the local detection date (DST-safe, year boundaries)", () => {
     // Monday 2026-11-02 03:30 UTC is still Sunday 2026-11-01 in New York (week 44 there, 45 in UTC).
     const ms = Date.parse("2026-11-02T03:30:00Z");

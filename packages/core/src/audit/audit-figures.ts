@@ -21,8 +21,17 @@ export interface WindowFigures {
   shareInWindow: number | null;
   medianToApprovalMs: number | null;
   medianToPublicationMs: number | null;
-  /** Amplified only by the dry-run publisher (counted as amplified; see docs/audit.md). */
+  /**
+   * Plans whose every action was a dry run (no credentials: nothing was posted), by the deadline.
+   * Counted here only, never as amplified (docs/audit.md).
+   */
   dryRuns: number;
+}
+
+/** True when the plan has publishing results and every action was a dry run: nothing was posted. */
+export function onlyDryRuns(plan: AmplificationPlan): boolean {
+  const actions = plan.publication?.actions ?? [];
+  return actions.length > 0 && actions.every((a) => a.dryRun);
 }
 
 export function median(values: readonly number[]): number | null {
@@ -40,12 +49,13 @@ export function windowFigures(plans: readonly AmplificationPlan[], now: Date): W
   const toPublication: number[] = [];
   for (const p of plans) {
     const detected = Date.parse(p.release.detectedAt);
-    const published = amplifiedAt(p);
+    const dry = onlyDryRuns(p);
+    // A dry run posted nothing: it is not an amplification, and its outcome stays open until the window closes.
+    const published = dry ? null : amplifiedAt(p);
     const closed = Date.parse(p.windowDeadline) <= now.getTime();
-    const onTime = amplifiedInTime(p);
     if (closed || published !== null) decided++;
-    if (onTime) inWindow++;
-    if (onTime && p.publication?.dryRun === true) dryRuns++;
+    if (!dry && amplifiedInTime(p)) inWindow++;
+    if (dry && amplifiedInTime(p)) dryRuns++;
     if (p.decision?.action === "approved") toApproval.push(Date.parse(p.decision.at) - detected);
     if (published !== null) toPublication.push(Date.parse(published) - detected);
   }

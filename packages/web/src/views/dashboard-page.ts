@@ -86,7 +86,7 @@ export function clientDashboardPage(m: ClientDashboard, now: Date, access?: Acce
 <div class="card" id="figures"><h2>Figures</h2><table><tr><th>Period</th>${FIGURE_HEAD}</tr>
 <tr><td><strong>All ${m.weeksShown} weeks</strong></td>${figuresCells(m.overall)}</tr>
 ${m.weeks.map((w) => html`<tr><td>${w.week}</td>${figuresCells(w)}</tr>`)}</table>
-<p class="muted">Amplified within window: approved and published by the deadline, out of the releases whose window has closed or that are already amplified. Dry runs count as amplified.</p></div>
+<p class="muted">Amplified within window: approved and published by the deadline, out of the releases whose window has closed or that are already amplified. Dry runs (nothing was posted) never count as amplified; they are counted in their own column.</p></div>
 <div class="card"><h2>Timeline</h2>${timelineSvg(m.rows, now, tz)}</div>
 ${FINDING_KINDS.map((kind) => {
   const list = byKind(kind);
