@@ -28,6 +28,12 @@ export interface FeedItem {
   keywords: string[];
   /** For aggregators (Google News): the original publisher named by <source>. */
   sourceName: string | undefined;
+  /**
+   * The release's image as the feed names it (media:content, media:group, an image enclosure or
+   * Atom enclosure link, then media:thumbnail): an absolute http(s) URL, absent when the feed names
+   * none. Untrusted: fetch it only through the SSRF-guarded fetcher and check what comes back.
+   */
+  imageUrl?: string;
 }
 
 export interface ParsedFeed {

@@ -17,6 +17,8 @@ const CANONICAL_PREFIX: ReadonlyMap<string, string> = new Map([
   ["http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf"],
   ["http://www.prnewswire.com/ns/0.1/#", "prn"],
   ["http://purl.org/dc/terms/", "dcterms"],
+  ["http://search.yahoo.com/mrss/", "media"],
+  ["http://search.yahoo.com/mrss", "media"],
 ]);
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";

@@ -55,6 +55,10 @@ export interface RawItem {
   "prn:industry"?: unknown;
   "prn:subject"?: unknown;
   source?: unknown;
+  enclosure?: unknown;
+  "media:content"?: unknown;
+  "media:thumbnail"?: unknown;
+  "media:group"?: unknown;
 }
 
 export interface ItemContext {
@@ -268,6 +272,7 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
   addLabels(keywords, seenKeywords, raw["dc:keyword"]);
 
   const tickers = extractTickers({ stockCategories, title, summary });
+  const imageUrl = pickImageUrl(raw, atom, base);
 
   return {
     title,
@@ -284,7 +289,75 @@ export function normaliseItem(raw: RawItem, ctx: ItemContext): FeedItem {
     subjects,
     keywords,
     sourceName,
+    ...(imageUrl === undefined ? {} : { imageUrl }),
   };
+}
+
+/** A URL path that names an image file (for media:content that gives neither type nor medium). */
+const IMAGE_PATH_RE = /\.(?:jpe?g|png|gif|webp)$/i;
+
+/** Longest image URL kept: longer ones are not worth a fetch (and bound what is stored). */
+export const MAX_IMAGE_URL_LENGTH = 2048;
+
+/**
+ * Whether a Media RSS content / enclosure element describes an image: `medium="image"` or an
+ * `image/*` type (https://www.rssboard.org/media-rss#media-content); with neither, an image file
+ * name. A declared non-image type or medium (video, audio, application/pdf) is never an image.
+ */
+function describesImage(attrs: Xml | undefined, url: string): boolean {
+  const medium = attr(attrs, "medium")?.trim().toLowerCase();
+  const type = attr(attrs, "type")?.trim().toLowerCase();
+  if (type !== undefined && type !== "") return type.startsWith("image/");
+  if (medium !== undefined && medium !== "") return medium === "image";
+  try {
+    return IMAGE_PATH_RE.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
+function imageFrom(el: unknown, base: string | undefined, alwaysImage: boolean, urlAttr = "url"): string | undefined {
+  const attrs = attributesOf(el);
+  const url = resolveHttpUrl(attr(attrs, urlAttr), base);
+  if (url === undefined || url.length > MAX_IMAGE_URL_LENGTH) return undefined;
+  return alwaysImage || describesImage(attrs, url) ? url : undefined;
+}
+
+/**
+ * The item's image: Media RSS content (top-level, then inside media:group), an RSS enclosure or
+ * Atom `rel="enclosure"` link of an image type, then a Media RSS thumbnail. First usable wins.
+ */
+function pickImageUrl(raw: RawItem, atom: boolean, base: string | undefined): string | undefined {
+  const groups = elements(raw["media:group"]).filter(isObject);
+  const contents = [...elements(raw["media:content"]), ...groups.flatMap((g) => elements(g["media:content"]))];
+  for (const el of contents) {
+    const url = imageFrom(el, base, false);
+    if (url !== undefined) return url;
+  }
+  if (atom) {
+    for (const el of elements(raw.link)) {
+      const attrs = attributesOf(el);
+      if (attr(attrs, "rel")?.trim().toLowerCase() !== "enclosure") continue;
+      const type = attr(attrs, "type")?.trim().toLowerCase() ?? "";
+      if (!type.startsWith("image/")) continue;
+      const url = imageFrom(el, base, true, "href");
+      if (url !== undefined) return url;
+    }
+  } else {
+    for (const el of elements(raw.enclosure)) {
+      const type = attr(attributesOf(el), "type")?.trim().toLowerCase() ?? "";
+      // RSS 2.0 requires the enclosure's type (https://www.rssboard.org/rss-specification#ltenclosuregtSubelementOfLtitemgt).
+      if (!type.startsWith("image/")) continue;
+      const url = imageFrom(el, base, true);
+      if (url !== undefined) return url;
+    }
+  }
+  const thumbnails = [...elements(raw["media:thumbnail"]), ...groups.flatMap((g) => elements(g["media:thumbnail"]))];
+  for (const el of thumbnails) {
+    const url = imageFrom(el, base, true);
+    if (url !== undefined) return url;
+  }
+  return undefined;
 }
 
 /**

@@ -75,6 +75,10 @@ const ITEM_ELEMENTS = [
   "prn:industry",
   "prn:subject",
   "source",
+  "enclosure",
+  "media:content",
+  "media:thumbnail",
+  "media:group",
 ] as const satisfies ReadonlyArray<keyof RawItem>;
 
 type FieldSpec = readonly [from: string, to: string, options: { keepArray: true }];
