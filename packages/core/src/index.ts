@@ -54,5 +54,6 @@ export * from "./access/signin.ts";
 export * from "./access/revoke-access.ts";
 export * from "./scheduling/index.ts";
 export * from "./publishing/audiences.ts";
+export * from "./publishing/audience-summary.ts";
 export * from "./websub/websub.ts";
 export * from "./websub/discovery.ts";

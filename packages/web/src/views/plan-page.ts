@@ -3,6 +3,7 @@ import { scheduleOf, type Access, type AmplificationPlan, type PublishActionReco
 import { scheduleEditor, scheduleSummary, type ScheduleInput } from "./schedule-section.ts";
 import { formatInZone, relativeTo } from "./format.ts";
 import { layout } from "./layout.ts";
+import { audienceSection } from "./audience-section.ts";
 import { publicationSection } from "./publication-section.ts";
 import { safeHref } from "./safe-href.ts";
 
@@ -32,6 +33,7 @@ ${plan.release.url === null ? "" : html`<p><a href="${safeHref(plan.release.url)
 ${plan.decision === undefined ? html`<p class="muted">Waiting for an approver's decision.</p>` : html`<p>${plan.decision.action === "approved" ? "Approved" : "Rejected"} by ${plan.decision.by}, ${formatInZone(plan.decision.at, plan.timezone)}</p>`}
 </div>
 ${scheduleCard}
+${audienceSection(plan)}
 ${publicationSection(plan, records, { retryForm })}`;
   return layout(plan.release.title || "Plan", body, { access });
 }
