@@ -129,6 +129,10 @@ describe("functions/approval-web handler", () => {
     expect(page.body).toContain("Acme &lt;b&gt;Opens&lt;/b&gt; a Lab");
     expect(page.body).toContain("X post: what would be sent (1 request)");
     expect(page.body).toContain("POST https://api.x.com/2/tweets");
+    // Every action was a dry run: the page says nothing was posted and offers the text to post by hand.
+    expect(page.body).toContain("Dry run: nothing was posted.");
+    expect(page.body).not.toContain("Everything was published");
+    expect(page.body).toMatch(/<textarea id="copy-x" class="copy-ready" readonly[^>]*>[^<]*<\/textarea>/);
   });
 
   it("serves the approver's review link with keys read from Secrets Manager, showing the same results", async () => {
@@ -138,5 +142,6 @@ describe("functions/approval-web handler", () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('id="publication"');
     expect(page.body).toContain("POST https://api.x.com/2/tweets");
+    expect(page.body).toContain("Dry run: nothing was posted.");
   });
 });
