@@ -47,6 +47,19 @@ function versionsText(plan: AmplificationPlan, versions: Record<string, number>)
     .join(", ");
 }
 
+/** A link shown short (domain + path) so long tracking links never widen a phone screen; the full URL on demand. */
+export function shortLink(url: string) {
+  let short = url;
+  try {
+    const u = new URL(url);
+    short = `${u.hostname}${u.pathname === "/" ? "" : u.pathname}`;
+  } catch {
+    // Not a URL the browser could parse: shown whole (the CSS wraps it).
+  }
+  if (short === url) return html`<p class="muted">Link: <code>${url}</code></p>`;
+  return html`<details class="link"><summary class="muted">Link: ${short}</summary><p><code>${url}</code></p></details>`;
+}
+
 /** Enough rows to show the whole draft without scrolling inside the box. */
 function rowsFor(text: string): number {
   const lines = text.split("\n").reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 90)), 0);
@@ -86,6 +99,7 @@ ${
     : html`<p class="muted">Viewing as ${m.approver}.</p>`
 }
 </div>
+${pending ? html`<p id="jump"><a href="#decide">Jump to decision</a> · ${plan.drafts.length} post${plan.drafts.length === 1 ? "" : "s"}, ${briefs.length} ad brief${briefs.length === 1 ? "" : "s"}</p>` : ""}
 <h2>Posts</h2>
 ${plan.drafts.map(
   (d) => html`<div class="card" id="draft-${d.channel}">
@@ -101,7 +115,7 @@ ${
 </form>`
     : html`<pre>${d.text}</pre>`
 }
-${d.link === null ? "" : html`<p class="muted">Link: ${d.link}</p>`}
+${d.link === null ? "" : shortLink(d.link)}
 </div>`,
 )}
 ${(plan.followUps ?? []).map(
@@ -132,7 +146,7 @@ ${plan.drafts.map((d) => html`<input type="hidden" name="v_${d.channel}" value="
 ${m.schedule === undefined ? "" : scheduleFields(plan, m.schedule, m.scheduleInput, m.scheduleError)}
 <p><label>Comment (optional)<br><textarea name="comment" style="min-height:50px"></textarea></label></p>
 <p><button class="approve" type="submit" name="action" value="approve">Approve and publish</button>
-<button class="reject" type="submit" name="action" value="reject">Reject</button></p>
+<button class="reject" type="submit" name="action" value="decline">Decline</button></p>
 <p class="muted">Your decision applies to the versions and times shown above and is final; times can be changed later from the plan page.</p>
 </form>
 </div>`
