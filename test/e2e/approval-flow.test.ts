@@ -265,7 +265,9 @@ async function expectDecided(page: Page, email: Email): Promise<void> {
   expect(await page.locator("#decision").textContent()).toContain("This decision is final.");
   expect(await page.locator("form").count()).toBe(0);
   expect(await page.locator("button").count()).toBe(0);
-  expect(await page.locator("textarea").count()).toBe(0);
+  // Nothing left to edit: the only text areas are the dry run's read-only, copy-ready post texts.
+  expect(await page.locator("textarea:not([readonly])").count()).toBe(0);
+  expect(await page.locator("textarea[readonly]").count()).toBe(await page.locator("textarea.copy-ready").count());
   expect(await page.locator("#decide").count()).toBe(0);
   expect(await page.locator("[id^=draft-] pre").count()).toBe(email.drafts.length);
 }
