@@ -243,12 +243,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // Reschedule and cancel from the plan page: moves and deletes the actions' one-time schedules.
     schedulesActions: true,
     bundleSizeWaiver: {
-      maxBytes: 540_000,
+      maxBytes: 560_000,
       reason:
         "The one web app serves the review pages, the queue, the dashboard, sign-in and now every workspace page (clients, feeds, " +
         "people, media-list upload, the log, releases): ~80 KB of views. Review-page edits revalidate drafts with twitter-text (~43 KB) " +
         "and the workspace edits validate with the config's zod schemas (~99 KB); the review page proposes each action's time (issue #17: " +
-        "the schedule, the disclosure guard and the market calendar, ~18 KB); splitting the pages into a second function would bring this under 400 KB.",
+        "the schedule, the disclosure guard and the market calendar, ~18 KB); issue #15/#16's plan-page sections (dry-run copy-ready text, the ad audiences' pre-flight) took it past 540 KB; splitting the pages into a second function would bring this under 400 KB.",
     },
   },
   {
