@@ -92,6 +92,19 @@ describe("a feed added while its client is removed (two writers, two stores)", (
 });
 
 describe("media list generations", () => {
+  it("a put `ifAbsent` (the importer read no list) is refused once another import wrote one, and leaves nothing behind", async () => {
+    await saveEntity(deps(), "client", ACME, "cli", "create");
+    // Two importers (two cold seeders) both read "no list"; the first writes it.
+    expect(await workspace.mediaList("acme")).toBeUndefined();
+    await workspace.putMediaList(readMediaListCsv(CSV(2), "acme", "l.csv", "a", new Date().toISOString()).list, entry("acme"), { ifAbsent: true });
+    const second = readMediaListCsv(CSV(2), "acme", "l.csv", "b", new Date().toISOString()).list;
+    await expect(workspace.putMediaList(second, entry("acme"), { ifAbsent: true })).rejects.toMatchObject({ name: "WorkspaceConflictError" });
+    expect((await workspace.mediaList("acme"))?.importedBy).toBe("a");
+    expect((await workspace.log({ limit: 10 })).filter((e) => e.action === "media-list-import")).toHaveLength(1);
+    const generations = new Set((await workspace.queryPrefix("MEDIALIST#acme", "C#")).map((i) => String(i.SK).split("#")[1]));
+    expect(generations.size).toBe(1);
+  });
+
   it("a delete removes every generation, and an import removes old half-written ones but not a young one", async () => {
     await saveEntity(deps(), "client", ACME, "cli", "create");
     await workspace.putMediaList(readMediaListCsv(CSV(2), "acme", "l.csv", "cli", new Date().toISOString()).list, entry("acme"));

@@ -66,8 +66,9 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     return this.lists.get(clientId);
   }
 
-  async putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry): Promise<void> {
+  async putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry, options: { ifAbsent?: boolean } = {}): Promise<void> {
     if (!this.ws.clients.some((c) => c.id === list.clientId)) throw new WorkspaceConflictError(`client ${list.clientId} is gone`);
+    if (options.ifAbsent === true && this.lists.has(list.clientId)) throw new WorkspaceConflictError(`the media list of ${list.clientId} was imported meanwhile`);
     this.lists.set(list.clientId, structuredClone(list));
     this.entries.unshift(entry);
   }

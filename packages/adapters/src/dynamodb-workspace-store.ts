@@ -218,8 +218,9 @@ export class DynamoWorkspaceStore extends DynamoTable implements WorkspaceStore 
     return res.Item;
   }
 
-  async putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry): Promise<void> {
+  async putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry, options: { ifAbsent?: boolean } = {}): Promise<void> {
     const meta = await this.mediaListMeta(list.clientId);
+    if (options.ifAbsent === true && meta !== undefined) throw new WorkspaceConflictError(`the media list of ${list.clientId} was imported meanwhile; import it again`);
     const old = meta?.generation as string | number | undefined;
     // Unique per write, never a counter: two imports racing must not write (or, the loser, delete) the same items.
     const generation = `${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;

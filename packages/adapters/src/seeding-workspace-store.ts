@@ -80,9 +80,9 @@ export class SeedingWorkspaceStore implements WorkspaceStore {
     return this.store.mediaList(clientId);
   }
 
-  async putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry): Promise<void> {
+  async putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry, options?: { ifAbsent?: boolean }): Promise<void> {
     await this.seeded();
-    return this.store.putMediaList(list, entry);
+    return this.store.putMediaList(list, entry, options);
   }
 
   async deleteMediaList(clientId: string, entry: WorkspaceLogEntry): Promise<boolean> {
@@ -173,7 +173,7 @@ function unlessSeeded(store: WorkspaceStore): WorkspaceStore {
       await checked();
       return store.mediaList(clientId);
     },
-    putMediaList: (list, entry) => store.putMediaList(list, entry),
+    putMediaList: (list, entry, options) => store.putMediaList(list, entry, options),
     deleteMediaList: (clientId, entry) => store.deleteMediaList(clientId, entry),
     markSeeded: (at, by) => store.markSeeded(at, by),
   };

@@ -300,8 +300,12 @@ export interface WorkspaceStore {
   /** Newest first; `before` is the `at#id` cursor of the last entry of the previous page. */
   log(options: { limit: number; before?: string }): Promise<WorkspaceLogEntry[]>;
   mediaList(clientId: string): Promise<StoredMediaList | undefined>;
-  /** Replaces the client's list at once (readers see the old list or the new one, never a mix). */
-  putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry): Promise<void>;
+  /**
+   * Replaces the client's list at once (readers see the old list or the new one, never a mix).
+   * `ifAbsent`: only when the client has no list yet (a caller that read none), else
+   * WorkspaceConflictError, so two importers that both read "no list" write it once.
+   */
+  putMediaList(list: StoredMediaList, entry: WorkspaceLogEntry, options?: { ifAbsent?: boolean }): Promise<void>;
   deleteMediaList(clientId: string, entry: WorkspaceLogEntry): Promise<boolean>;
   /** Records that the workspace was filled (once: false when it already was). */
   markSeeded(at: string, by: string): Promise<boolean>;

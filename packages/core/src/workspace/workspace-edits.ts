@@ -465,7 +465,8 @@ export async function importWorkspace(
   for (const list of mediaLists) {
     const before = await deps.workspace.mediaList(list.clientId);
     if (before !== undefined && sameContacts(before.contacts, list.contacts)) continue;
-    await deps.workspace.putMediaList(list, logEntry(deps, { actor, action: "media-list-import", kind: "media-list", targetId: list.clientId, summary: `imported the media list of ${list.clientId} (${list.contacts.length} contacts) from ${list.source}`, changes: [], clientIds: [list.clientId] }));
+    // Read as absent: written only if still absent, so two racing imports (two cold seeders) write it once.
+    await deps.workspace.putMediaList(list, logEntry(deps, { actor, action: "media-list-import", kind: "media-list", targetId: list.clientId, summary: `imported the media list of ${list.clientId} (${list.contacts.length} contacts) from ${list.source}`, changes: [], clientIds: [list.clientId] }), { ifAbsent: before === undefined });
     summary.mediaLists.push({ clientId: list.clientId, contacts: list.contacts.length });
   }
   return summary;
