@@ -34,10 +34,13 @@ ${Object.entries(r.headers)
 function copyReady(plan: AmplificationPlan, a: PublishedAction) {
   if (a.kind !== "organic-post" || !a.dryRun || a.status !== "published") return "";
   const version = Number(/:v(\d+)$/.exec(a.key)?.[1] ?? Number.NaN);
-  const draft = plan.drafts.find((d) => d.channel === a.platform && d.version === version) ?? plan.drafts.find((d) => d.channel === a.platform);
+  // A follow-up (`...:post:<channel>:follow-up:v<n>`) is its own draft, with its own id on the page.
+  const followUp = a.key.includes(":follow-up:");
+  const drafts = followUp ? (plan.followUps ?? []) : plan.drafts;
+  const draft = drafts.find((d) => d.channel === a.platform && d.version === version) ?? drafts.find((d) => d.channel === a.platform);
   if (draft === undefined) return "";
   const text = draft.link === null || draft.text.includes(draft.link) ? draft.text : `${draft.text}\n${draft.link}`;
-  const id = `copy-${a.platform}`;
+  const id = `copy-${a.platform}${followUp ? "-follow-up" : ""}`;
   return html`<p><label for="${id}">${actionLabel(a)}: text to post by hand</label><br><textarea id="${id}" class="copy-ready" readonly rows="${Math.min(12, text.split("\n").length + 2)}" style="width:100%;max-width:100%;box-sizing:border-box">${text}</textarea></p>`;
 }
 
