@@ -5,7 +5,7 @@ import { FeedFetchError, FeedParseError } from "../errors.ts";
 import { makeEvent, type BusEvent } from "../events/catalog.ts";
 import type { FeedItem, ParsedFeed } from "../feeds/feed-item.ts";
 import { silentLogger, type Logger } from "../logger.ts";
-import type { Clock, EventBus, EventOutbox, FeedFetcher, FeedStateStore, ReleaseStore } from "../ports.ts";
+import type { Clock, EventBus, EventOutbox, FeedFetcher, FeedStateStore, FetchResult, ReleaseStore } from "../ports.ts";
 import { publishRecorded } from "../delivery/outbox.ts";
 import type { FeedState, FeedWebSub, NewRelease, ReleaseLookup, ReleaseSource } from "../releases/release.ts";
 import { discoverHub } from "../websub/discovery.ts";
@@ -260,16 +260,8 @@ async function pollOneFeed(
   }
 }
 
-/** A fetched (or pushed) document: its bytes and what the response said about it. */
-export interface FeedDocument {
-  httpStatus: number;
-  finalUrl: string;
-  body: Uint8Array;
-  contentType: string | undefined;
-  etag: string | undefined;
-  lastModified: string | undefined;
-  link?: string | undefined;
-}
+/** A fetched (or pushed) document: its bytes and what the response said about it (a fetch's "ok" result). */
+export type FeedDocument = Omit<Extract<FetchResult, { status: "ok" }>, "status">;
 
 /**
  * The one path from a feed's document to its releases and its new state, shared by the poll and by
